@@ -1,0 +1,557 @@
+package io.streamrec.trainer.model;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The model family's one shared core: GMF, MLP, NeuMF, ANeuMF and history-attentive ANeuMF are
+ * configurations of this class (see {@link ModelConfig}).
+ *
+ * <h2>Math</h2>
+ * Let {@code Dg = gmfFactors}, {@code Dm = mlpLayers[0] / 2}, {@code D = Dg + Dm}. Every embedding
+ * row has width D: the first Dg columns feed the GMF branch, the last Dm the MLP branch.
+ * <ol>
+ *   <li><b>Item side</b>: {@code q = Q[c]} (row of {@code item_embedding}), split
+ *       {@code q = [q_g ; q_m]}.</li>
+ *   <li><b>User side</b> {@code z = [z_g ; z_m]}:
+ *     <ul>
+ *       <li>GMF, MLP, NeuMF, ANeuMF: {@code z = P[u]} (row of {@code user_embedding});</li>
+ *       <li>history-attentive: for the non-padding history slots {@code j} (slot index
+ *           {@code 0..H-1}, most recent last), with recency {@code r_j = H - 1 - j}:
+ *           <pre>
+ *   k_j = V[h_j] + E[r_j]                                   (history_embedding, position_embedding)
+ *   s_j = β[r_j] + (q · k_j) / sqrt(D)                      (position_bias)
+ *   α   = softmax(s) over the non-padding slots
+ *   z   = P[u] + Σ_j α_j k_j                                (P[u] term only if user embeddings are on)
+ *           </pre>
+ *           With an empty history the sum is zero.</li>
+ *     </ul>
+ *     User index 0 (unknown) uses row 0 of {@code user_embedding}: zero at initialisation and
+ *     learned only if training replaces users by 0 (see the trainer's unknown-user rate).</li>
+ *   <li><b>GMF branch</b>: {@code g = z_g ⊙ q_g}.</li>
+ *   <li><b>MLP branch</b>: {@code x = [z_m ; q_m]} (width 2Dm); ANeuMF and the history variant gate
+ *       it: {@code a = softmax(W_a x + b_a)} over the 2Dm features, {@code x' = a ⊙ x} (else
+ *       {@code x' = x}); then {@code h_l = relu(W_l h_{l-1} + b_l)} for {@code l = 1..L-1},
+ *       {@code h_0 = x'}.</li>
+ *   <li><b>Output</b>: {@code logit = w_o · [g ; h_{L-1}] + b_o} (raw score; the probability is
+ *       its sigmoid). Branches that are absent are left out of the concatenation.</li>
+ * </ol>
+ * Every linear map applied to a concatenation factorises ({@code W[p;q] = W_p p + W_q q}), so an
+ * exporter can precompute item-only terms.
+ *
+ * <h2>Parameters</h2>
+ * {@link #parameterTensors()} names them (weights are {@code [out, in]}, row-major):
+ * {@code user_embedding [U+1, D]} (absent for a history-only model), {@code item_embedding [N+1, D]},
+ * {@code history_embedding [N+1, D]}, {@code position_embedding [H, D]}, {@code position_bias [H]},
+ * {@code gate_weight [2Dm, 2Dm]}, {@code gate_bias [2Dm]}, {@code mlp_l_weight [w_l, w_{l-1}]},
+ * {@code mlp_l_bias [w_l]} for {@code l = 1..L-1}, {@code output_weight [1, Dg + w_{L-1}]},
+ * {@code output_bias [1]}.
+ *
+ * <h2>Threads</h2>
+ * Scoring allocates its own workspace and only reads parameters, so concurrent {@link #score}
+ * calls are safe while nobody trains the model; training mutates {@link #parameters()}.
+ */
+public final class NcfModel implements Scorer {
+
+    private static final int SCORE_CAPACITY = 512;
+
+    private final ModelConfig config;
+    private final int numUsers;
+    private final int numItems;
+    private final Parameters params;
+    private final DenseLayout layout;
+
+    private final int width;
+    private final int dg;
+    private final int dm;
+    private final int historyLength;
+    private final float attentionScale;
+    private final int posEmbOffset;
+    private final int posBiasOffset;
+    private final int gateWeightOffset;
+    private final int gateBiasOffset;
+    private final int[] mlpWeightOffset;
+    private final int[] mlpBiasOffset;
+    private final int outWeightOffset;
+    private final int outBiasOffset;
+
+    private NcfModel(ModelConfig config, int numUsers, int numItems, Parameters params) {
+        this.config = config;
+        this.numUsers = numUsers;
+        this.numItems = numItems;
+        this.params = params;
+        this.layout = layoutFor(config);
+        this.width = config.embeddingWidth();
+        this.dg = config.gmfFactors();
+        this.dm = config.mlpFactors();
+        this.historyLength = config.historyLength();
+        this.attentionScale = (float) (1.0 / Math.sqrt(width));
+        this.posEmbOffset = offset("position_embedding");
+        this.posBiasOffset = offset("position_bias");
+        this.gateWeightOffset = offset("gate_weight");
+        this.gateBiasOffset = offset("gate_bias");
+        int layers = config.mlpLayers().size();
+        this.mlpWeightOffset = new int[layers];
+        this.mlpBiasOffset = new int[layers];
+        for (int l = 1; l < layers; l++) {
+            mlpWeightOffset[l] = offset("mlp_" + l + "_weight");
+            mlpBiasOffset[l] = offset("mlp_" + l + "_bias");
+        }
+        this.outWeightOffset = offset("output_weight");
+        this.outBiasOffset = offset("output_bias");
+    }
+
+    private int offset(String name) {
+        return layout.has(name) ? layout.entry(name).offset() : -1;
+    }
+
+    /** A freshly initialised model for users 1..numUsers and items 1..numItems. */
+    public static NcfModel create(ModelConfig config, int numUsers, int numItems) {
+        int d = config.embeddingWidth();
+        SplittableRandom random = new SplittableRandom(config.seed());
+        float std = (float) config.initStd();
+        float[] users = config.userEmbedding() ? normalRows(numUsers + 1, d, std, random) : null;
+        float[] items = normalRows(numItems + 1, d, std, random);
+        float[] history = config.usesHistory() ? normalRows(numItems + 1, d, std, random) : null;
+        DenseLayout layout = layoutFor(config);
+        float[] dense = new float[layout.size()];
+        for (DenseLayout.Entry e : layout.entries()) {
+            String name = e.name();
+            if (name.equals("position_embedding")) {
+                for (int i = 0; i < e.size(); i++) {
+                    dense[e.offset() + i] = (float) (random.nextGaussian() * std);
+                }
+            } else if (name.endsWith("_weight")) {
+                // Glorot-uniform for hidden maps, LeCun-uniform for the output (as the NCF reference).
+                double limit = name.equals("output_weight")
+                        ? Math.sqrt(3.0 / e.cols()) : Math.sqrt(6.0 / (e.rows() + e.cols()));
+                for (int i = 0; i < e.size(); i++) {
+                    dense[e.offset() + i] = (float) ((random.nextDouble() * 2 - 1) * limit);
+                }
+            }
+        }
+        return new NcfModel(config, numUsers, numItems, new Parameters(d, users, items, history, dense));
+    }
+
+    private static float[] normalRows(int rows, int d, float std, SplittableRandom random) {
+        float[] table = new float[rows * d];
+        for (int i = d; i < table.length; i++) {
+            table[i] = (float) (random.nextGaussian() * std);
+        }
+        return table;
+    }
+
+    static DenseLayout layoutFor(ModelConfig config) {
+        List<DenseLayout.Entry> entries = new ArrayList<>();
+        int[] next = {0};
+        int d = config.embeddingWidth();
+        int h = config.historyLength();
+        if (config.usesHistory()) {
+            add(entries, next, "position_embedding", h, d, true);
+            add(entries, next, "position_bias", 1, h, false);
+        }
+        int f = 2 * config.mlpFactors();
+        if (config.gated()) {
+            add(entries, next, "gate_weight", f, f, true);
+            add(entries, next, "gate_bias", 1, f, false);
+        }
+        List<Integer> layers = config.mlpLayers();
+        for (int l = 1; l < layers.size(); l++) {
+            add(entries, next, "mlp_" + l + "_weight", layers.get(l), layers.get(l - 1), true);
+            add(entries, next, "mlp_" + l + "_bias", 1, layers.get(l), false);
+        }
+        add(entries, next, "output_weight", 1, config.gmfFactors() + config.mlpOutputWidth(), true);
+        add(entries, next, "output_bias", 1, 1, false);
+        return new DenseLayout(entries, next[0]);
+    }
+
+    private static void add(List<DenseLayout.Entry> entries, int[] next, String name, int rows, int cols, boolean matrix) {
+        entries.add(new DenseLayout.Entry(name, next[0], rows, cols, matrix));
+        next[0] += rows * cols;
+    }
+
+    /** The hyperparameters. */
+    public ModelConfig config() {
+        return config;
+    }
+
+    /** Number of real users (user indices 1..numUsers; 0 = unknown). */
+    public int numUsers() {
+        return numUsers;
+    }
+
+    /** Number of real items (item indices 1..numItems; 0 = padding). */
+    public int numItems() {
+        return numItems;
+    }
+
+    /** The live parameter arrays (for the optimiser). */
+    public Parameters parameters() {
+        return params;
+    }
+
+    /** Where each dense parameter lives in {@link Parameters#dense()}. */
+    public DenseLayout denseLayout() {
+        return layout;
+    }
+
+    /** Every parameter as a named, shaped copy, in a stable order (for export and inspection). */
+    public List<ParameterTensor> parameterTensors() {
+        List<ParameterTensor> out = new ArrayList<>();
+        if (params.users() != null) {
+            out.add(new ParameterTensor("user_embedding", new int[] {numUsers + 1, width}, params.users()));
+        }
+        out.add(new ParameterTensor("item_embedding", new int[] {numItems + 1, width}, params.items()));
+        if (params.history() != null) {
+            out.add(new ParameterTensor("history_embedding", new int[] {numItems + 1, width}, params.history()));
+        }
+        for (DenseLayout.Entry e : layout.entries()) {
+            out.add(new ParameterTensor(e.name(), e.shape(),
+                    Arrays.copyOfRange(params.dense(), e.offset(), e.offset() + e.size())));
+        }
+        return out;
+    }
+
+    /** A deep copy (e.g. the best epoch's snapshot). */
+    public NcfModel copy() {
+        return new NcfModel(config, numUsers, numItems, params.deepCopy());
+    }
+
+    /** Overwrites this model's parameters with {@code other}'s (same config and sizes). */
+    public void copyFrom(NcfModel other) {
+        if (!other.config.equals(config) || other.numUsers != numUsers || other.numItems != numItems) {
+            throw new IllegalArgumentException("incompatible model");
+        }
+        params.copyFrom(other.params);
+    }
+
+    /** A workspace for passes of up to {@code capacity} samples. */
+    public Workspace newWorkspace(int capacity) {
+        return new Workspace(config, capacity);
+    }
+
+    @Override
+    public int historyLength() {
+        return historyLength;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Forward
+
+    /** Computes the logits of every sample in the workspace ({@link Workspace#logits()}). */
+    public void forward(Workspace ws) {
+        int n = ws.size;
+        int d = width;
+        float[] items = params.items();
+        float[] users = params.users();
+        for (int s = 0; s < n; s++) {
+            System.arraycopy(items, ws.item[s] * d, ws.itemVec, s * d, d);
+        }
+        for (int g = 0; g < ws.groups; g++) {
+            int from = ws.groupStart[g];
+            int to = ws.groupStart[g + 1];
+            int m = config.usesHistory() ? gatherKeys(ws, g) : 0;
+            for (int s = from; s < to; s++) {
+                if (users != null) {
+                    System.arraycopy(users, ws.groupUser[g] * d, ws.userVec, s * d, d);
+                } else {
+                    Arrays.fill(ws.userVec, s * d, (s + 1) * d, 0f);
+                }
+                if (m > 0) {
+                    TargetAttention.forward(ws.keys, 0, ws.keysT, 0, ws.slotBias, 0, ws.itemVec, s * d,
+                            attentionScale, m, d, ws.alpha, s * historyLength, ws.userVec, s * d);
+                }
+            }
+        }
+        headForward(ws, n);
+    }
+
+    /**
+     * Gathers the keys {@code V[h_j] + E[r_j]} and biases of group {@code g}'s non-padding slots into
+     * the workspace; returns their number.
+     */
+    private int gatherKeys(Workspace ws, int g) {
+        int d = width;
+        int h = historyLength;
+        float[] hist = params.history();
+        float[] dense = params.dense();
+        int m = 0;
+        int base = g * h;
+        for (int j = 0; j < h; j++) {
+            int it = ws.groupHistory[base + j];
+            if (it <= 0 || it > numItems) {
+                continue;
+            }
+            int r = h - 1 - j;
+            ws.slotItem[m] = it;
+            ws.slotPosition[m] = r;
+            ws.slotBias[m] = dense[posBiasOffset + r];
+            int k = m * d;
+            int v = it * d;
+            int e = posEmbOffset + r * d;
+            for (int c = 0; c < d; c++) {
+                ws.keys[k + c] = hist[v + c] + dense[e + c];
+            }
+            m++;
+        }
+        if (m > 0) {
+            Kernels.transpose(ws.keys, 0, m, d, ws.keysT, 0);
+        }
+        return m;
+    }
+
+    /**
+     * Head input layout (feature-major, n samples per row): rows [0, Dg) user GMF, [Dg, Dg + Dm)
+     * user MLP, [Dg + Dm, Dg + 2Dm) item MLP, [Dg + 2Dm, 2Dg + 2Dm) item GMF, so the MLP input
+     * {@code [z_m ; q_m]} is one contiguous block.
+     */
+    private void headForward(Workspace ws, int n) {
+        int d = width;
+        float[] in = ws.headIn;
+        float[] dense = params.dense();
+        Kernels.transpose(ws.userVec, 0, n, d, in, 0);
+        int itemMlpRow = d;
+        int itemGmfRow = d + dm;
+        for (int s = 0; s < n; s++) {
+            int src = s * d;
+            for (int c = 0; c < dg; c++) {
+                in[(itemGmfRow + c) * n + s] = ws.itemVec[src + c];
+            }
+            for (int c = 0; c < dm; c++) {
+                in[(itemMlpRow + c) * n + s] = ws.itemVec[src + dg + c];
+            }
+        }
+        for (int c = 0; c < dg; c++) {
+            Kernels.multiply(in, c * n, in, (itemGmfRow + c) * n, ws.gmf, c * n, n);
+        }
+        Arrays.fill(ws.logit, 0, n, dense[outBiasOffset]);
+        for (int c = 0; c < dg; c++) {
+            Kernels.axpy(dense[outWeightOffset + c], ws.gmf, c * n, ws.logit, 0, n);
+        }
+        if (dm == 0) {
+            return;
+        }
+        int f = 2 * dm;
+        float[] input = in;
+        int inputOffset = dg * n;
+        if (config.gated()) {
+            SoftmaxGate.forward(dense, gateWeightOffset, dense, gateBiasOffset, in, inputOffset, ws.gate, 0,
+                    ws.gated, 0, f, n, ws.scratch);
+            input = ws.gated;
+            inputOffset = 0;
+        }
+        List<Integer> layers = config.mlpLayers();
+        for (int l = 1; l < layers.size(); l++) {
+            int out = layers.get(l);
+            Dense.forward(dense, mlpWeightOffset[l], dense, mlpBiasOffset[l], input, inputOffset, ws.hidden[l], 0,
+                    layers.get(l - 1), out, n);
+            Relu.forward(ws.hidden[l], 0, out * n);
+            input = ws.hidden[l];
+            inputOffset = 0;
+        }
+        int last = layers.size() - 1;
+        for (int c = 0; c < layers.get(last); c++) {
+            Kernels.axpy(dense[outWeightOffset + dg + c], ws.hidden[last], c * n, ws.logit, 0, n);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Backward
+
+    /**
+     * Back-propagates the log loss of the last {@link #forward} pass, with gradients scaled by
+     * {@code scale} (e.g. 1 / batch size). Dense gradients are added to {@code denseGrad} (laid out
+     * as {@link #denseLayout()}); sparse gradients are left in the workspace. Returns the unscaled
+     * summed loss.
+     */
+    public double backward(Workspace ws, float scale, float[] denseGrad) {
+        int n = ws.size;
+        double loss = LogLoss.forwardBackward(ws.logit, ws.label, ws.dLogit, n, scale);
+        backwardFromLogits(ws, denseGrad);
+        return loss;
+    }
+
+    /** Back-propagates the gradient already stored in the workspace's logit gradient. */
+    void backwardFromLogits(Workspace ws, float[] denseGrad) {
+        int n = ws.size;
+        int d = width;
+        float[] dense = params.dense();
+        float[] dIn = ws.dHeadIn;
+        Arrays.fill(dIn, 0, 2 * d * n, 0f);
+
+        denseGrad[outBiasOffset] += Kernels.sum(ws.dLogit, 0, n);
+        int itemGmfRow = d + dm;
+        for (int c = 0; c < dg; c++) {
+            denseGrad[outWeightOffset + c] += Kernels.dot(ws.dLogit, 0, ws.gmf, c * n, n);
+            float w = dense[outWeightOffset + c];
+            for (int s = 0; s < n; s++) {
+                ws.dGmf[c * n + s] = w * ws.dLogit[s];
+            }
+            Kernels.multiply(ws.dGmf, c * n, ws.headIn, (itemGmfRow + c) * n, dIn, c * n, n);
+            Kernels.multiply(ws.dGmf, c * n, ws.headIn, c * n, dIn, (itemGmfRow + c) * n, n);
+        }
+        if (dm > 0) {
+            mlpBackward(ws, n, denseGrad);
+        }
+
+        Kernels.transpose(dIn, 0, d, n, ws.dUserVec, 0);
+        int itemMlpRow = d;
+        for (int s = 0; s < n; s++) {
+            int dst = s * d;
+            for (int c = 0; c < dg; c++) {
+                ws.dItemVec[dst + c] = dIn[(itemGmfRow + c) * n + s];
+            }
+            for (int c = 0; c < dm; c++) {
+                ws.dItemVec[dst + dg + c] = dIn[(itemMlpRow + c) * n + s];
+            }
+        }
+        userSideBackward(ws, denseGrad);
+    }
+
+    private void mlpBackward(Workspace ws, int n, float[] denseGrad) {
+        float[] dense = params.dense();
+        List<Integer> layers = config.mlpLayers();
+        int last = layers.size() - 1;
+        int lastWidth = layers.get(last);
+        float[] dTop = ws.dHidden[last];
+        for (int c = 0; c < lastWidth; c++) {
+            denseGrad[outWeightOffset + dg + c] += Kernels.dot(ws.dLogit, 0, ws.hidden[last], c * n, n);
+            float w = dense[outWeightOffset + dg + c];
+            for (int s = 0; s < n; s++) {
+                dTop[c * n + s] = w * ws.dLogit[s];
+            }
+        }
+        Relu.backward(ws.hidden[last], 0, dTop, 0, lastWidth * n);
+        int f = 2 * dm;
+        boolean gated = config.gated();
+        for (int l = last; l >= 1; l--) {
+            int in = layers.get(l - 1);
+            float[] input;
+            int inputOffset;
+            float[] dInput;
+            int dInputOffset;
+            if (l > 1) {
+                input = ws.hidden[l - 1];
+                inputOffset = 0;
+                dInput = ws.dHidden[l - 1];
+                dInputOffset = 0;
+            } else if (gated) {
+                input = ws.gated;
+                inputOffset = 0;
+                dInput = ws.dGated;
+                dInputOffset = 0;
+            } else {
+                input = ws.headIn;
+                inputOffset = dg * n;
+                dInput = ws.dHeadIn;
+                dInputOffset = dg * n;
+            }
+            if (dInput != ws.dHeadIn) {
+                Arrays.fill(dInput, dInputOffset, dInputOffset + in * n, 0f);
+            }
+            Dense.backward(dense, mlpWeightOffset[l], input, inputOffset, ws.dHidden[l], 0, dInput, dInputOffset,
+                    denseGrad, mlpWeightOffset[l], denseGrad, mlpBiasOffset[l], in, layers.get(l), n, ws.scratch);
+            if (l > 1) {
+                Relu.backward(ws.hidden[l - 1], 0, ws.dHidden[l - 1], 0, in * n);
+            }
+        }
+        if (gated) {
+            SoftmaxGate.backward(dense, gateWeightOffset, ws.headIn, dg * n, ws.gate, 0, ws.dGated, 0,
+                    ws.dHeadIn, dg * n, denseGrad, gateWeightOffset, denseGrad, gateBiasOffset, f, n, ws.gateDs,
+                    ws.scratch);
+        }
+    }
+
+    /** Attention backward and per-group user gradients. */
+    private void userSideBackward(Workspace ws, float[] denseGrad) {
+        int d = width;
+        int h = historyLength;
+        boolean hasUsers = params.users() != null;
+        for (int g = 0; g < ws.groups; g++) {
+            int from = ws.groupStart[g];
+            int to = ws.groupStart[g + 1];
+            if (hasUsers) {
+                Arrays.fill(ws.userGrad, g * d, (g + 1) * d, 0f);
+                for (int s = from; s < to; s++) {
+                    Kernels.add(ws.dUserVec, s * d, ws.userGrad, g * d, d);
+                }
+            }
+            if (!config.usesHistory()) {
+                continue;
+            }
+            int m = gatherKeys(ws, g);
+            Arrays.fill(ws.dKeys, 0, m * d, 0f);
+            Arrays.fill(ws.dSlotBias, 0, m, 0f);
+            for (int s = from; s < to; s++) {
+                TargetAttention.backward(ws.keys, 0, ws.keysT, 0, ws.itemVec, s * d, attentionScale, m, d,
+                        ws.alpha, s * h, ws.dUserVec, s * d, ws.dItemVec, s * d, ws.dKeys, 0, ws.dSlotBias, 0,
+                        ws.attentionScratch);
+            }
+            int rowBase = g * h;
+            System.arraycopy(ws.dKeys, 0, ws.historyGrad, rowBase * d, m * d);
+            for (int j = 0; j < m; j++) {
+                ws.historyRows[rowBase + j] = ws.slotItem[j];
+                int r = ws.slotPosition[j];
+                Kernels.add(ws.dKeys, j * d, denseGrad, posEmbOffset + r * d, d);
+                denseGrad[posBiasOffset + r] += ws.dSlotBias[j];
+            }
+            Arrays.fill(ws.historyRows, rowBase + m, rowBase + h, 0);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Serving signature
+
+    /**
+     * Scores candidates (see {@link Scorer}). Users outside 1..numUsers are treated as unknown (0);
+     * history entries outside 1..numItems are treated as padding; candidate indices outside
+     * 1..numItems are scored as item 0.
+     */
+    @Override
+    public void score(int[] users, int[][] histories, int[][] candidates, float[][] out) {
+        Workspace ws = newWorkspace(SCORE_CAPACITY);
+        int[] rowOf = new int[SCORE_CAPACITY];
+        int[] colOf = new int[SCORE_CAPACITY];
+        ws.clear();
+        for (int r = 0; r < candidates.length; r++) {
+            int[] c = candidates[r];
+            int col = 0;
+            while (col < c.length) {
+                if (ws.remaining() == 0) {
+                    flush(ws, rowOf, colOf, out);
+                }
+                int user = users[r] >= 0 && users[r] <= numUsers ? users[r] : 0;
+                int g = ws.beginGroup(user);
+                if (historyLength > 0) {
+                    int[] hist = histories[r];
+                    if (hist.length != historyLength) {
+                        throw new IllegalArgumentException("history row " + r + " has length " + hist.length
+                                + ", expected " + historyLength);
+                    }
+                    System.arraycopy(hist, 0, ws.groupHistory, ws.historyOffset(g), historyLength);
+                }
+                int take = Math.min(ws.remaining(), c.length - col);
+                for (int k = 0; k < take; k++) {
+                    int it = c[col + k];
+                    rowOf[ws.size] = r;
+                    colOf[ws.size] = col + k;
+                    ws.addSample(it > 0 && it <= numItems ? it : 0, 0f);
+                }
+                col += take;
+            }
+        }
+        if (ws.size > 0) {
+            flush(ws, rowOf, colOf, out);
+        }
+    }
+
+    private void flush(Workspace ws, int[] rowOf, int[] colOf, float[][] out) {
+        forward(ws);
+        for (int s = 0; s < ws.size; s++) {
+            out[rowOf[s]][colOf[s]] = ws.logit[s];
+        }
+        ws.clear();
+    }
+}

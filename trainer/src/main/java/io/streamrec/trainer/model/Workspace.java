@@ -1,0 +1,214 @@
+package io.streamrec.trainer.model;
+
+/**
+ * Scratch memory for one forward/backward pass of an {@link NcfModel} over a chunk of samples.
+ *
+ * <p>Samples come in groups that share a user and a history (a positive and its sampled
+ * negatives, or one request's candidates): call {@link #beginGroup(int)}, fill
+ * {@link #histories()} at {@link #historyOffset(int)} if the model reads history, then
+ * {@link #addSample(int, float)} for each candidate. All buffers are allocated once, so passes
+ * allocate nothing.
+ *
+ * <p>After {@link NcfModel#backward}, the sparse gradients are readable through
+ * {@link #userGradients()}, {@link #itemGradients()}, {@link #historyGradients()} and
+ * {@link #historyGradientRows()} (live views, valid until the next pass).
+ *
+ * <p>Not thread-safe: use one workspace per thread.
+ */
+public final class Workspace {
+
+    final int capacity;
+    final int historyLength;
+    final int width;
+
+    int size;
+    int groups;
+
+    final int[] item;
+    final float[] label;
+    final int[] groupStart;
+    final int[] groupUser;
+    final int[] groupHistory;
+
+    final float[] userVec;
+    final float[] itemVec;
+    final float[] dUserVec;
+    final float[] dItemVec;
+    final float[] headIn;
+    final float[] dHeadIn;
+    final float[] gmf;
+    final float[] dGmf;
+    final float[] gate;
+    final float[] gated;
+    final float[] dGated;
+    final float[] gateDs;
+    final float[][] hidden;
+    final float[][] dHidden;
+    final float[] logit;
+    final float[] dLogit;
+    final float[] scratch;
+
+    final float[] keys;
+    final float[] keysT;
+    final float[] slotBias;
+    final int[] slotItem;
+    final int[] slotPosition;
+    final float[] alpha;
+    final float[] dKeys;
+    final float[] dSlotBias;
+    final float[] attentionScratch;
+
+    final float[] userGrad;
+    final float[] historyGrad;
+    final int[] historyRows;
+
+    Workspace(ModelConfig config, int capacity) {
+        this.capacity = capacity;
+        this.historyLength = config.historyLength();
+        this.width = config.embeddingWidth();
+        int d = width;
+        int dg = config.gmfFactors();
+        int dm2 = 2 * config.mlpFactors();
+        int h = historyLength;
+        item = new int[capacity];
+        label = new float[capacity];
+        groupStart = new int[capacity + 1];
+        groupUser = new int[capacity];
+        groupHistory = new int[capacity * h];
+        userVec = new float[capacity * d];
+        itemVec = new float[capacity * d];
+        dUserVec = new float[capacity * d];
+        dItemVec = new float[capacity * d];
+        headIn = new float[capacity * 2 * d];
+        dHeadIn = new float[capacity * 2 * d];
+        gmf = new float[capacity * dg];
+        dGmf = new float[capacity * dg];
+        boolean gatedMlp = config.gated();
+        gate = new float[gatedMlp ? capacity * dm2 : 0];
+        gated = new float[gatedMlp ? capacity * dm2 : 0];
+        dGated = new float[gatedMlp ? capacity * dm2 : 0];
+        gateDs = new float[gatedMlp ? capacity * dm2 : 0];
+        int layers = config.mlpLayers().size();
+        hidden = new float[layers][];
+        dHidden = new float[layers][];
+        int maxWidth = Math.max(2 * d, Math.max(2, h));
+        for (int l = 1; l < layers; l++) {
+            hidden[l] = new float[capacity * config.mlpLayers().get(l)];
+            dHidden[l] = new float[capacity * config.mlpLayers().get(l)];
+            maxWidth = Math.max(maxWidth, config.mlpLayers().get(l));
+        }
+        logit = new float[capacity];
+        dLogit = new float[capacity];
+        scratch = new float[capacity * maxWidth];
+        keys = new float[h * d];
+        keysT = new float[h * d];
+        slotBias = new float[h];
+        slotItem = new int[h];
+        slotPosition = new int[h];
+        alpha = new float[capacity * h];
+        dKeys = new float[h * d];
+        dSlotBias = new float[h];
+        attentionScratch = new float[h];
+        userGrad = new float[capacity * d];
+        historyGrad = new float[capacity * h * d];
+        historyRows = new int[capacity * h];
+    }
+
+    /** Maximum number of samples per pass. */
+    public int capacity() {
+        return capacity;
+    }
+
+    /** Samples added since the last {@link #clear()}. */
+    public int size() {
+        return size;
+    }
+
+    /** Groups begun since the last {@link #clear()}. */
+    public int groups() {
+        return groups;
+    }
+
+    /** Room for more samples. */
+    public int remaining() {
+        return capacity - size;
+    }
+
+    /** Empties the workspace for the next pass. */
+    public void clear() {
+        size = 0;
+        groups = 0;
+        groupStart[0] = 0;
+    }
+
+    /**
+     * Starts a group of samples sharing {@code user} (0 = unknown) and a history; returns its
+     * index. The history slots of the new group are zeroed (all padding).
+     */
+    public int beginGroup(int user) {
+        int g = groups++;
+        groupUser[g] = user;
+        groupStart[g + 1] = size;
+        java.util.Arrays.fill(groupHistory, g * historyLength, (g + 1) * historyLength, 0);
+        return g;
+    }
+
+    /** The group-major history buffer: group {@code g}'s H slots start at {@link #historyOffset(int)}. */
+    public int[] histories() {
+        return groupHistory;
+    }
+
+    /** First history slot of group {@code g}. */
+    public int historyOffset(int g) {
+        return g * historyLength;
+    }
+
+    /** Adds a sample (candidate {@code item}, training label 0 or 1) to the current group. */
+    public void addSample(int candidate, float target) {
+        if (groups == 0) {
+            throw new IllegalStateException("beginGroup first");
+        }
+        item[size] = candidate;
+        label[size] = target;
+        size++;
+        groupStart[groups] = size;
+    }
+
+    /** Logits of the last forward pass, one per sample (live view). */
+    public float[] logits() {
+        return logit;
+    }
+
+    /** User of group {@code g}. */
+    public int groupUser(int g) {
+        return groupUser[g];
+    }
+
+    /** Candidate item of sample {@code s}. */
+    public int item(int s) {
+        return item[s];
+    }
+
+    /** Per-group gradient of the group user's embedding row, {@code [groups][width]} (live view). */
+    public float[] userGradients() {
+        return userGrad;
+    }
+
+    /** Per-sample gradient of the candidate item's embedding row, {@code [size][width]} (live view). */
+    public float[] itemGradients() {
+        return dItemVec;
+    }
+
+    /**
+     * Per-group, per-slot gradient of history embedding rows, {@code [groups][H][width]} (live view);
+     * the row each belongs to is in {@link #historyGradientRows()} (0 = unused slot).
+     */
+    public float[] historyGradients() {
+        return historyGrad;
+    }
+
+    /** The history-table row of each slot gradient, {@code [groups][H]}; 0 marks an unused slot. */
+    public int[] historyGradientRows() {
+        return historyRows;
+    }
+}
