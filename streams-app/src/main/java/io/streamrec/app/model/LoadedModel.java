@@ -1,0 +1,163 @@
+package io.streamrec.app.model;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.streamrec.schemas.model.ServingSignature;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A model ready to score: an ONNX Runtime session over the release's graph plus the vocabularies that map
+ * external ids to the graph's indices (model index i + 1 is vocabulary entry i; 0 is padding / unknown).
+ *
+ * <p>Thread-safe: ONNX Runtime sessions accept concurrent {@code run} calls, and every tensor is created and
+ * closed within one call. Lifetime: owned by the {@link ModelRegistry}, which closes it only after the last
+ * {@link ModelLease} on it is released; never close it while a call may be running (that crashes the JVM).
+ */
+public final class LoadedModel implements AutoCloseable {
+
+    private final ModelInfo info;
+    private final OrtEnvironment environment;
+    private final OrtSession session;
+    private final List<String> itemIds;
+    private final Map<String, Integer> itemIndexById;
+    private final Map<String, Integer> userIndexById;
+    private final long[] catalogue;
+
+    LoadedModel(ModelInfo info, OrtEnvironment environment, OrtSession session, List<String> itemIds,
+                List<String> userIds) {
+        this.info = Objects.requireNonNull(info, "info");
+        this.environment = environment;
+        this.session = session;
+        this.itemIds = List.copyOf(itemIds);
+        this.itemIndexById = indexById(itemIds);
+        this.userIndexById = indexById(userIds);
+        this.catalogue = new long[itemIds.size()];
+        for (int i = 0; i < catalogue.length; i++) {
+            catalogue[i] = i + 1;
+        }
+    }
+
+    private static Map<String, Integer> indexById(List<String> ids) {
+        Map<String, Integer> byId = new HashMap<>(ids.size() * 2);
+        for (int i = 0; i < ids.size(); i++) {
+            byId.put(ids.get(i), i + 1);
+        }
+        return byId;
+    }
+
+    public ModelInfo info() {
+        return info;
+    }
+
+    public int itemCount() {
+        return itemIds.size();
+    }
+
+    public int historyLength() {
+        return info.historyLength();
+    }
+
+    /** The model index of an item, or 0 when the item is outside the vocabulary. */
+    public int itemIndex(String itemId) {
+        return itemIndexById.getOrDefault(itemId, (int) ServingSignature.PADDING);
+    }
+
+    /** The external id of a model index in 1..itemCount. */
+    public String itemId(int modelIndex) {
+        return itemIds.get(modelIndex - 1);
+    }
+
+    /** The model index of a user, or 0 (unknown user) when the model learned no embedding for them. */
+    public int userIndex(String userId) {
+        return userIndexById.getOrDefault(userId, (int) ServingSignature.UNKNOWN_USER);
+    }
+
+    /**
+     * The graph's history input for a user: the known items among {@code recentItemIds} (oldest first), the
+     * last H of them, left-padded with 0 so the most recent item is last.
+     */
+    public long[] historyInput(List<String> recentItemIds) {
+        int historyLength = info.historyLength();
+        long[] history = new long[historyLength];
+        int slot = historyLength - 1;
+        for (int i = recentItemIds.size() - 1; i >= 0 && slot >= 0; i--) {
+            int index = itemIndex(recentItemIds.get(i));
+            if (index != 0) {
+                history[slot--] = index;
+            }
+        }
+        return history;
+    }
+
+    /**
+     * Scores the whole catalogue for one user in a single session call.
+     *
+     * @return {@code scores[i]} is the score of model index {@code i + 1}
+     */
+    public float[] scoreCatalogue(int userIndex, long[] history) throws OrtException {
+        return score(new long[] {userIndex}, new long[][] {history}, catalogue, catalogue.length)[0];
+    }
+
+    /** Scores the given candidates (model indices) for a batch of users, all with the same candidates. */
+    public float[][] score(long[] users, long[][] histories, long[] candidatesPerUser, int candidateCount)
+            throws OrtException {
+        int batch = users.length;
+        int historyLength = info.historyLength();
+        LongBuffer historyBuffer = LongBuffer.allocate(batch * historyLength);
+        LongBuffer candidateBuffer = LongBuffer.allocate(batch * candidateCount);
+        for (int b = 0; b < batch; b++) {
+            if (histories[b].length != historyLength) {
+                throw new IllegalArgumentException("history has " + histories[b].length + " entries, the model takes "
+                        + historyLength);
+            }
+            historyBuffer.put(histories[b]);
+            candidateBuffer.put(candidatesPerUser, 0, candidateCount);
+        }
+        historyBuffer.flip();
+        candidateBuffer.flip();
+        try (OnnxTensor user = OnnxTensor.createTensor(environment, LongBuffer.wrap(users), new long[] {batch});
+             OnnxTensor history = OnnxTensor.createTensor(environment, historyBuffer,
+                     new long[] {batch, historyLength});
+             OnnxTensor candidates = OnnxTensor.createTensor(environment, candidateBuffer,
+                     new long[] {batch, candidateCount});
+             OrtSession.Result result = session.run(Map.of(
+                     ServingSignature.USER, user,
+                     ServingSignature.HISTORY, history,
+                     ServingSignature.CANDIDATES, candidates))) {
+            OnnxValue output = result.get(ServingSignature.SCORES)
+                    .orElseThrow(() -> new OrtException("the graph produced no '" + ServingSignature.SCORES + "'"));
+            FloatBuffer scores = ((OnnxTensor) output).getFloatBuffer();
+            if (scores.remaining() != batch * candidateCount) {
+                throw new OrtException("'scores' has " + scores.remaining() + " values, expected " + batch + " x "
+                        + candidateCount);
+            }
+            float[][] out = new float[batch][candidateCount];
+            for (int b = 0; b < batch; b++) {
+                scores.get(out[b]);
+            }
+            return out;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new IllegalStateException("closing the session of " + info + " failed", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return info.toString();
+    }
+}

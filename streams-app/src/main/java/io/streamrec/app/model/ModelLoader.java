@@ -1,0 +1,239 @@
+package io.streamrec.app.model;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import io.streamrec.avro.ModelRelease;
+import io.streamrec.schemas.model.ReleaseRejectedException;
+import io.streamrec.schemas.model.ReleaseVerifier;
+import io.streamrec.schemas.model.ServingSignature;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a {@link ModelRelease} into a {@link LoadedModel} ready to serve, or rejects it with a reason: the
+ * signature (by a trusted key), the graph bytes (inline or fetched) against the signed checksum, the
+ * vocabularies, the graph's signature (input and output names, types, ranks), agreement between graph and
+ * vocabulary (every item and user index must be scorable), then a warm-up and a probe on edge-case inputs
+ * (unknown user, empty and full histories, the whole catalogue) that must give finite scores of the right
+ * shape. Nothing is half-loaded: a rejected release leaves no session behind.
+ *
+ * <p>Slow (builds a session, runs the graph): call it off the stream threads. Thread-safe.
+ */
+public final class ModelLoader {
+
+    private static final Logger log = LoggerFactory.getLogger(ModelLoader.class);
+
+    private final OnnxRuntime runtime;
+    private final ReleaseVerifier verifier;
+    private final ArtifactFetcher fetcher;
+    private final int warmupRuns;
+
+    public ModelLoader(OnnxRuntime runtime, ReleaseVerifier verifier, ArtifactFetcher fetcher, int warmupRuns) {
+        this.runtime = runtime;
+        this.verifier = verifier;
+        this.fetcher = fetcher;
+        this.warmupRuns = warmupRuns;
+    }
+
+    /** Verifies, builds, warms up and probes the release. The caller owns the returned model. */
+    public LoadedModel load(ModelRelease release) throws ReleaseRejectedException {
+        String what = release.getName() + " v" + release.getVersion();
+        boolean signed = verifier.verifySignature(release);
+        if (!signed) {
+            log.warn("event=model_unsigned_accepted model={} version={} note=\"model.accept.unsigned=true:"
+                    + " for local demos only, never in production\"", release.getName(), release.getVersion());
+        }
+        checkVocabulary(what, release.getItemVocabulary(), "item");
+        checkVocabulary(what, release.getUserVocabulary(), "user");
+        if (release.getHistoryLength() < 1) {
+            throw new ReleaseRejectedException("graph", what + ": historyLength must be >= 1, got "
+                    + release.getHistoryLength());
+        }
+        byte[] graph = graphBytes(what, release);
+        ReleaseVerifier.verifyChecksum(release, graph);
+
+        OrtSession session;
+        try {
+            session = runtime.createSession(graph);
+        } catch (OrtException e) {
+            throw new ReleaseRejectedException("graph", what + ": ONNX Runtime cannot load the graph: "
+                    + e.getMessage(), e);
+        }
+        try {
+            checkSignature(what, session, release.getHistoryLength());
+            checkMetadata(what, session, release);
+            ModelInfo info = new ModelInfo(release.getName(), release.getVersion(), release.getVariant(),
+                    release.getCreatedAt(), release.getItemVocabulary().size(), release.getUserVocabulary().size(),
+                    release.getHistoryLength(), release.getMetrics(), release.getHyperparameters(),
+                    release.getProvenance(), signed ? release.getSigningKeyId() : null, graph.length);
+            LoadedModel model = new LoadedModel(info, runtime.environment(), session, release.getItemVocabulary(),
+                    release.getUserVocabulary());
+            probe(what, model, release.getVersion());
+            return model;
+        } catch (ReleaseRejectedException | RuntimeException e) {
+            closeQuietly(session);
+            throw e;
+        }
+    }
+
+    private byte[] graphBytes(String what, ModelRelease release) throws ReleaseRejectedException {
+        ByteBuffer inline = release.getOnnxModel();
+        String uri = release.getArtifactUri();
+        if (inline != null && uri != null) {
+            throw new ReleaseRejectedException("artifact", what + " carries both inline ONNX bytes and an artifact URI");
+        }
+        if (inline != null) {
+            byte[] bytes = new byte[inline.remaining()];
+            inline.duplicate().get(bytes);
+            return bytes;
+        }
+        if (uri == null) {
+            throw new ReleaseRejectedException("artifact", what + " carries neither ONNX bytes nor an artifact URI");
+        }
+        try {
+            return fetcher.fetch(URI.create(uri));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ReleaseRejectedException("artifact", what + ": cannot fetch " + uri + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkVocabulary(String what, List<String> ids, String kind) throws ReleaseRejectedException {
+        if (kind.equals("item") && ids.isEmpty()) {
+            throw new ReleaseRejectedException("vocabulary", what + ": the item vocabulary is empty");
+        }
+        Set<String> seen = new HashSet<>(ids.size() * 2);
+        for (int i = 0; i < ids.size(); i++) {
+            String id = ids.get(i);
+            if (id == null || id.isBlank()) {
+                throw new ReleaseRejectedException("vocabulary", what + ": " + kind + " vocabulary entry " + i
+                        + " is blank");
+            }
+            if (!seen.add(id)) {
+                throw new ReleaseRejectedException("vocabulary", what + ": " + kind + " id '" + id
+                        + "' appears twice in the vocabulary");
+            }
+        }
+    }
+
+    private static void checkSignature(String what, OrtSession session, int historyLength)
+            throws ReleaseRejectedException {
+        try {
+            Map<String, NodeInfo> inputs = session.getInputInfo();
+            Map<String, NodeInfo> outputs = session.getOutputInfo();
+            if (!inputs.keySet().equals(Set.of(ServingSignature.USER, ServingSignature.HISTORY,
+                    ServingSignature.CANDIDATES))) {
+                throw new ReleaseRejectedException("graph", what + ": graph inputs are " + inputs.keySet()
+                        + ", the serving signature needs exactly [user, history, candidates]");
+            }
+            if (!outputs.containsKey(ServingSignature.SCORES)) {
+                throw new ReleaseRejectedException("graph", what + ": graph outputs are " + outputs.keySet()
+                        + ", the serving signature needs 'scores'");
+            }
+            long[] historyShape = checkTensor(what, inputs.get(ServingSignature.HISTORY), ServingSignature.HISTORY,
+                    OnnxJavaType.INT64, 2);
+            checkTensor(what, inputs.get(ServingSignature.USER), ServingSignature.USER, OnnxJavaType.INT64, 1);
+            checkTensor(what, inputs.get(ServingSignature.CANDIDATES), ServingSignature.CANDIDATES,
+                    OnnxJavaType.INT64, 2);
+            checkTensor(what, outputs.get(ServingSignature.SCORES), ServingSignature.SCORES, OnnxJavaType.FLOAT, 2);
+            if (historyShape[1] > 0 && historyShape[1] != historyLength) {
+                throw new ReleaseRejectedException("graph", what + ": the graph's history input has width "
+                        + historyShape[1] + " but the release says historyLength=" + historyLength);
+            }
+        } catch (OrtException e) {
+            throw new ReleaseRejectedException("graph", what + ": cannot read the graph's signature: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static long[] checkTensor(String what, NodeInfo node, String name, OnnxJavaType type, int rank)
+            throws ReleaseRejectedException {
+        if (!(node.getInfo() instanceof TensorInfo tensor) || tensor.type != type
+                || tensor.getShape().length != rank) {
+            throw new ReleaseRejectedException("graph", what + ": '" + name + "' is " + node.getInfo()
+                    + ", the serving signature needs a rank-" + rank + " " + type + " tensor");
+        }
+        return tensor.getShape();
+    }
+
+    private static void checkMetadata(String what, OrtSession session, ModelRelease release)
+            throws ReleaseRejectedException {
+        Map<String, String> metadata;
+        try {
+            metadata = session.getMetadata().getCustomMetadata();
+        } catch (OrtException e) {
+            throw new ReleaseRejectedException("graph", what + ": cannot read the graph's metadata", e);
+        }
+        checkCount(what, metadata, ServingSignature.META_ITEM_COUNT, release.getItemVocabulary().size(), "item");
+        checkCount(what, metadata, ServingSignature.META_USER_COUNT, release.getUserVocabulary().size(), "user");
+        checkCount(what, metadata, ServingSignature.META_HISTORY_LENGTH, release.getHistoryLength(), "history");
+    }
+
+    private static void checkCount(String what, Map<String, String> metadata, String key, int expected, String kind)
+            throws ReleaseRejectedException {
+        String value = metadata.get(key);
+        if (value != null && !value.equals(Integer.toString(expected))) {
+            throw new ReleaseRejectedException("vocabulary", what + ": the graph was built for " + kind + " count "
+                    + value + " but the release carries " + expected);
+        }
+    }
+
+    /**
+     * Runs the graph on the inputs serving will give it, including the extremes (largest item and user
+     * indices, which a graph with too small an embedding table cannot take), and demands finite scores.
+     */
+    private void probe(String what, LoadedModel model, long seed) throws ReleaseRejectedException {
+        int items = model.itemCount();
+        int users = model.info().userCount();
+        int historyLength = model.historyLength();
+        Random random = new Random(seed);
+        long[] emptyHistory = new long[historyLength];
+        long[] fullHistory = new long[historyLength];
+        for (int h = 0; h < historyLength; h++) {
+            fullHistory[h] = h == historyLength - 1 ? items : 1 + random.nextInt(items);
+        }
+        try {
+            for (int run = 0; run < Math.max(1, warmupRuns); run++) {
+                requireFinite(what, model.scoreCatalogue(0, emptyHistory), "unknown user, empty history");
+                requireFinite(what, model.scoreCatalogue(users, fullHistory), "user " + users + ", full history");
+            }
+            long[] someUsers = {0, users, users == 0 ? 0 : 1 + random.nextInt(users)};
+            long[][] histories = {emptyHistory, fullHistory, fullHistory};
+            long[] candidates = {1, items, 1 + random.nextInt(items)};
+            float[][] batch = model.score(someUsers, histories, candidates, candidates.length);
+            for (float[] row : batch) {
+                requireFinite(what, row, "a batch of 3 users");
+            }
+        } catch (OrtException | RuntimeException e) {
+            throw new ReleaseRejectedException("probe", what + ": the graph fails on probe inputs (does its"
+                    + " embedding table cover the vocabulary?): " + e.getMessage(), e);
+        }
+    }
+
+    private static void requireFinite(String what, float[] scores, String input) throws ReleaseRejectedException {
+        for (int i = 0; i < scores.length; i++) {
+            if (!Float.isFinite(scores[i])) {
+                throw new ReleaseRejectedException("probe", what + ": score " + scores[i] + " for candidate "
+                        + (i + 1) + " on probe input (" + input + ") is not finite");
+            }
+        }
+    }
+
+    private static void closeQuietly(OrtSession session) {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            log.warn("event=session_close_failed error=\"{}\"", e.getMessage());
+        }
+    }
+}

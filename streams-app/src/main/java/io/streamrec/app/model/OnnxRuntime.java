@@ -1,0 +1,61 @@
+package io.streamrec.app.model;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
+import ai.onnxruntime.OrtSession;
+import java.util.Objects;
+
+/**
+ * The process's ONNX Runtime: the one {@link OrtEnvironment} of the JVM and the session options every model
+ * session is built with (intra-op threads, spinning).
+ *
+ * <p>Lifetime: create once at start-up, close last, after Kafka Streams and every session are closed
+ * (closing the environment under a live session crashes the JVM). Thread-safe.
+ */
+public final class OnnxRuntime implements AutoCloseable {
+
+    /** How sessions run. Immutable. */
+    public record Settings(int intraOpThreads, boolean allowSpinning) {
+        public Settings {
+            if (intraOpThreads < 1) {
+                throw new IllegalArgumentException("intra-op threads must be >= 1, got " + intraOpThreads);
+            }
+        }
+    }
+
+    private final OrtEnvironment environment;
+    private final Settings settings;
+
+    public OnnxRuntime(Settings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.environment = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING, "streamrec");
+    }
+
+    public OrtEnvironment environment() {
+        return environment;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /** Builds a session for the graph; the caller owns (and must close) it. */
+    public OrtSession createSession(byte[] onnxModel) throws OrtException {
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            options.setIntraOpNumThreads(settings.intraOpThreads());
+            options.setInterOpNumThreads(1);
+            // Spinning threads burn a core while idle; on a shared 2-core box that steals from Kafka Streams.
+            options.addConfigEntry("session.intra_op.allow_spinning", settings.allowSpinning() ? "1" : "0");
+            options.addConfigEntry("session.inter_op.allow_spinning", settings.allowSpinning() ? "1" : "0");
+            return environment.createSession(onnxModel, options);
+        }
+    }
+
+    @Override
+    public void close() {
+        environment.close();
+    }
+}

@@ -1,0 +1,166 @@
+package io.streamrec.app.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamrec.app.model.TestModels.DotModel;
+import io.streamrec.avro.ModelRelease;
+import io.streamrec.schemas.model.ReleaseVerifier;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class ModelRegistryTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static OnnxRuntime runtime;
+    private static ModelLoader loader;
+
+    private final List<ModelEvent> heard = new CopyOnWriteArrayList<>();
+    private ModelRegistry registry;
+
+    @BeforeAll
+    static void startRuntime() {
+        runtime = new OnnxRuntime(new OnnxRuntime.Settings(1, false));
+        loader = new ModelLoader(runtime, ReleaseVerifier.trusting(List.of(TestModels.TRAINER_KEY.getPublic())),
+                new ArtifactFetcher(10_000_000, Duration.ofSeconds(5)), 1);
+    }
+
+    @AfterAll
+    static void closeRuntime() {
+        runtime.close();
+    }
+
+    @AfterEach
+    void closeRegistry() {
+        if (registry != null) {
+            registry.close();
+        }
+    }
+
+    private ModelRegistry registry(OptionalLong pinned) {
+        registry = new ModelRegistry(new ModelRegistry.Settings("default", pinned, 50), loader, Clock.systemUTC(),
+                heard::add);
+        return registry;
+    }
+
+    private static ModelRelease release(long version) {
+        return TestModels.signedRelease("default", version, DotModel.random(4, 20, 4, 3, version));
+    }
+
+    @Test
+    void nothingServesUntilAReleaseLoads() throws Exception {
+        registry(OptionalLong.empty());
+        assertThat(registry.acquire()).isEmpty();
+        registry.offer(release(1));
+        registry.awaitIdle(WAIT);
+        try (ModelLease lease = registry.acquire().orElseThrow()) {
+            assertThat(lease.model().info().version()).isEqualTo(1);
+        }
+        assertThat(heard).extracting(ModelEvent::kind).containsExactly(ModelEvent.Kind.LOADED);
+    }
+
+    @Test
+    void aNewerReleaseSwapsInAndTheOldSessionOutlivesItsLastLease() throws Exception {
+        registry(OptionalLong.empty());
+        registry.offer(release(1));
+        registry.awaitIdle(WAIT);
+        ModelLease onOld = registry.acquire().orElseThrow();
+
+        registry.offer(release(2));
+        registry.awaitIdle(WAIT);
+
+        try (ModelLease onNew = registry.acquire().orElseThrow()) {
+            assertThat(onNew.model().info().version()).isEqualTo(2);
+        }
+        // The replaced model still answers for the scoring call that leased it before the swap.
+        LoadedModel old = onOld.model();
+        assertThat(old.info().version()).isEqualTo(1);
+        assertThat(old.scoreCatalogue(1, new long[] {0, 3, 4})).hasSize(20).doesNotContain(Float.NaN);
+        onOld.close();
+        onOld.close(); // idempotent
+        assertThat(registry.serving().orElseThrow().info().version()).isEqualTo(2);
+    }
+
+    @Test
+    void olderReleasesAndOtherModelNamesAreIgnored() throws Exception {
+        registry(OptionalLong.empty());
+        registry.offer(release(5));
+        registry.awaitIdle(WAIT);
+        registry.offer(release(3));
+        registry.offer(TestModels.signedRelease("other-model", 9, DotModel.random(4, 20, 4, 3, 9)));
+        registry.offer(release(5)); // a replay of what serves: silent
+        registry.awaitIdle(WAIT);
+
+        assertThat(registry.serving().orElseThrow().info().version()).isEqualTo(5);
+        assertThat(registry.events()).extracting(ModelEvent::kind, ModelEvent::version, ModelEvent::reason)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(ModelEvent.Kind.LOADED, 5L, "swapped"),
+                        org.assertj.core.groups.Tuple.tuple(ModelEvent.Kind.IGNORED, 3L, "not-newer"));
+    }
+
+    @Test
+    void aRejectedReleaseLeavesTheServingModelInPlace() throws Exception {
+        registry(OptionalLong.empty());
+        registry.offer(release(1));
+        registry.awaitIdle(WAIT);
+        ModelRelease tampered = ModelRelease.newBuilder(release(2)).setVersion(3).build(); // signature no longer matches
+        registry.offer(tampered);
+        registry.awaitIdle(WAIT);
+
+        assertThat(registry.serving().orElseThrow().info().version()).isEqualTo(1);
+        assertThat(registry.events()).last().satisfies(event -> {
+            assertThat(event.kind()).isEqualTo(ModelEvent.Kind.REJECTED);
+            assertThat(event.version()).isEqualTo(3);
+            assertThat(event.reason()).isEqualTo("signature");
+        });
+    }
+
+    @Test
+    void aPinnedVersionIsTheOnlyOneThatLoads() throws Exception {
+        registry(OptionalLong.of(2));
+        registry.offer(release(1));
+        registry.offer(release(2));
+        registry.awaitIdle(WAIT);
+        registry.offer(release(3));
+        registry.awaitIdle(WAIT);
+
+        assertThat(registry.serving().orElseThrow().info().version()).isEqualTo(2);
+        assertThat(registry.events()).filteredOn(e -> e.kind() == ModelEvent.Kind.IGNORED)
+                .extracting(ModelEvent::version).containsExactly(1L, 3L);
+    }
+
+    @Test
+    void leasesTakenConcurrentlyWithSwapsAlwaysSeeAnOpenModel() throws Exception {
+        registry(OptionalLong.empty());
+        registry.offer(release(1));
+        registry.awaitIdle(WAIT);
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        Thread scorer = new Thread(() -> {
+            long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+            while (System.nanoTime() < deadline) {
+                try (ModelLease lease = registry.acquire().orElseThrow()) {
+                    float[] scores = lease.model().scoreCatalogue(1, new long[] {1, 2, 3});
+                    if (scores.length != 20) {
+                        failures.add(new AssertionError("wrong length " + scores.length));
+                    }
+                } catch (Throwable t) {
+                    failures.add(t);
+                }
+            }
+        });
+        scorer.start();
+        for (long version = 2; version <= 6; version++) {
+            registry.offer(release(version));
+            registry.awaitIdle(WAIT);
+        }
+        scorer.join();
+        assertThat(failures).isEmpty();
+        assertThat(registry.serving().orElseThrow().info().version()).isEqualTo(6);
+    }
+}
