@@ -95,7 +95,7 @@ public final class AvroDeserializer<T extends IndexedRecord> implements Deserial
             reader = readersBySchemaId.computeIfAbsent(schemaId, this::readerFor);
         } catch (SchemaRegistryException e) {
             String problem = e.notFound()
-                    ? "schema id " + schemaId + " is not registered in the schema registry at " + client.baseUrls()
+                    ? "schema id " + schemaId + " is not registered in the schema registry at " + client.location()
                     : "could not fetch schema id " + schemaId + ": " + e.getMessage();
             throw new AvroSerdeException(problem, topic, subject, schemaId, e);
         } catch (AvroRuntimeException e) {
