@@ -15,6 +15,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -96,7 +97,7 @@ final class KafkaSchemaStore implements AutoCloseable {
             producer = new KafkaProducer<>(producerConfig(bootstrapServers, timeout),
                     new StringSerializer(), new StringSerializer());
         } catch (RuntimeException e) {
-            consumer.close(Duration.ZERO);
+            consumer.close(CloseOptions.timeout(Duration.ZERO));
             throw e instanceof DevStackException ? e
                     : new DevStackException("cannot read the schema store topic " + topic.name() + " at "
                     + bootstrapServers + ": " + e, e);
@@ -200,7 +201,7 @@ final class KafkaSchemaStore implements AutoCloseable {
                 positionMonitor.notifyAll();
             }
         } finally {
-            consumer.close(Duration.ofSeconds(5));
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
         }
     }
 
