@@ -1,0 +1,254 @@
+package io.streamrec.app;
+
+import io.streamrec.schemas.topics.TopicCatalog;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * The streams app's own configuration keys, typed and validated. They live in one map with Kafka Streams'
+ * keys ({@code application.id}, {@code bootstrap.servers}, {@code processing.guarantee}, ...) and the serde's
+ * ({@code schema.registry.url}, ...): each config class reads its own keys from the shared map and ignores
+ * the rest. {@link StreamsAppSettings} turns the map into Kafka Streams properties with streamrec's defaults.
+ * Immutable.
+ */
+public final class StreamsAppConfig extends AbstractConfig {
+
+    public static final String TOPIC_CLICKS_CONFIG = "topic.clicks";
+    public static final String TOPIC_RECOMMENDATIONS_CONFIG = "topic.recommendations";
+    public static final String TOPIC_INTERACTIONS_CONFIG = "topic.interactions";
+    public static final String TOPIC_MODELS_CONFIG = "topic.models";
+    public static final String TOPIC_DEAD_LETTERS_CONFIG = "topic.dead.letters";
+
+    public static final String RECOMMENDATIONS_COUNT_CONFIG = "recommendations.count";
+    public static final String RECOMMENDATIONS_EXCLUDE_SEEN_CONFIG = "recommendations.exclude.seen";
+    public static final String RECOMMENDATIONS_COALESCE_MS_CONFIG = "recommendations.coalesce.ms";
+
+    public static final String HISTORY_MAX_ITEMS_CONFIG = "history.max.items";
+    public static final String HISTORY_TTL_MS_CONFIG = "history.ttl.ms";
+    public static final String HISTORY_EVICTION_INTERVAL_MS_CONFIG = "history.eviction.interval.ms";
+
+    public static final String VALIDATION_MAX_ID_BYTES_CONFIG = "validation.max.id.bytes";
+    public static final String VALIDATION_MAX_FUTURE_SKEW_MS_CONFIG = "validation.max.future.skew.ms";
+
+    public static final String POPULARITY_REFRESH_MS_CONFIG = "popularity.refresh.ms";
+
+    public static final String MODEL_NAME_CONFIG = "model.name";
+    public static final String MODEL_PINNED_VERSION_CONFIG = "model.pinned.version";
+    public static final String MODEL_TRUSTED_KEYS_FILE_CONFIG = "model.trusted.keys.file";
+    public static final String MODEL_TRUSTED_KEYS_CONFIG = "model.trusted.keys";
+    public static final String MODEL_ACCEPT_UNSIGNED_CONFIG = "model.accept.unsigned";
+    public static final String MODEL_ARTIFACT_MAX_BYTES_CONFIG = "model.artifact.max.bytes";
+    public static final String MODEL_WARMUP_RUNS_CONFIG = "model.warmup.runs";
+    public static final String MODEL_EVENTS_RETAINED_CONFIG = "model.events.retained";
+
+    public static final String ONNX_INTRA_OP_THREADS_CONFIG = "onnx.intra.op.threads";
+    public static final String ONNX_ALLOW_SPINNING_CONFIG = "onnx.allow.spinning";
+
+    public static final String ROCKSDB_BLOCK_CACHE_BYTES_CONFIG = "rocksdb.block.cache.bytes";
+    public static final String ROCKSDB_WRITE_BUFFER_BYTES_CONFIG = "rocksdb.write.buffer.bytes";
+
+    public static final String HTTP_HOST_CONFIG = "http.host";
+    public static final String HTTP_PORT_CONFIG = "http.port";
+
+    private static final ConfigDef CONFIG_DEF = new ConfigDef()
+            .define(TOPIC_CLICKS_CONFIG, Type.STRING, TopicCatalog.CLICKS.name(), new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM, "Topic of incoming ClickEvents (key = user id).")
+            .define(TOPIC_RECOMMENDATIONS_CONFIG, Type.STRING, TopicCatalog.RECOMMENDATIONS.name(),
+                    new ConfigDef.NonEmptyString(), Importance.MEDIUM, "Topic the top-K lists are written to.")
+            .define(TOPIC_INTERACTIONS_CONFIG, Type.STRING, TopicCatalog.INTERACTIONS.name(),
+                    new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Compacted topic of per-(user, item) interaction state that the trainer reads.")
+            .define(TOPIC_MODELS_CONFIG, Type.STRING, TopicCatalog.MODELS.name(), new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM, "Compacted topic of model releases, read by every instance (global store).")
+            .define(TOPIC_DEAD_LETTERS_CONFIG, Type.STRING, TopicCatalog.DEAD_LETTERS.name(),
+                    new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Topic for records that cannot be read or are invalid, with the reason in headers.")
+            .define(RECOMMENDATIONS_COUNT_CONFIG, Type.INT, 10, Range.between(1, 1000), Importance.HIGH,
+                    "K: items per recommendation list.")
+            .define(RECOMMENDATIONS_EXCLUDE_SEEN_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM,
+                    "Leave out items in the user's history (the most recent history.max.items distinct items).")
+            .define(RECOMMENDATIONS_COALESCE_MS_CONFIG, Type.LONG, 0L, Range.atLeast(0), Importance.LOW,
+                    "When > 0, at most one list per user per this many milliseconds: clicks inside the interval"
+                            + " update the history and the latest one is answered when it ends. 0 answers every click.")
+            .define(HISTORY_MAX_ITEMS_CONFIG, Type.INT, 50, Range.between(1, 10_000), Importance.MEDIUM,
+                    "How many distinct recent items the history store keeps per user (the model reads the last H).")
+            .define(HISTORY_TTL_MS_CONFIG, Type.LONG, Duration.ofDays(30).toMillis(), Range.atLeast(1),
+                    Importance.MEDIUM, "History entries older than this (event time) are evicted.")
+            .define(HISTORY_EVICTION_INTERVAL_MS_CONFIG, Type.LONG, Duration.ofMinutes(10).toMillis(),
+                    Range.atLeast(1000), Importance.LOW, "How often (wall clock) the TTL eviction scans the store.")
+            .define(VALIDATION_MAX_ID_BYTES_CONFIG, Type.INT, 256, Range.between(1, 65_536), Importance.LOW,
+                    "Longest accepted user or item id, in UTF-8 bytes.")
+            .define(VALIDATION_MAX_FUTURE_SKEW_MS_CONFIG, Type.LONG, Duration.ofMinutes(5).toMillis(),
+                    Range.atLeast(0), Importance.LOW,
+                    "Clicks whose event time is further ahead of the app's clock than this are dead-lettered.")
+            .define(POPULARITY_REFRESH_MS_CONFIG, Type.LONG, 5_000L, Range.atLeast(100), Importance.LOW,
+                    "How often (wall clock) each task rebuilds its popularity fallback list from its counts.")
+            .define(MODEL_NAME_CONFIG, Type.STRING, "default", new ConfigDef.NonEmptyString(), Importance.HIGH,
+                    "Name of the model to serve; releases of other names on the models topic are ignored.")
+            .define(MODEL_PINNED_VERSION_CONFIG, Type.LONG, -1L, Range.atLeast(-1), Importance.MEDIUM,
+                    "Serve only this release version (rollback by pinning); -1 serves the newest valid release.")
+            .define(MODEL_TRUSTED_KEYS_FILE_CONFIG, Type.STRING, "", Importance.HIGH,
+                    "PEM file with the Ed25519 public key(s) whose release signatures are trusted.")
+            .define(MODEL_TRUSTED_KEYS_CONFIG, Type.PASSWORD, "", Importance.HIGH,
+                    "The trusted public key(s) as PEM text (e.g. from an environment variable), besides the file.")
+            .define(MODEL_ACCEPT_UNSIGNED_CONFIG, Type.BOOLEAN, false, Importance.HIGH,
+                    "Accept releases without a signature. Local demos only: logged loudly at every load."
+                            + " Releases that carry a signature are always verified.")
+            .define(MODEL_ARTIFACT_MAX_BYTES_CONFIG, Type.LONG, 512L * 1024 * 1024, Range.atLeast(1),
+                    Importance.LOW, "Largest ONNX graph fetched from a release's artifact URI.")
+            .define(MODEL_WARMUP_RUNS_CONFIG, Type.INT, 3, Range.between(1, 1000), Importance.LOW,
+                    "Full-catalogue scoring runs on a new model before it serves.")
+            .define(MODEL_EVENTS_RETAINED_CONFIG, Type.INT, 100, Range.between(1, 100_000), Importance.LOW,
+                    "How many model swaps, rejections and ignored releases are kept for GET /models/events.")
+            .define(ONNX_INTRA_OP_THREADS_CONFIG, Type.INT, 1, Range.between(1, 256), Importance.MEDIUM,
+                    "ONNX Runtime intra-op threads per scoring call. 1 suits one stream thread per core.")
+            .define(ONNX_ALLOW_SPINNING_CONFIG, Type.BOOLEAN, false, Importance.LOW,
+                    "Let idle ONNX Runtime threads spin: lower latency, but a busy core even when idle.")
+            .define(ROCKSDB_BLOCK_CACHE_BYTES_CONFIG, Type.LONG, 64L * 1024 * 1024, Range.atLeast(1024 * 1024),
+                    Importance.MEDIUM, "Block cache shared by every RocksDB store of the instance.")
+            .define(ROCKSDB_WRITE_BUFFER_BYTES_CONFIG, Type.LONG, 32L * 1024 * 1024, Range.atLeast(1024 * 1024),
+                    Importance.MEDIUM, "Memtable memory shared by every RocksDB store (charged to the block cache).")
+            .define(HTTP_HOST_CONFIG, Type.STRING, "0.0.0.0", Importance.LOW, "Interface the HTTP API binds to.")
+            .define(HTTP_PORT_CONFIG, Type.INT, 8080, Range.between(0, 65_535), Importance.MEDIUM,
+                    "Port of the HTTP API (recommendations, history, models, health, metrics); 0 picks a free one.");
+
+    public StreamsAppConfig(Map<?, ?> originals) {
+        super(CONFIG_DEF, originals, false);
+        if (getLong(ROCKSDB_WRITE_BUFFER_BYTES_CONFIG) > getLong(ROCKSDB_BLOCK_CACHE_BYTES_CONFIG)) {
+            throw new ConfigException(ROCKSDB_WRITE_BUFFER_BYTES_CONFIG, getLong(ROCKSDB_WRITE_BUFFER_BYTES_CONFIG),
+                    "the write buffers are charged to the block cache, so they must not exceed "
+                            + ROCKSDB_BLOCK_CACHE_BYTES_CONFIG);
+        }
+    }
+
+    /** The definition of every key, for documentation generators. */
+    public static ConfigDef configDef() {
+        return new ConfigDef(CONFIG_DEF);
+    }
+
+    public String clicksTopic() {
+        return getString(TOPIC_CLICKS_CONFIG);
+    }
+
+    public String recommendationsTopic() {
+        return getString(TOPIC_RECOMMENDATIONS_CONFIG);
+    }
+
+    public String interactionsTopic() {
+        return getString(TOPIC_INTERACTIONS_CONFIG);
+    }
+
+    public String modelsTopic() {
+        return getString(TOPIC_MODELS_CONFIG);
+    }
+
+    public String deadLettersTopic() {
+        return getString(TOPIC_DEAD_LETTERS_CONFIG);
+    }
+
+    public int recommendationCount() {
+        return getInt(RECOMMENDATIONS_COUNT_CONFIG);
+    }
+
+    public boolean excludeSeen() {
+        return getBoolean(RECOMMENDATIONS_EXCLUDE_SEEN_CONFIG);
+    }
+
+    public Duration coalesceInterval() {
+        return Duration.ofMillis(getLong(RECOMMENDATIONS_COALESCE_MS_CONFIG));
+    }
+
+    public int historyMaxItems() {
+        return getInt(HISTORY_MAX_ITEMS_CONFIG);
+    }
+
+    public Duration historyTtl() {
+        return Duration.ofMillis(getLong(HISTORY_TTL_MS_CONFIG));
+    }
+
+    public Duration historyEvictionInterval() {
+        return Duration.ofMillis(getLong(HISTORY_EVICTION_INTERVAL_MS_CONFIG));
+    }
+
+    public int maxIdBytes() {
+        return getInt(VALIDATION_MAX_ID_BYTES_CONFIG);
+    }
+
+    public Duration maxFutureSkew() {
+        return Duration.ofMillis(getLong(VALIDATION_MAX_FUTURE_SKEW_MS_CONFIG));
+    }
+
+    public Duration popularityRefresh() {
+        return Duration.ofMillis(getLong(POPULARITY_REFRESH_MS_CONFIG));
+    }
+
+    public String modelName() {
+        return getString(MODEL_NAME_CONFIG);
+    }
+
+    public OptionalLong pinnedVersion() {
+        long pinned = getLong(MODEL_PINNED_VERSION_CONFIG);
+        return pinned < 0 ? OptionalLong.empty() : OptionalLong.of(pinned);
+    }
+
+    public String trustedKeysFile() {
+        return getString(MODEL_TRUSTED_KEYS_FILE_CONFIG);
+    }
+
+    public String trustedKeysPem() {
+        return getPassword(MODEL_TRUSTED_KEYS_CONFIG).value();
+    }
+
+    public boolean acceptUnsigned() {
+        return getBoolean(MODEL_ACCEPT_UNSIGNED_CONFIG);
+    }
+
+    public long artifactMaxBytes() {
+        return getLong(MODEL_ARTIFACT_MAX_BYTES_CONFIG);
+    }
+
+    public int warmupRuns() {
+        return getInt(MODEL_WARMUP_RUNS_CONFIG);
+    }
+
+    public int eventsRetained() {
+        return getInt(MODEL_EVENTS_RETAINED_CONFIG);
+    }
+
+    public int onnxIntraOpThreads() {
+        return getInt(ONNX_INTRA_OP_THREADS_CONFIG);
+    }
+
+    public boolean onnxAllowSpinning() {
+        return getBoolean(ONNX_ALLOW_SPINNING_CONFIG);
+    }
+
+    public long rocksDbBlockCacheBytes() {
+        return getLong(ROCKSDB_BLOCK_CACHE_BYTES_CONFIG);
+    }
+
+    public long rocksDbWriteBufferBytes() {
+        return getLong(ROCKSDB_WRITE_BUFFER_BYTES_CONFIG);
+    }
+
+    public String httpHost() {
+        return getString(HTTP_HOST_CONFIG);
+    }
+
+    public int httpPort() {
+        return getInt(HTTP_PORT_CONFIG);
+    }
+
+    /** Every original key and value, for handing the same map to Kafka Streams and the serdes. */
+    public Map<String, Object> allOriginals() {
+        return new HashMap<>(originals());
+    }
+}

@@ -1,0 +1,89 @@
+package io.streamrec.app.topology;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.streamrec.avro.ClickEvent;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The first step after the clicks source: decodes the raw record and validates it. A valid click goes on, as
+ * (user id, ClickEvent), to the processors named in {@code validChildren}; anything else goes, with its
+ * original bytes and the reason in headers, to the dead-letter sink. Decoding here rather than in the source
+ * keeps the exact bytes for the dead letter and writes it in the same transaction as the input's offset.
+ *
+ * <p>Output types are mixed (typed clicks, raw dead letters), hence {@code Object}; every forward names its
+ * child.
+ */
+final class ClickIntakeProcessor implements Processor<byte[], byte[], Object, Object> {
+
+    private static final Logger log = LoggerFactory.getLogger(ClickIntakeProcessor.class);
+
+    private final Deserializer<ClickEvent> clicks;
+    private final ClickValidator validator;
+    private final List<String> validChildren;
+    private final String deadLetterSink;
+    private final MeterRegistry meters;
+    private ProcessorContext<Object, Object> context;
+
+    ClickIntakeProcessor(Deserializer<ClickEvent> clicks, ClickValidator validator,
+                         List<String> validChildren, String deadLetterSink, MeterRegistry meters) {
+        this.clicks = clicks;
+        this.validator = validator;
+        this.validChildren = List.copyOf(validChildren);
+        this.deadLetterSink = deadLetterSink;
+        this.meters = meters;
+    }
+
+    @Override
+    public void init(ProcessorContext<Object, Object> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        RecordMetadata source = context.recordMetadata().orElseThrow();
+        if (record.value() == null) {
+            deadLetter(record, source, "null-value", "a click record must have a value (tombstones mean nothing on "
+                    + source.topic() + ")");
+            return;
+        }
+        ClickEvent click;
+        try {
+            click = clicks.deserialize(source.topic(), record.headers(), record.value());
+        } catch (SerializationException e) {
+            deadLetter(record, source, "undeserializable", e.getMessage());
+            return;
+        }
+        String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+        Optional<ClickValidator.Violation> violation = validator.check(key, click,
+                Instant.ofEpochMilli(context.currentSystemTimeMs()));
+        if (violation.isPresent()) {
+            deadLetter(record, source, violation.get().reason(), violation.get().message());
+            return;
+        }
+        Record<Object, Object> valid = new Record<>(click.getUserId(), click, record.timestamp(), record.headers());
+        for (String child : validChildren) {
+            context.forward(valid, child);
+        }
+    }
+
+    private void deadLetter(Record<byte[], byte[]> record, RecordMetadata source, String reason, String message) {
+        log.debug("event=dead_letter reason={} topic={} partition={} offset={} message=\"{}\"", reason, source.topic(),
+                source.partition(), source.offset(), message);
+        Counter.builder("streamrec.dead.letters").description("Records sent to the dead-letter topic, by reason")
+                .tag("reason", reason).register(meters).increment();
+        context.forward(new Record<Object, Object>(record.key(), record.value(), record.timestamp(),
+                DeadLetters.headers(record.headers(), reason, message, source)), deadLetterSink);
+    }
+}

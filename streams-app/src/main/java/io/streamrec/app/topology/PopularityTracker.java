@@ -1,0 +1,80 @@
+package io.streamrec.app.topology;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.Set;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The popularity fallback of one task: interaction counts per item in a state store (so they survive restarts
+ * and rebalances), and a ranked list of the most popular items rebuilt from them periodically, so answering
+ * a click costs a walk down a short list rather than a store scan. Each task counts the clicks of its own
+ * partition; as users hash uniformly to partitions, that is a sample of global popularity.
+ *
+ * <p>Not thread-safe: owned by one processor (one task, one stream thread).
+ */
+final class PopularityTracker {
+
+    /** An item and its interaction count. */
+    record RankedItem(String itemId, long count) { }
+
+    private final KeyValueStore<String, Long> counts;
+    private final int listLength;
+    private List<RankedItem> ranked = List.of();
+    private boolean listMissesItems;
+
+    PopularityTracker(KeyValueStore<String, Long> counts, int listLength) {
+        this.counts = counts;
+        this.listLength = listLength;
+    }
+
+    void count(String itemId) {
+        Long current = counts.get(itemId);
+        counts.put(itemId, current == null ? 1L : current + 1);
+        // While the list is not full (a cold start), a new item belongs in it at once, not at the next refresh.
+        if (current == null && ranked.size() < listLength) {
+            listMissesItems = true;
+        }
+    }
+
+    /** Rebuilds the ranked list from the counts: most popular first, ties by item id. */
+    void refresh() {
+        Comparator<RankedItem> worstFirst = Comparator.comparingLong(RankedItem::count)
+                .thenComparing(RankedItem::itemId, Comparator.reverseOrder());
+        PriorityQueue<RankedItem> best = new PriorityQueue<>(listLength + 1, worstFirst);
+        try (KeyValueIterator<String, Long> all = counts.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, Long> entry = all.next();
+                best.add(new RankedItem(entry.key, entry.value));
+                if (best.size() > listLength) {
+                    best.poll();
+                }
+            }
+        }
+        List<RankedItem> list = new ArrayList<>(best);
+        list.sort(worstFirst.reversed());
+        ranked = List.copyOf(list);
+        listMissesItems = false;
+    }
+
+    /** The top {@code k} items not in {@code excluded}, as of the last refresh. */
+    List<RankedItem> top(int k, Set<String> excluded) {
+        if (listMissesItems) {
+            refresh();
+        }
+        List<RankedItem> top = new ArrayList<>(k);
+        for (RankedItem item : ranked) {
+            if (!excluded.contains(item.itemId())) {
+                top.add(item);
+                if (top.size() == k) {
+                    break;
+                }
+            }
+        }
+        return top;
+    }
+}

@@ -1,0 +1,325 @@
+package io.streamrec.app.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.streamrec.app.StreamsAppConfig;
+import io.streamrec.app.model.ArtifactFetcher;
+import io.streamrec.app.model.ModelEvent;
+import io.streamrec.app.model.ModelLoader;
+import io.streamrec.app.model.ModelRegistry;
+import io.streamrec.app.model.OnnxRuntime;
+import io.streamrec.app.model.TestModels;
+import io.streamrec.app.model.TestModels.DotModel;
+import io.streamrec.avro.ClickEvent;
+import io.streamrec.avro.Interaction;
+import io.streamrec.avro.InteractionKey;
+import io.streamrec.avro.ModelRelease;
+import io.streamrec.avro.Recommendations;
+import io.streamrec.avro.RecommendedItem;
+import io.streamrec.schemas.model.ReleaseVerifier;
+import io.streamrec.schemas.serde.InMemorySchemaRegistryClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Properties;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class RecommenderTopologyTest {
+
+    private static final Instant START = Instant.parse("2026-11-29T12:00:00Z");
+    private static final Duration LOAD_WAIT = Duration.ofSeconds(30);
+    private static final int ITEMS = 60;
+    private static final int USERS = 8;
+    private static final int HISTORY = 5;
+    private static OnnxRuntime runtime;
+
+    private final InMemorySchemaRegistryClient schemaRegistry = new InMemorySchemaRegistryClient();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private ModelRegistry models;
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, ClickEvent> clicks;
+    private TestInputTopic<byte[], byte[]> rawClicks;
+    private TestInputTopic<String, ModelRelease> releases;
+    private TestOutputTopic<String, Recommendations> recommendations;
+    private TestOutputTopic<InteractionKey, Interaction> interactions;
+    private TestOutputTopic<byte[], byte[]> deadLetters;
+    private TopicSerdes serdes;
+
+    @BeforeAll
+    static void startRuntime() {
+        runtime = new OnnxRuntime(new OnnxRuntime.Settings(1, false));
+    }
+
+    @AfterAll
+    static void closeRuntime() {
+        runtime.close();
+    }
+
+    private void start(Map<String, Object> overrides) {
+        Map<String, Object> settings = new HashMap<>(Map.of(
+                StreamsConfig.APPLICATION_ID_CONFIG, "topology-test",
+                StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092",
+                "schema.registry.url", "http://unused:8081",
+                StreamsAppConfig.RECOMMENDATIONS_COUNT_CONFIG, 5,
+                StreamsAppConfig.HISTORY_MAX_ITEMS_CONFIG, 20));
+        settings.putAll(overrides);
+        StreamsAppConfig config = new StreamsAppConfig(settings);
+        ModelLoader loader = new ModelLoader(runtime,
+                ReleaseVerifier.trusting(List.of(TestModels.TRAINER_KEY.getPublic())),
+                new ArtifactFetcher(1_000_000, Duration.ofSeconds(1)), 1);
+        models = new ModelRegistry(new ModelRegistry.Settings(config.modelName(), config.pinnedVersion(), 20), loader,
+                Clock.systemUTC(), event -> { });
+        Properties properties = new Properties();
+        properties.putAll(settings);
+        driver = new TopologyTestDriver(RecommenderTopology.build(config, schemaRegistry, models, meters), properties,
+                START);
+        serdes = TopicSerdes.create(schemaRegistry, config.allOriginals());
+        clicks = driver.createInputTopic("clicks", new StringSerializer(), serdes.clicks().serializer());
+        rawClicks = driver.createInputTopic("clicks", new ByteArraySerializer(), new ByteArraySerializer());
+        releases = driver.createInputTopic("models", new StringSerializer(), serdes.modelReleases().serializer());
+        recommendations = driver.createOutputTopic("recommendations", new StringDeserializer(),
+                serdes.recommendations().deserializer());
+        interactions = driver.createOutputTopic("interactions", serdes.interactionKeys().deserializer(),
+                serdes.interactions().deserializer());
+        deadLetters = driver.createOutputTopic("dead-letters", new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+    }
+
+    private void start() {
+        start(Map.of());
+    }
+
+    @AfterEach
+    void close() {
+        if (driver != null) {
+            driver.close();
+        }
+        if (models != null) {
+            models.close();
+        }
+    }
+
+    private static ClickEvent click(String user, String item, String type, Instant at) {
+        return ClickEvent.newBuilder().setUserId(user).setItemId(item).setEventType(type).setEventTime(at).build();
+    }
+
+    private void send(String user, String item) {
+        clicks.pipeInput(user, click(user, item, "click", START), START);
+    }
+
+    private DotModel publish(long version) throws InterruptedException {
+        DotModel model = DotModel.random(USERS, ITEMS, 6, HISTORY, version);
+        releases.pipeInput("default", TestModels.signedRelease("default", version, model));
+        models.awaitIdle(LOAD_WAIT);
+        return model;
+    }
+
+    @Test
+    void withoutAModelEveryClickIsAnsweredFromPopularity() {
+        start();
+        send("user-1", "item-3");
+        send("user-2", "item-3");
+        send("user-2", "item-4");
+        send("user-3", "item-9");
+
+        List<Recommendations> lists = recommendations.readValuesToList();
+        assertThat(lists).hasSize(4).allSatisfy(list -> {
+            assertThat(list.getFallback()).isTrue();
+            assertThat(list.getModelName()).isEqualTo("popularity");
+            assertThat(list.getModelVersion()).isNull();
+            assertThat(list.getEventTime()).isEqualTo(START);
+        });
+        // user-3 has seen item-9 only: the most popular other items, most clicked first.
+        assertThat(lists.get(3).getItems()).extracting(RecommendedItem::getItemId).containsExactly("item-3", "item-4");
+        assertThat(lists.get(3).getItems().get(0).getScore()).isEqualTo(2f);
+        assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void withAModelTheListIsTheTopKOfTheModelsScoresMinusWhatTheUserSaw() throws Exception {
+        start();
+        DotModel model = publish(1);
+        send("user-2", "item-10");
+        send("user-2", "not-in-catalogue");
+        send("user-2", "item-11");
+
+        List<Recommendations> lists = recommendations.readValuesToList();
+        Recommendations last = lists.get(2);
+        assertThat(last.getFallback()).isFalse();
+        assertThat(last.getModelName()).isEqualTo("default");
+        assertThat(last.getModelVersion()).isEqualTo(1L);
+
+        long[] history = {0, 0, 0, 10, 11};
+        List<String> expected = java.util.stream.IntStream.rangeClosed(1, ITEMS)
+                .filter(item -> item != 10 && item != 11)
+                .boxed()
+                .sorted((a, b) -> Float.compare(model.expectedScore(2, history, b), model.expectedScore(2, history, a)))
+                .limit(5)
+                .map(item -> "item-" + item)
+                .toList();
+        assertThat(last.getItems()).extracting(RecommendedItem::getItemId).containsExactlyElementsOf(expected);
+        assertThat(last.getItems()).extracting(RecommendedItem::getItemId)
+                .doesNotContain("item-10", "item-11", "not-in-catalogue");
+    }
+
+    @Test
+    void seenItemsStayWhenExclusionIsOff() throws Exception {
+        start(Map.of(StreamsAppConfig.RECOMMENDATIONS_EXCLUDE_SEEN_CONFIG, false,
+                StreamsAppConfig.RECOMMENDATIONS_COUNT_CONFIG, ITEMS));
+        publish(1);
+        send("user-1", "item-7");
+        assertThat(recommendations.readValue().getItems()).extracting(RecommendedItem::getItemId).contains("item-7");
+    }
+
+    @Test
+    void aUserTheModelCannotPlaceGetsPopularity() throws Exception {
+        start();
+        publish(1);
+        send("stranger", "not-in-catalogue");
+        Recommendations list = recommendations.readValue();
+        assertThat(list.getFallback()).isTrue();
+        send("stranger", "item-5"); // now the history holds a known item: the model answers
+        assertThat(recommendations.readValue().getFallback()).isFalse();
+    }
+
+    @Test
+    void aNewReleaseTakesOverMidStreamAndARejectedOneChangesNothing() throws Exception {
+        start();
+        publish(1);
+        send("user-1", "item-1");
+        publish(2);
+        send("user-1", "item-2");
+        ModelRelease tampered = ModelRelease.newBuilder(TestModels.signedRelease("default", 3,
+                DotModel.random(USERS, ITEMS, 6, HISTORY, 3))).setMetrics(Map.of("hr@10", 0.99)).build();
+        releases.pipeInput("default", tampered);
+        models.awaitIdle(LOAD_WAIT);
+        send("user-1", "item-3");
+
+        assertThat(recommendations.readValuesToList()).extracting(Recommendations::getModelVersion)
+                .containsExactly(1L, 2L, 2L);
+        assertThat(models.events()).last().satisfies(event -> {
+            assertThat(event.kind()).isEqualTo(ModelEvent.Kind.REJECTED);
+            assertThat(event.reason()).isEqualTo("signature");
+        });
+    }
+
+    @Test
+    void interactionsCountEveryValidClickPerPair() {
+        start();
+        clicks.pipeInput("user-1", click("user-1", "item-1", "view", START.minusSeconds(60)));
+        clicks.pipeInput("user-1", click("user-1", "item-1", "purchase", START));
+        clicks.pipeInput("user-1", click("user-1", "item-2", "click", START));
+
+        List<TestRecord<InteractionKey, Interaction>> records = interactions.readRecordsToList();
+        assertThat(records).hasSize(3);
+        Interaction pair = records.get(1).value();
+        assertThat(records.get(1).key()).isEqualTo(new InteractionKey("user-1", "item-1"));
+        assertThat(pair.getCount()).isEqualTo(2);
+        assertThat(pair.getFirstSeen()).isEqualTo(START.minusSeconds(60));
+        assertThat(pair.getLastSeen()).isEqualTo(START);
+        assertThat(pair.getLastEventType()).isEqualTo("purchase");
+    }
+
+    @Test
+    void everyKindOfBadRecordIsDeadLetteredWithItsReasonAndNothingElseHappens() {
+        start(Map.of(StreamsAppConfig.VALIDATION_MAX_ID_BYTES_CONFIG, 16));
+        byte[] user = "user-1".getBytes(StandardCharsets.UTF_8);
+        byte[] garbage = "{\"json\": \"not avro\"}".getBytes(StandardCharsets.UTF_8);
+        rawClicks.pipeInput(user, garbage);
+        rawClicks.pipeInput(user, new byte[] {0, 0, 0, 0});
+        rawClicks.pipeInput(user, (byte[]) null);
+        clicks.pipeInput("user-1", click("user-1", "item-1", "teleport", START));
+        clicks.pipeInput(" ", click(" ", "item-1", "view", START));
+        clicks.pipeInput("user-1", click("user-1", "item-with-a-very-long-id", "view", START));
+        clicks.pipeInput("user-1", click("user-1", "item-1", "view", START.plus(Duration.ofHours(1))));
+        clicks.pipeInput("user-9", click("user-1", "item-1", "view", START));
+        clicks.pipeInput(null, click("user-1", "item-1", "view", START));
+
+        List<TestRecord<byte[], byte[]>> letters = deadLetters.readRecordsToList();
+        assertThat(letters).extracting(letter -> DeadLetters.header(letter.headers(), DeadLetters.REASON))
+                .containsExactly("undeserializable", "undeserializable", "null-value", "unknown-event-type",
+                        "blank-id", "oversize-id", "future-event-time", "key-mismatch", "key-mismatch");
+        Headers first = letters.get(0).headers();
+        assertThat(DeadLetters.header(first, DeadLetters.MESSAGE)).contains("unknown magic byte 0x7b");
+        assertThat(DeadLetters.header(first, DeadLetters.SOURCE_TOPIC)).isEqualTo("clicks");
+        assertThat(DeadLetters.header(first, DeadLetters.SOURCE_PARTITION)).isEqualTo("0");
+        assertThat(DeadLetters.header(first, DeadLetters.SOURCE_OFFSET)).isEqualTo("0");
+        assertThat(DeadLetters.header(letters.get(1).headers(), DeadLetters.MESSAGE)).contains("too short");
+        assertThat(letters.get(0).value()).isEqualTo(garbage); // the original bytes, untouched
+        assertThat(DeadLetters.header(letters.get(8).headers(), DeadLetters.SOURCE_OFFSET)).isEqualTo("8");
+
+        assertThat(recommendations.isEmpty()).isTrue();
+        assertThat(interactions.isEmpty()).isTrue();
+        assertThat(meters.get("streamrec.dead.letters").tag("reason", "key-mismatch").counter().count()).isEqualTo(2);
+
+        send("user-1", "item-1"); // the app carries on
+        assertThat(recommendations.readValue().getUserId()).isEqualTo("user-1");
+    }
+
+    @Test
+    void coalescingAnswersTheLatestClickOncePerInterval() {
+        start(Map.of(StreamsAppConfig.RECOMMENDATIONS_COALESCE_MS_CONFIG, 1_000L));
+        Instant t = START;
+        clicks.pipeInput("user-1", click("user-1", "item-1", "view", t));
+        clicks.pipeInput("user-1", click("user-1", "item-2", "view", t.plusMillis(10)));
+        clicks.pipeInput("user-1", click("user-1", "item-3", "view", t.plusMillis(20)));
+        assertThat(recommendations.readValuesToList()).extracting(Recommendations::getEventTime).containsExactly(t);
+
+        driver.advanceWallClockTime(Duration.ofMillis(1_100));
+        List<Recommendations> later = recommendations.readValuesToList();
+        assertThat(later).extracting(Recommendations::getEventTime).containsExactly(t.plusMillis(20));
+        assertThat(later.get(0).getItems()).extracting(RecommendedItem::getItemId)
+                .doesNotContain("item-1", "item-2", "item-3");
+
+        driver.advanceWallClockTime(Duration.ofSeconds(5));
+        assertThat(recommendations.isEmpty()).isTrue();
+    }
+
+    @Test
+    void historyIsBoundedAndExpiresAfterItsTtl() {
+        start(Map.of(StreamsAppConfig.HISTORY_MAX_ITEMS_CONFIG, 3,
+                StreamsAppConfig.HISTORY_TTL_MS_CONFIG, Duration.ofHours(1).toMillis(),
+                StreamsAppConfig.HISTORY_EVICTION_INTERVAL_MS_CONFIG, Duration.ofMinutes(1).toMillis()));
+        for (int i = 1; i <= 5; i++) {
+            clicks.pipeInput("user-1", click("user-1", "item-" + i, "view", START.minusSeconds(50 - i)));
+        }
+        clicks.pipeInput("user-2", click("user-2", "item-1", "view", START.minus(Duration.ofMinutes(50))));
+        KeyValueStore<String, UserHistory> histories = driver.getKeyValueStore(RecommenderTopology.HISTORY_STORE);
+        assertThat(histories.get("user-1").itemIds()).containsExactly("item-3", "item-4", "item-5");
+
+        driver.advanceWallClockTime(Duration.ofMinutes(15));
+        assertThat(histories.get("user-2")).isNull(); // its only item is now over an hour old
+        assertThat(histories.get("user-1").itemIds()).containsExactly("item-3", "item-4", "item-5");
+    }
+
+    @Test
+    void aPinnedVersionServesEvenWhenANewerOneArrives() throws Exception {
+        start(Map.of(StreamsAppConfig.MODEL_PINNED_VERSION_CONFIG, 1L));
+        publish(1);
+        publish(2);
+        send("user-1", "item-1");
+        assertThat(recommendations.readValue().getModelVersion()).isEqualTo(1L);
+        assertThat(models.serving().orElseThrow().info().version()).isEqualTo(1);
+        assertThat(OptionalLong.of(1)).isEqualTo(models.settings().pinnedVersion());
+    }
+}
