@@ -8,6 +8,7 @@ import java.util.Set;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * The popularity fallback of one task: interaction counts per item in a state store (so they survive restarts
@@ -17,10 +18,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>Not thread-safe: owned by one processor (one task, one stream thread).
  */
-final class PopularityTracker {
+final class PopularityTracker implements PopularItems {
 
-    /** An item and its interaction count. */
-    record RankedItem(String itemId, long count) { }
+    private static final Comparator<RankedItem> WORST_FIRST = Comparator.comparingLong(RankedItem::count)
+            .thenComparing(RankedItem::itemId, Comparator.reverseOrder());
 
     private final KeyValueStore<String, Long> counts;
     private final int listLength;
@@ -41,31 +42,31 @@ final class PopularityTracker {
         }
     }
 
-    /** Rebuilds the ranked list from the counts: most popular first, ties by item id. */
+    /** Rebuilds the ranked list from the counts. */
     void refresh() {
-        Comparator<RankedItem> worstFirst = Comparator.comparingLong(RankedItem::count)
-                .thenComparing(RankedItem::itemId, Comparator.reverseOrder());
-        PriorityQueue<RankedItem> best = new PriorityQueue<>(listLength + 1, worstFirst);
+        ranked = rank(counts, listLength);
+        listMissesItems = false;
+    }
+
+    /** The {@code length} most counted items of a counts store, most popular first, ties by item id. */
+    static List<RankedItem> rank(ReadOnlyKeyValueStore<String, Long> counts, int length) {
+        PriorityQueue<RankedItem> best = new PriorityQueue<>(length + 1, WORST_FIRST);
         try (KeyValueIterator<String, Long> all = counts.all()) {
             while (all.hasNext()) {
                 KeyValue<String, Long> entry = all.next();
                 best.add(new RankedItem(entry.key, entry.value));
-                if (best.size() > listLength) {
+                if (best.size() > length) {
                     best.poll();
                 }
             }
         }
         List<RankedItem> list = new ArrayList<>(best);
-        list.sort(worstFirst.reversed());
-        ranked = List.copyOf(list);
-        listMissesItems = false;
+        list.sort(WORST_FIRST.reversed());
+        return List.copyOf(list);
     }
 
-    /** The top {@code k} items not in {@code excluded}, as of the last refresh. */
-    List<RankedItem> top(int k, Set<String> excluded) {
-        if (listMissesItems) {
-            refresh();
-        }
+    /** The top {@code k} of a ranked list, skipping excluded items. */
+    static List<RankedItem> top(List<RankedItem> ranked, int k, Set<String> excluded) {
         List<RankedItem> top = new ArrayList<>(k);
         for (RankedItem item : ranked) {
             if (!excluded.contains(item.itemId())) {
@@ -76,5 +77,13 @@ final class PopularityTracker {
             }
         }
         return top;
+    }
+
+    @Override
+    public List<RankedItem> top(int k, Set<String> excluded) {
+        if (listMissesItems) {
+            refresh();
+        }
+        return top(ranked, k, excluded);
     }
 }

@@ -56,7 +56,7 @@ public final class RecommenderTopology {
         TopicSerdes serdes = TopicSerdes.create(schemaRegistry, config.allOriginals());
         ClickValidator validator = new ClickValidator(config.maxIdBytes(), config.maxFutureSkew());
         RecommendProcessor.Settings recommendSettings = new RecommendProcessor.Settings(
-                config.recommendationCount(), config.excludeSeen(), config.historyMaxItems(), config.historyTtl(),
+                config.recommendationCount(), config.historyMaxItems(), config.historyTtl(),
                 config.historyEvictionInterval(), config.coalesceInterval(), config.popularityRefresh());
 
         Topology topology = new Topology();
@@ -65,8 +65,9 @@ public final class RecommenderTopology {
         topology.addProcessor(CLICK_INTAKE, () -> new ClickIntakeProcessor(serdes.clicks().deserializer(), validator,
                 List.of(INTERACTIONS, RECOMMEND), DEAD_LETTERS_SINK, meters), CLICKS_SOURCE);
         topology.addProcessor(INTERACTIONS, () -> new InteractionsProcessor(INTERACTION_STORE), CLICK_INTAKE);
-        topology.addProcessor(RECOMMEND, () -> new RecommendProcessor(recommendSettings, models,
-                HISTORY_STORE, ITEM_COUNTS_STORE, PENDING_STORE, meters), CLICK_INTAKE);
+        Recommender recommender = new Recommender(models, config.excludeSeen(), meters);
+        topology.addProcessor(RECOMMEND, () -> new RecommendProcessor(recommendSettings, recommender,
+                HISTORY_STORE, ITEM_COUNTS_STORE, PENDING_STORE), CLICK_INTAKE);
 
         topology.addSink(DEAD_LETTERS_SINK, config.deadLettersTopic(), new ByteArraySerializer(),
                 new ByteArraySerializer(), CLICK_INTAKE);

@@ -1,0 +1,191 @@
+package io.streamrec.app;
+
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.streamrec.app.model.ArtifactFetcher;
+import io.streamrec.app.model.ModelEvent;
+import io.streamrec.app.model.ModelLoader;
+import io.streamrec.app.model.ModelRegistry;
+import io.streamrec.app.model.OnnxRuntime;
+import io.streamrec.app.rocksdb.SharedRocksDbMemory;
+import io.streamrec.app.topology.RecommenderTopology;
+import io.streamrec.schemas.model.ReleaseKeys;
+import io.streamrec.schemas.model.ReleaseVerifier;
+import io.streamrec.schemas.serde.AvroSerdeConfig;
+import io.streamrec.schemas.serde.SchemaRegistryClient;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running streams-app instance: ONNX Runtime, the model registry, Kafka Streams over the recommender
+ * topology, and the meters. Built by {@link #start(Map)} from one configuration map.
+ *
+ * <p>Lifetime: {@link #close()} stops Kafka Streams first (no more scoring), then the model registry (its
+ * sessions close once their leases are released), then the shared RocksDB memory and ONNX Runtime.
+ * Thread-safe.
+ */
+public final class StreamsApp implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(StreamsApp.class);
+
+    private final StreamsAppConfig config;
+    private final OnnxRuntime onnx;
+    private final ModelRegistry models;
+    private final SharedRocksDbMemory rocksDbMemory;
+    private final PrometheusMeterRegistry meters;
+    private final KafkaStreams streams;
+    private final KafkaStreamsMetrics streamsMetrics;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private StreamsApp(StreamsAppConfig config, OnnxRuntime onnx, ModelRegistry models,
+                       SharedRocksDbMemory rocksDbMemory, PrometheusMeterRegistry meters, KafkaStreams streams,
+                       KafkaStreamsMetrics streamsMetrics) {
+        this.config = config;
+        this.onnx = onnx;
+        this.models = models;
+        this.rocksDbMemory = rocksDbMemory;
+        this.meters = meters;
+        this.streams = streams;
+        this.streamsMetrics = streamsMetrics;
+    }
+
+    /**
+     * Builds and starts an instance. {@code settings} holds the app's keys ({@link StreamsAppConfig}), Kafka
+     * Streams' and the serde's; streamrec's Streams defaults ({@link StreamsAppSettings#defaults()}) apply to
+     * keys it leaves out.
+     */
+    public static StreamsApp start(Map<String, ?> settings) {
+        Map<String, Object> merged = StreamsAppSettings.defaults();
+        merged.putAll(settings);
+        StreamsAppConfig config = new StreamsAppConfig(merged);
+        AvroSerdeConfig serdeConfig = new AvroSerdeConfig(merged);
+        ReleaseVerifier verifier = verifier(config);
+
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(meters);
+        new JvmGcMetrics().bindTo(meters);
+        new JvmThreadMetrics().bindTo(meters);
+        new ClassLoaderMetrics().bindTo(meters);
+        new ProcessorMetrics().bindTo(meters);
+        new UptimeMetrics().bindTo(meters);
+
+        OnnxRuntime onnx = new OnnxRuntime(new OnnxRuntime.Settings(config.onnxIntraOpThreads(),
+                config.onnxAllowSpinning()));
+        ModelLoader loader = new ModelLoader(onnx, verifier,
+                new ArtifactFetcher(config.artifactMaxBytes(), Duration.ofMinutes(2)), config.warmupRuns());
+        ModelRegistry models = new ModelRegistry(new ModelRegistry.Settings(config.modelName(),
+                config.pinnedVersion(), config.eventsRetained()), loader, Clock.systemUTC(),
+                event -> meters.counter("streamrec.model.events", "kind", event.kind().name().toLowerCase(
+                        java.util.Locale.ROOT), "reason", event.reason()).increment());
+        meters.gauge("streamrec.model.serving.version", models,
+                registry -> registry.serving().map(serving -> (double) serving.info().version()).orElse(-1.0));
+
+        SharedRocksDbMemory rocksDbMemory = new SharedRocksDbMemory(config.rocksDbBlockCacheBytes(),
+                config.rocksDbWriteBufferBytes());
+        Topology topology = RecommenderTopology.build(config, SchemaRegistryClient.fromConfig(serdeConfig), models,
+                meters);
+        KafkaStreams streams = new KafkaStreams(topology, StreamsAppSettings.streamsProperties(config,
+                Map.of(SharedRocksDbMemory.CONFIG_KEY, rocksDbMemory)));
+        streams.setUncaughtExceptionHandler(exception -> {
+            log.error("event=stream_thread_failed action=replace_thread error=\"{}\"", exception.toString(), exception);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.setStateListener((now, before) ->
+                log.info("event=streams_state from={} to={}", before, now));
+        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(meters);
+        log.info("event=streams_app_starting application_id={} model={} pinned={} unsigned_accepted={}",
+                merged.get("application.id"), config.modelName(), config.pinnedVersion(), config.acceptUnsigned());
+        streams.start();
+        return new StreamsApp(config, onnx, models, rocksDbMemory, meters, streams, streamsMetrics);
+    }
+
+    private static ReleaseVerifier verifier(StreamsAppConfig config) {
+        List<PublicKey> trusted = new ArrayList<>();
+        if (!config.trustedKeysFile().isBlank()) {
+            try {
+                trusted.addAll(ReleaseKeys.readPublicKeys(Files.readString(Path.of(config.trustedKeysFile()),
+                        StandardCharsets.UTF_8)));
+            } catch (IOException | IllegalArgumentException e) {
+                throw new ConfigException(StreamsAppConfig.MODEL_TRUSTED_KEYS_FILE_CONFIG, config.trustedKeysFile(),
+                        "cannot read trusted keys: " + e.getMessage());
+            }
+        }
+        if (!config.trustedKeysPem().isBlank()) {
+            try {
+                trusted.addAll(ReleaseKeys.readPublicKeys(config.trustedKeysPem()));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(StreamsAppConfig.MODEL_TRUSTED_KEYS_CONFIG, "(hidden)", e.getMessage());
+            }
+        }
+        if (config.acceptUnsigned()) {
+            log.warn("event=unsigned_models_accepted note=\"model.accept.unsigned=true: releases without a signature"
+                    + " will serve. For local demos only.\"");
+            return ReleaseVerifier.acceptingUnsigned(trusted);
+        }
+        if (trusted.isEmpty()) {
+            throw new ConfigException(StreamsAppConfig.MODEL_TRUSTED_KEYS_FILE_CONFIG, "",
+                    "no trusted release signing key: set model.trusted.keys.file or model.trusted.keys (or, for a"
+                            + " local demo only, model.accept.unsigned=true)");
+        }
+        return ReleaseVerifier.trusting(trusted);
+    }
+
+    public StreamsAppConfig config() {
+        return config;
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public ModelRegistry models() {
+        return models;
+    }
+
+    public PrometheusMeterRegistry meters() {
+        return meters;
+    }
+
+    /** Events of the model registry, oldest first. */
+    public List<ModelEvent> modelEvents() {
+        return models.events();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        log.info("event=streams_app_stopping");
+        streams.close(Duration.ofSeconds(60));
+        streamsMetrics.close();
+        models.close();
+        rocksDbMemory.close();
+        meters.close();
+        onnx.close();
+        log.info("event=streams_app_stopped");
+    }
+}

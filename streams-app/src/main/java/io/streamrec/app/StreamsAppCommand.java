@@ -1,0 +1,63 @@
+package io.streamrec.app;
+
+import io.streamrec.schemas.config.ConfigDocs;
+import io.streamrec.schemas.config.ConfigSources;
+import io.streamrec.schemas.serde.AvroSerdeConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.common.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The streams app's command line: gathers the configuration (file, {@code STREAMREC_*} environment variables,
+ * {@code --set key=value}), starts the app and runs until SIGTERM / Ctrl-C.
+ */
+@Command(name = "streams-app", mixinStandardHelpOptions = true,
+        description = "Runs the streamrec Kafka Streams application: a ranked top-K list for every click.",
+        footer = {"", "Configuration keys: --describe-config. Environment: STREAMREC_<KEY> with dots as"
+                + " underscores, e.g. STREAMREC_BOOTSTRAP_SERVERS."})
+public final class StreamsAppCommand implements Callable<Integer> {
+
+    @Option(names = "--config", paramLabel = "FILE", description = "A properties file.")
+    private Path configFile;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Overrides one key (repeatable).")
+    private List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--describe-config", description = "Prints every streamrec key with its default and exits.")
+    private boolean describeConfig;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (describeConfig) {
+            System.out.println(ConfigDocs.text(StreamsAppConfig.configDef()));
+            System.out.println(ConfigDocs.text(AvroSerdeConfig.configDef()));
+            return 0;
+        }
+        Map<String, Object> settings = ConfigSources.load(Map.of(), configFile, System.getenv(), overrides);
+        CountDownLatch stopped = new CountDownLatch(1);
+        StreamsApp app;
+        try {
+            app = StreamsApp.start(settings);
+        } catch (ConfigException e) {
+            System.err.println("streams-app: configuration error: " + e.getMessage());
+            return 2;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            app.close();
+            stopped.countDown();
+        }, "streams-app-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new StreamsAppCommand()).execute(args));
+    }
+}

@@ -1,0 +1,54 @@
+package io.streamrec.app;
+
+import io.streamrec.app.rocksdb.BoundedMemoryRocksDbConfig;
+import io.streamrec.schemas.topics.TopicCatalog;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+
+/**
+ * streamrec's defaults for Kafka Streams keys, and the translation of the app's configuration map into the
+ * properties Kafka Streams takes.
+ */
+public final class StreamsAppSettings {
+
+    private StreamsAppSettings() {
+    }
+
+    /**
+     * Defaults that differ from Kafka Streams' own: exactly-once, dead letters for records that fail
+     * deserialization or processing (Kafka's built-in dead-letter support, KIP-1034), bounded RocksDB memory,
+     * and fetch and request sizes that fit model releases.
+     */
+    public static Map<String, Object> defaults() {
+        Map<String, Object> defaults = new HashMap<>();
+        defaults.put(StreamsConfig.APPLICATION_ID_CONFIG, "streamrec");
+        defaults.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        defaults.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndContinueExceptionHandler.class.getName());
+        defaults.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndContinueProcessingExceptionHandler.class.getName());
+        defaults.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, TopicCatalog.DEAD_LETTERS.name());
+        defaults.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDbConfig.class.getName());
+        // Model releases are large records on the global models topic.
+        defaults.put(StreamsConfig.globalConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
+                TopicCatalog.MODELS_MAX_MESSAGE_BYTES);
+        defaults.put(StreamsConfig.globalConsumerPrefix(ConsumerConfig.FETCH_MAX_BYTES_CONFIG),
+                TopicCatalog.MODELS_MAX_MESSAGE_BYTES);
+        defaults.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), 8 * 1024 * 1024);
+        return defaults;
+    }
+
+    /** The properties to start Kafka Streams with: the whole map plus objects the app shares with Streams. */
+    public static Properties streamsProperties(StreamsAppConfig config, Map<String, Object> sharedObjects) {
+        Properties properties = new Properties();
+        properties.putAll(config.allOriginals());
+        properties.putAll(sharedObjects);
+        return properties;
+    }
+}
