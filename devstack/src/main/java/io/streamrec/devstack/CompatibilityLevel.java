@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
  * old one; FORWARD: a consumer on the old schema reads data written with the new one; FULL: both. A level
  * checks the newest live version only; its {@code _TRANSITIVE} twin checks every live version.
  */
-public enum CompatibilityLevel {
+enum CompatibilityLevel {
     NONE(false, false, false),
     BACKWARD(true, false, false),
     BACKWARD_TRANSITIVE(true, false, true),
@@ -20,7 +20,7 @@ public enum CompatibilityLevel {
     FULL_TRANSITIVE(true, true, true);
 
     /** The level of a registry nobody configured, as in Confluent. */
-    public static final CompatibilityLevel DEFAULT = BACKWARD;
+    static final CompatibilityLevel DEFAULT = BACKWARD;
 
     private final boolean backward;
     private final boolean forward;
@@ -33,22 +33,22 @@ public enum CompatibilityLevel {
     }
 
     /** The new schema must read data written with the old ones. */
-    public boolean backward() {
+    boolean backward() {
         return backward;
     }
 
     /** The old schemas must read data written with the new one. */
-    public boolean forward() {
+    boolean forward() {
         return forward;
     }
 
     /** Checked against every live version, not only the newest. */
-    public boolean transitive() {
+    boolean transitive() {
         return transitive;
     }
 
     /** The level of that name, ignoring case (Confluent accepts {@code "full"} too), or empty. */
-    public static Optional<CompatibilityLevel> parse(String name) {
+    static Optional<CompatibilityLevel> parse(String name) {
         if (name == null) {
             return Optional.empty();
         }

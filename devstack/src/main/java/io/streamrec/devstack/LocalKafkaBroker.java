@@ -160,10 +160,12 @@ public final class LocalKafkaBroker implements AutoCloseable {
         writeProperties(properties, propertiesFile);
 
         String clusterId = existingClusterId(logDirectory);
-        if (clusterId == null) {
+        boolean formatted = clusterId == null;
+        if (formatted) {
             clusterId = Uuid.randomUuid().toString();
             format(clusterId, propertiesFile);
         }
+        long serverStarting = System.nanoTime();
 
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(properties, false), Time.SYSTEM);
         try {
@@ -177,6 +179,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
             throw new DevStackException("Kafka broker failed to start with data in " + dataDirectory + ": "
                     + rootMessage(e), e);
         }
+        long serverStarted = System.nanoTime();
         String bootstrap = Ports.LOOPBACK_HOST + ":" + brokerPort;
         try {
             awaitReady(bootstrap, settings.startupTimeout());
@@ -184,9 +187,13 @@ public final class LocalKafkaBroker implements AutoCloseable {
             stopQuietly(server);
             throw e;
         }
-        Duration startupTime = Duration.ofNanos(System.nanoTime() - started);
-        LOG.info("Kafka broker ready at {} (controller port {}, cluster {}) in {} ms, data in {}",
-                bootstrap, controllerPort, clusterId, startupTime.toMillis(), dataDirectory);
+        long ready = System.nanoTime();
+        Duration startupTime = Duration.ofNanos(ready - started);
+        LOG.info("Kafka broker ready at {} (controller port {}, cluster {}) in {} ms ({}server start {} ms, first"
+                        + " answer {} ms), data in {}", bootstrap, controllerPort, clusterId, startupTime.toMillis(),
+                formatted ? "format " + TimeUnit.NANOSECONDS.toMillis(serverStarting - started) + " ms, " : "",
+                TimeUnit.NANOSECONDS.toMillis(serverStarted - serverStarting),
+                TimeUnit.NANOSECONDS.toMillis(ready - serverStarted), dataDirectory);
         return new LocalKafkaBroker(dataDirectory, brokerPort, controllerPort, clusterId, startupTime, server);
     }
 

@@ -3,6 +3,7 @@ package io.streamrec.devstack;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 
 /** Loopback port helpers shared by the broker and the registry. Stateless. */
@@ -42,7 +43,7 @@ final class Ports {
         try (ServerSocket socket = new ServerSocket()) {
             // Match what the servers do: they set SO_REUSEADDR, so a port in TIME_WAIT counts as free.
             socket.setReuseAddress(true);
-            socket.bind(new java.net.InetSocketAddress(loopback(), port), 1);
+            socket.bind(new InetSocketAddress(loopback(), port), 1);
         } catch (IOException e) {
             throw new DevStackException(role + " port " + port + " on " + LOOPBACK_HOST
                     + " is already in use (" + e.getMessage() + "); choose another port or 0 for a free one", e);
