@@ -6,9 +6,13 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.BindException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -155,6 +159,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 ? choosePort(settings.controllerPort(), "Kafka controller")
                 : freePortOtherThan(brokerPort);
         Path logDirectory = dataDirectory.resolve("kafka-logs");
+        requireUnlocked(logDirectory);
         Properties properties = serverProperties(settings, logDirectory, brokerPort, controllerPort);
         Path propertiesFile = dataDirectory.resolve("server.properties");
         writeProperties(properties, propertiesFile);
@@ -167,7 +172,13 @@ public final class LocalKafkaBroker implements AutoCloseable {
         }
         long serverStarting = System.nanoTime();
 
-        KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(properties, false), Time.SYSTEM);
+        KafkaRaftServer server;
+        try {
+            server = new KafkaRaftServer(KafkaConfig.fromProps(properties, false), Time.SYSTEM);
+        } catch (RuntimeException e) {
+            throw new DevStackException("Kafka broker cannot use its configuration or data in " + dataDirectory + ": "
+                    + rootMessage(e), e);
+        }
         try {
             server.startup();
         } catch (RuntimeException e) {
@@ -305,6 +316,31 @@ public final class LocalKafkaBroker implements AutoCloseable {
                     + " directory (delete it to start afresh)");
         }
         return clusterId;
+    }
+
+    /**
+     * Fails when another broker, in this JVM or another process, holds the directory's lock. Kafka would find out
+     * too, but only after the new server's controller has half started, and a second in-process server sharing
+     * the node id then leaves the running broker unable to shut down.
+     */
+    static void requireUnlocked(Path logDirectory) {
+        Path lockFile = logDirectory.resolve(".lock");
+        if (!Files.exists(lockFile)) {
+            return;
+        }
+        String inUse = "data directory " + logDirectory + " is in use by another running Kafka broker (in this or"
+                + " another process); stop it or choose another data directory";
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                throw new DevStackException(inUse);
+            }
+            lock.release();
+        } catch (OverlappingFileLockException e) {
+            throw new DevStackException(inUse, e);
+        } catch (IOException e) {
+            throw new DevStackException("cannot check the lock of " + logDirectory + ": " + e.getMessage(), e);
+        }
     }
 
     private static Path prepareDirectory(Path dataDirectory) {

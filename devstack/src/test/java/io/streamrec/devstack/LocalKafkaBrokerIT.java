@@ -71,6 +71,17 @@ class LocalKafkaBrokerIT {
     }
 
     @Test
+    void aDirectoryInUseByARunningBrokerIsRefusedAndTheRunningOneStillStops() {
+        try (LocalKafkaBroker running = LocalKafkaBroker.start(directory)) {
+            assertThatThrownBy(() -> LocalKafkaBroker.start(directory))
+                    .isInstanceOf(DevStackException.class)
+                    .hasMessageContaining("is in use by another running Kafka broker");
+            assertThat(running.clusterId()).isNotBlank();
+        }
+        // Reaching this line within the timeout is the point: the running broker shut down normally.
+    }
+
+    @Test
     void aBusyConfiguredPortIsNamedInTheError() throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 1, Ports.loopback())) {
             int port = taken.getLocalPort();
