@@ -97,7 +97,8 @@ public final class DevStackCli implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (partitions != null && partitions < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--partitions must be >= 1, got " + partitions);
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--partitions must be >= 1, got " + partitions);
         }
         boolean temporary = dataDirectory == null;
         Path directory = temporary ? Directories.createTemporary() : dataDirectory;

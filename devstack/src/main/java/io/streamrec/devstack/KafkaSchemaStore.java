@@ -211,7 +211,8 @@ final class KafkaSchemaStore implements AutoCloseable {
             decoded = StoreRecords.decode(record.key(), record.value());
         } catch (IllegalArgumentException e) {
             // Confluent skips what it cannot read too; one bad record must not take the registry down.
-            LOG.warn("Skipping unreadable schema store record at {}-{}: {}", partition, record.offset(), e.getMessage());
+            LOG.warn("Skipping unreadable schema store record at {}-{}: {}", partition, record.offset(),
+                    e.getMessage());
             return;
         }
         state.apply(decoded.key(), decoded.value());

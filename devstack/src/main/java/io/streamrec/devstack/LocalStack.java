@@ -53,7 +53,8 @@ public final class LocalStack implements AutoCloseable {
             Ports.requireValid(controllerPort, "controller");
             Ports.requireValid(registryPort, "schema registry");
             if (partitions < 0) {
-                throw new IllegalArgumentException("partitions must be >= 1, or 0 for the catalog's, got " + partitions);
+                throw new IllegalArgumentException(
+                        "partitions must be >= 1, or 0 for the catalog's, got " + partitions);
             }
             brokerOverrides = Map.copyOf(brokerOverrides);
         }
@@ -64,7 +65,8 @@ public final class LocalStack implements AutoCloseable {
         }
 
         public Settings withBrokerPort(int port) {
-            return new Settings(dataDirectory, port, controllerPort, registryPort, partitions, brokerOverrides, timeout);
+            return new Settings(dataDirectory, port, controllerPort, registryPort, partitions, brokerOverrides,
+                    timeout);
         }
 
         public Settings withControllerPort(int port) {
@@ -77,7 +79,8 @@ public final class LocalStack implements AutoCloseable {
 
         /** Fewer partitions make Kafka Streams tests start faster; 0 restores the catalog's counts. */
         public Settings withPartitions(int count) {
-            return new Settings(dataDirectory, brokerPort, controllerPort, registryPort, count, brokerOverrides, timeout);
+            return new Settings(dataDirectory, brokerPort, controllerPort, registryPort, count, brokerOverrides,
+                    timeout);
         }
 
         public Settings withBrokerOverride(String key, String value) {
@@ -127,7 +130,8 @@ public final class LocalStack implements AutoCloseable {
      */
     public static LocalStack start(Settings settings) {
         long started = System.nanoTime();
-        LocalKafkaBroker.Settings brokerSettings = LocalKafkaBroker.Settings.in(settings.dataDirectory().resolve("broker"))
+        LocalKafkaBroker.Settings brokerSettings = LocalKafkaBroker.Settings
+                .in(settings.dataDirectory().resolve("broker"))
                 .withBrokerPort(settings.brokerPort())
                 .withControllerPort(settings.controllerPort())
                 .withStartupTimeout(settings.timeout());
@@ -248,7 +252,8 @@ public final class LocalStack implements AutoCloseable {
 
     private static TopicProvisioner.Report provision(String bootstrapServers, Settings settings) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            TopicProvisioner.Report report = new TopicProvisioner(admin, settings.timeout()).provision(settings.catalog());
+            TopicProvisioner.Report report =
+                    new TopicProvisioner(admin, settings.timeout()).provision(settings.catalog());
             if (!report.ok()) {
                 throw new DevStackException("cannot provision the catalog's topics: " + report.problems());
             }

@@ -37,7 +37,8 @@ public final class LocalStackExtension implements ParameterResolver {
     /** Configuration parameter: partitions of the catalog's multi-partition topics (default: the catalog's). */
     public static final String PARTITIONS_PARAMETER = "streamrec.devstack.partitions";
 
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(LocalStackExtension.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(LocalStackExtension.class);
     private static final String KEY = "stack";
 
     @Override

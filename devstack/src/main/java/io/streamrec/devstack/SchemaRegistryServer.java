@@ -232,7 +232,8 @@ public final class SchemaRegistryServer implements AutoCloseable {
                     status = e.httpStatus();
                     body = RegistryJson.error(e.errorCode(), e.getMessage());
                 } catch (RuntimeException e) {
-                    LOG.error("Schema registry failed on {} {}", exchange.getRequestMethod(), exchange.getRequestURI(), e);
+                    LOG.error("Schema registry failed on {} {}", exchange.getRequestMethod(),
+                            exchange.getRequestURI(), e);
                     status = 500;
                     body = RegistryJson.error(50001, "Internal error in the schema registry: " + e);
                 }

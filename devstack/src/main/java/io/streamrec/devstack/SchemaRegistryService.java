@@ -44,7 +44,8 @@ final class SchemaRegistryService {
     // ---- schemas by id
 
     Map<String, Object> schemaById(int id) {
-        String schema = store.read(state -> state.schemaById(id)).orElseThrow(() -> RegistryException.schemaNotFound(id));
+        String schema = store.read(state -> state.schemaById(id))
+                .orElseThrow(() -> RegistryException.schemaNotFound(id));
         return Map.of("schema", schema);
     }
 

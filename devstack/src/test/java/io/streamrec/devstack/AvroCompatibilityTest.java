@@ -33,7 +33,8 @@ class AvroCompatibilityTest {
         return AvroCompatibility.check(level, candidate, versions).isEmpty();
     }
 
-    @ParameterizedTest(name = "{0}: added field with default {1}, without default {2}, removed {3}, int->long {4}, int->string {5}")
+    @ParameterizedTest(name = "{0}: added with default {1}, added without {2}, removed {3}, int->long {4},"
+            + " int->string {5}")
     @CsvSource({
             "NONE,     true, true,  true,  true,  true",
             "BACKWARD, true, false, true,  true,  false",

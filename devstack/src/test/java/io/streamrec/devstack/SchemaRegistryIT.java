@@ -87,7 +87,8 @@ class SchemaRegistryIT {
         assertThat(first.json().size()).as("only the id: %s", first.body()).isEqualTo(1);
 
         String reformatted = "{ \"type\" : \"record\",\n  \"name\" : \"Click\", \"namespace\":\"it."
-                + prefix.replaceAll("[^A-Za-z0-9]", "_") + "\",\n \"fields\" : [ {\"type\":\"string\",\"name\":\"id\"} ] }";
+                + prefix.replaceAll("[^A-Za-z0-9]", "_")
+                + "\",\n \"fields\" : [ {\"type\":\"string\",\"name\":\"id\"} ] }";
         assertThat(registry.register(subject, reformatted)).as("same parsed schema, same id").isEqualTo(id);
         assertThat(ints(registry.get("/subjects/" + subject + "/versions").json())).containsExactly(1);
     }
