@@ -1,25 +1,23 @@
 package io.streamrec.trainer.model;
 
-import java.util.Arrays;
-
 /**
  * A fully connected layer {@code y = W x + b} on feature-major batches.
  *
- * <p>Layout: {@code W} is row-major {@code [out][in]} at {@code w[wo]}, {@code b} is {@code [out]}.
- * Activations are feature-major: feature {@code f} of sample {@code s} of an {@code n}-sample batch
- * lives at {@code x[xo + f * n + s]}, so every inner loop runs over the batch and vectorises.
- * Stateless; thread-safe as long as callers use separate output buffers.
+ * <p>Layout: {@code W} is row-major {@code [out][in]} at {@code w[wo]}, {@code b} is {@code [out]}
+ * at {@code b[bo]}. Activations are feature-major rows: feature {@code k} of the batch is the
+ * array {@code x[x0 + k]}, with sample {@code s} at index {@code s}, so every inner loop runs over
+ * the batch and vectorises (see {@link Kernels}). Stateless.
  */
 public final class Dense {
 
     private Dense() {}
 
-    /** {@code y = W x + b}. */
-    public static void forward(float[] w, int wo, float[] b, int bo, float[] x, int xo, float[] y, int yo,
+    /** {@code y = W x + b} for the first {@code n} samples. */
+    public static void forward(float[] w, int wo, float[] b, int bo, float[][] x, int x0, float[][] y, int y0,
                                int in, int out, int n) {
         for (int o = 0; o < out; o++) {
-            int yRow = yo + o * n;
-            Arrays.fill(y, yRow, yRow + n, b[bo + o]);
+            float[] yr = y[y0 + o];
+            java.util.Arrays.fill(yr, 0, n, b[bo + o]);
             int wRow = wo + o * in;
             int k = 0;
             for (; k + 3 < in; k += 4) {
@@ -27,42 +25,59 @@ public final class Dense {
                 float w1 = w[wRow + k + 1];
                 float w2 = w[wRow + k + 2];
                 float w3 = w[wRow + k + 3];
-                int x0 = xo + k * n;
-                int x1 = x0 + n;
-                int x2 = x1 + n;
-                int x3 = x2 + n;
+                float[] a0 = x[x0 + k];
+                float[] a1 = x[x0 + k + 1];
+                float[] a2 = x[x0 + k + 2];
+                float[] a3 = x[x0 + k + 3];
                 for (int s = 0; s < n; s++) {
-                    y[yRow + s] += w0 * x[x0 + s] + w1 * x[x1 + s] + w2 * x[x2 + s] + w3 * x[x3 + s];
+                    yr[s] += w0 * a0[s] + w1 * a1[s] + w2 * a2[s] + w3 * a3[s];
                 }
             }
             for (; k < in; k++) {
-                Kernels.axpy(w[wRow + k], x, xo + k * n, y, yRow, n);
+                Kernels.axpy(w[wRow + k], x[x0 + k], yr, n);
             }
         }
     }
 
     /**
-     * Back-propagates {@code dy} through {@code y = W x + b}: adds the parameter gradients to
-     * {@code dw}/{@code db} and, when {@code dx} is not null, adds {@code W^T dy} to {@code dx}.
+     * Back-propagates {@code dy} through {@code y = W x + b}: adds the weight gradient to the rows
+     * {@code dw[o][k]}, the bias gradient to {@code db[dbo + o]} and, when {@code dx} is not null,
+     * {@code W^T dy} to the rows {@code dx[dx0 + k]}.
      *
-     * @param scratch at least {@code n * in} floats, overwritten
+     * @param xT scratch: at least {@code n} rows of at least {@code in} floats, overwritten
      */
-    public static void backward(float[] w, int wo, float[] x, int xo, float[] dy, int dyo,
-                                float[] dx, int dxo, float[] dw, int dwo, float[] db, int dbo,
-                                int in, int out, int n, float[] scratch) {
+    public static void backward(float[] w, int wo, float[][] x, int x0, float[][] dy, int dy0,
+                                float[][] dx, int dx0, float[][] dw, float[] db, int dbo,
+                                int in, int out, int n, float[][] xT) {
         for (int o = 0; o < out; o++) {
-            db[dbo + o] += Kernels.sum(dy, dyo + o * n, n);
+            db[dbo + o] += Kernels.sum(dy[dy0 + o], n);
         }
-        // dW[o][:] += dy[o][s] * x[:][s]: transposing x to sample-major turns it into axpys over `in`,
-        // and samples whose gradient is exactly zero (ReLU-masked) are skipped.
-        Kernels.transpose(x, xo, in, n, scratch, 0);
+        // dW[o][:] += dy[o][s] * x[:][s]: a sample-major copy of x turns this into axpys over `in`,
+        // four samples per pass so each dW row is loaded and stored once per four samples.
+        Kernels.transpose(x, x0, in, n, xT, 0);
         for (int o = 0; o < out; o++) {
-            int dyRow = dyo + o * n;
-            int dwRow = dwo + o * in;
-            for (int s = 0; s < n; s++) {
-                float g = dy[dyRow + s];
-                if (g != 0f) {
-                    Kernels.axpy(g, scratch, s * in, dw, dwRow, in);
+            float[] g = dy[dy0 + o];
+            float[] dwRow = dw[o];
+            int s = 0;
+            for (; s + 3 < n; s += 4) {
+                float g0 = g[s];
+                float g1 = g[s + 1];
+                float g2 = g[s + 2];
+                float g3 = g[s + 3];
+                if (g0 == 0f && g1 == 0f && g2 == 0f && g3 == 0f) {
+                    continue; // common behind a ReLU
+                }
+                float[] a0 = xT[s];
+                float[] a1 = xT[s + 1];
+                float[] a2 = xT[s + 2];
+                float[] a3 = xT[s + 3];
+                for (int k = 0; k < in; k++) {
+                    dwRow[k] += g0 * a0[k] + g1 * a1[k] + g2 * a2[k] + g3 * a3[k];
+                }
+            }
+            for (; s < n; s++) {
+                if (g[s] != 0f) {
+                    Kernels.axpy(g[s], xT[s], dwRow, in);
                 }
             }
         }
@@ -70,23 +85,35 @@ public final class Dense {
             return;
         }
         for (int k = 0; k < in; k++) {
-            int dxRow = dxo + k * n;
+            float[] d = dx[dx0 + k];
             int o = 0;
             for (; o + 3 < out; o += 4) {
                 float w0 = w[wo + o * in + k];
                 float w1 = w[wo + (o + 1) * in + k];
                 float w2 = w[wo + (o + 2) * in + k];
                 float w3 = w[wo + (o + 3) * in + k];
-                int d0 = dyo + o * n;
-                int d1 = d0 + n;
-                int d2 = d1 + n;
-                int d3 = d2 + n;
+                float[] g0 = dy[dy0 + o];
+                float[] g1 = dy[dy0 + o + 1];
+                float[] g2 = dy[dy0 + o + 2];
+                float[] g3 = dy[dy0 + o + 3];
                 for (int s = 0; s < n; s++) {
-                    dx[dxRow + s] += w0 * dy[d0 + s] + w1 * dy[d1 + s] + w2 * dy[d2 + s] + w3 * dy[d3 + s];
+                    d[s] += w0 * g0[s] + w1 * g1[s] + w2 * g2[s] + w3 * g3[s];
                 }
             }
             for (; o < out; o++) {
-                Kernels.axpy(w[wo + o * in + k], dy, dyo + o * n, dx, dxRow, n);
+                Kernels.axpy(w[wo + o * in + k], dy[dy0 + o], d, n);
+            }
+        }
+    }
+
+    /** Adds weight-gradient rows {@code dw[o][k]} into the flat array at {@code flat[fo + o * in + k]} and clears them. */
+    public static void flush(float[][] dw, float[] flat, int fo, int in, int out) {
+        for (int o = 0; o < out; o++) {
+            float[] row = dw[o];
+            int base = fo + o * in;
+            for (int k = 0; k < in; k++) {
+                flat[base + k] += row[k];
+                row[k] = 0f;
             }
         }
     }

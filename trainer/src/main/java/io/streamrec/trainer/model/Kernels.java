@@ -1,92 +1,104 @@
 package io.streamrec.trainer.model;
 
 /**
- * Small dense kernels written so that HotSpot's C2 compiler vectorises them: every hot loop is an
- * element-wise "axpy" over contiguous memory, never a floating-point reduction (which C2 keeps
- * scalar to preserve the summation order). Stateless.
+ * Small dense kernels written so that HotSpot's C2 compiler vectorises them.
+ *
+ * <p>Two rules make that happen on JDK 17: every hot loop is element-wise ("axpy" style), never a
+ * floating-point reduction (which C2 keeps scalar to preserve summation order); and every array in
+ * a loop is indexed by the same expression from 0, because C2 before JDK 22 only vectorises a loop
+ * when it can prove that all float-array accesses share one alignment. That is why activations are
+ * stored as one {@code float[]} per feature row rather than as offsets into one big array.
+ * Stateless.
  */
 public final class Kernels {
 
     private Kernels() {}
 
-    /** {@code y[yo + i] += a * x[xo + i]} for {@code i < n}. */
-    public static void axpy(float a, float[] x, int xo, float[] y, int yo, int n) {
+    /** {@code y[i] += a * x[i]} for {@code i < n}. */
+    public static void axpy(float a, float[] x, float[] y, int n) {
         for (int i = 0; i < n; i++) {
-            y[yo + i] += a * x[xo + i];
+            y[i] += a * x[i];
         }
     }
 
-    /** {@code y[yo + i] = x[xo + i] * z[zo + i]} for {@code i < n}. */
-    public static void multiply(float[] x, int xo, float[] z, int zo, float[] y, int yo, int n) {
+    /** {@code y[i] = a * x[i]} for {@code i < n}. */
+    public static void scale(float a, float[] x, float[] y, int n) {
         for (int i = 0; i < n; i++) {
-            y[yo + i] = x[xo + i] * z[zo + i];
+            y[i] = a * x[i];
         }
     }
 
-    /** {@code y[yo + i] += x[xo + i] * z[zo + i]} for {@code i < n}. */
-    public static void multiplyAdd(float[] x, int xo, float[] z, int zo, float[] y, int yo, int n) {
+    /** {@code y[i] = x[i] * z[i]} for {@code i < n}. */
+    public static void multiply(float[] x, float[] z, float[] y, int n) {
         for (int i = 0; i < n; i++) {
-            y[yo + i] += x[xo + i] * z[zo + i];
+            y[i] = x[i] * z[i];
         }
     }
 
-    /** {@code y[yo + i] += x[xo + i]} for {@code i < n}. */
-    public static void add(float[] x, int xo, float[] y, int yo, int n) {
+    /** {@code y[i] += x[i] * z[i]} for {@code i < n}. */
+    public static void multiplyAdd(float[] x, float[] z, float[] y, int n) {
         for (int i = 0; i < n; i++) {
-            y[yo + i] += x[xo + i];
+            y[i] += x[i] * z[i];
+        }
+    }
+
+    /** {@code y[i] += x[i]} for {@code i < n}. */
+    public static void add(float[] x, float[] y, int n) {
+        for (int i = 0; i < n; i++) {
+            y[i] += x[i];
         }
     }
 
     /**
-     * Sum of {@code x[xo, xo + n)} in a fixed order (four interleaved partial sums, then combined),
-     * used only where the vector is short relative to the surrounding work.
+     * Sum of {@code x[0, n)} in a fixed order (four interleaved partial sums, then combined), used
+     * only where the vector is short relative to the surrounding work.
      */
-    public static float sum(float[] x, int xo, int n) {
+    public static float sum(float[] x, int n) {
         float s0 = 0;
         float s1 = 0;
         float s2 = 0;
         float s3 = 0;
         int i = 0;
         for (; i + 3 < n; i += 4) {
-            s0 += x[xo + i];
-            s1 += x[xo + i + 1];
-            s2 += x[xo + i + 2];
-            s3 += x[xo + i + 3];
+            s0 += x[i];
+            s1 += x[i + 1];
+            s2 += x[i + 2];
+            s3 += x[i + 3];
         }
         for (; i < n; i++) {
-            s0 += x[xo + i];
+            s0 += x[i];
         }
         return (s0 + s1) + (s2 + s3);
     }
 
-    /** Dot product in the same fixed order as {@link #sum}. */
-    public static float dot(float[] x, int xo, float[] y, int yo, int n) {
+    /** Dot product of {@code x[0, n)} and {@code y[0, n)} in the same fixed order as {@link #sum}. */
+    public static float dot(float[] x, float[] y, int n) {
         float s0 = 0;
         float s1 = 0;
         float s2 = 0;
         float s3 = 0;
         int i = 0;
         for (; i + 3 < n; i += 4) {
-            s0 += x[xo + i] * y[yo + i];
-            s1 += x[xo + i + 1] * y[yo + i + 1];
-            s2 += x[xo + i + 2] * y[yo + i + 2];
-            s3 += x[xo + i + 3] * y[yo + i + 3];
+            s0 += x[i] * y[i];
+            s1 += x[i + 1] * y[i + 1];
+            s2 += x[i + 2] * y[i + 2];
+            s3 += x[i + 3] * y[i + 3];
         }
         for (; i < n; i++) {
-            s0 += x[xo + i] * y[yo + i];
+            s0 += x[i] * y[i];
         }
         return (s0 + s1) + (s2 + s3);
     }
 
     /**
-     * Transposes a row-major {@code rows x cols} block at {@code src[so]} into a row-major
-     * {@code cols x rows} block at {@code dst[dOff]}.
+     * Transposes rows {@code src[s0 .. s0 + rows)} (each at least {@code cols} long) into
+     * {@code dst[d0 + c][r] = src[s0 + r][c]}.
      */
-    public static void transpose(float[] src, int so, int rows, int cols, float[] dst, int dOff) {
+    public static void transpose(float[][] src, int s0, int rows, int cols, float[][] dst, int d0) {
         for (int r = 0; r < rows; r++) {
-            int s = so + r * cols;
+            float[] row = src[s0 + r];
             for (int c = 0; c < cols; c++) {
-                dst[dOff + c * rows + r] = src[s + c];
+                dst[d0 + c][r] = row[c];
             }
         }
     }

@@ -76,6 +76,8 @@ public final class NcfModel implements Scorer {
     private final int[] mlpBiasOffset;
     private final int outWeightOffset;
     private final int outBiasOffset;
+    private final boolean gated;
+    private final boolean usesHistory;
 
     private NcfModel(ModelConfig config, int numUsers, int numItems, Parameters params) {
         this.config = config;
@@ -101,6 +103,8 @@ public final class NcfModel implements Scorer {
         }
         this.outWeightOffset = offset("output_weight");
         this.outBiasOffset = offset("output_bias");
+        this.gated = config.gated();
+        this.usesHistory = config.usesHistory();
     }
 
     private int offset(String name) {
@@ -112,9 +116,9 @@ public final class NcfModel implements Scorer {
         int d = config.embeddingWidth();
         SplittableRandom random = new SplittableRandom(config.seed());
         float std = (float) config.initStd();
-        float[] users = config.userEmbedding() ? normalRows(numUsers + 1, d, std, random) : null;
-        float[] items = normalRows(numItems + 1, d, std, random);
-        float[] history = config.usesHistory() ? normalRows(numItems + 1, d, std, random) : null;
+        float[][] users = config.userEmbedding() ? normalRows(numUsers + 1, d, std, random) : null;
+        float[][] items = normalRows(numItems + 1, d, std, random);
+        float[][] history = config.usesHistory() ? normalRows(numItems + 1, d, std, random) : null;
         DenseLayout layout = layoutFor(config);
         float[] dense = new float[layout.size()];
         for (DenseLayout.Entry e : layout.entries()) {
@@ -135,10 +139,12 @@ public final class NcfModel implements Scorer {
         return new NcfModel(config, numUsers, numItems, new Parameters(d, users, items, history, dense));
     }
 
-    private static float[] normalRows(int rows, int d, float std, SplittableRandom random) {
-        float[] table = new float[rows * d];
-        for (int i = d; i < table.length; i++) {
-            table[i] = (float) (random.nextGaussian() * std);
+    private static float[][] normalRows(int rows, int d, float std, SplittableRandom random) {
+        float[][] table = new float[rows][d];
+        for (int r = 1; r < rows; r++) {
+            for (int c = 0; c < d; c++) {
+                table[r][c] = (float) (random.nextGaussian() * std);
+            }
         }
         return table;
     }
@@ -201,11 +207,11 @@ public final class NcfModel implements Scorer {
     public List<ParameterTensor> parameterTensors() {
         List<ParameterTensor> out = new ArrayList<>();
         if (params.users() != null) {
-            out.add(new ParameterTensor("user_embedding", new int[] {numUsers + 1, width}, params.users()));
+            out.add(new ParameterTensor("user_embedding", new int[] {numUsers + 1, width}, Parameters.flatten(params.users())));
         }
-        out.add(new ParameterTensor("item_embedding", new int[] {numItems + 1, width}, params.items()));
+        out.add(new ParameterTensor("item_embedding", new int[] {numItems + 1, width}, Parameters.flatten(params.items())));
         if (params.history() != null) {
-            out.add(new ParameterTensor("history_embedding", new int[] {numItems + 1, width}, params.history()));
+            out.add(new ParameterTensor("history_embedding", new int[] {numItems + 1, width}, Parameters.flatten(params.history())));
         }
         for (DenseLayout.Entry e : layout.entries()) {
             out.add(new ParameterTensor(e.name(), e.shape(),
@@ -244,24 +250,24 @@ public final class NcfModel implements Scorer {
     public void forward(Workspace ws) {
         int n = ws.size;
         int d = width;
-        float[] items = params.items();
-        float[] users = params.users();
+        float[][] items = params.items();
+        float[][] users = params.users();
         for (int s = 0; s < n; s++) {
-            System.arraycopy(items, ws.item[s] * d, ws.itemVec, s * d, d);
+            System.arraycopy(items[ws.item[s]], 0, ws.itemVec[s], 0, d);
         }
         for (int g = 0; g < ws.groups; g++) {
             int from = ws.groupStart[g];
             int to = ws.groupStart[g + 1];
-            int m = config.usesHistory() ? gatherKeys(ws, g) : 0;
+            int m = usesHistory ? gatherKeys(ws, g) : 0;
             for (int s = from; s < to; s++) {
                 if (users != null) {
-                    System.arraycopy(users, ws.groupUser[g] * d, ws.userVec, s * d, d);
+                    System.arraycopy(users[ws.groupUser[g]], 0, ws.userVec[s], 0, d);
                 } else {
-                    Arrays.fill(ws.userVec, s * d, (s + 1) * d, 0f);
+                    Arrays.fill(ws.userVec[s], 0f);
                 }
                 if (m > 0) {
-                    TargetAttention.forward(ws.keys, 0, ws.keysT, 0, ws.slotBias, 0, ws.itemVec, s * d,
-                            attentionScale, m, d, ws.alpha, s * historyLength, ws.userVec, s * d);
+                    TargetAttention.forward(ws.keys, ws.keysT, ws.slotBias, ws.itemVec[s], attentionScale, m, d,
+                            ws.alpha[s], ws.userVec[s]);
                 }
             }
         }
@@ -275,7 +281,7 @@ public final class NcfModel implements Scorer {
     private int gatherKeys(Workspace ws, int g) {
         int d = width;
         int h = historyLength;
-        float[] hist = params.history();
+        float[][] hist = params.history();
         float[] dense = params.dense();
         int m = 0;
         int base = g * h;
@@ -288,11 +294,11 @@ public final class NcfModel implements Scorer {
             ws.slotItem[m] = it;
             ws.slotPosition[m] = r;
             ws.slotBias[m] = dense[posBiasOffset + r];
-            int k = m * d;
-            int v = it * d;
+            float[] k = ws.keys[m];
+            float[] v = hist[it];
             int e = posEmbOffset + r * d;
             for (int c = 0; c < d; c++) {
-                ws.keys[k + c] = hist[v + c] + dense[e + c];
+                k[c] = v[c] + dense[e + c];
             }
             m++;
         }
@@ -303,57 +309,60 @@ public final class NcfModel implements Scorer {
     }
 
     /**
-     * Head input layout (feature-major, n samples per row): rows [0, Dg) user GMF, [Dg, Dg + Dm)
-     * user MLP, [Dg + Dm, Dg + 2Dm) item MLP, [Dg + 2Dm, 2Dg + 2Dm) item GMF, so the MLP input
-     * {@code [z_m ; q_m]} is one contiguous block.
+     * Head input rows (feature-major): [0, Dg) user GMF, [Dg, Dg + Dm) user MLP, [Dg + Dm, Dg + 2Dm)
+     * item MLP, [Dg + 2Dm, 2Dg + 2Dm) item GMF, so the MLP input {@code [z_m ; q_m]} is one
+     * contiguous run of rows.
      */
     private void headForward(Workspace ws, int n) {
         int d = width;
-        float[] in = ws.headIn;
+        float[][] in = ws.headIn;
         float[] dense = params.dense();
-        Kernels.transpose(ws.userVec, 0, n, d, in, 0);
         int itemMlpRow = d;
         int itemGmfRow = d + dm;
         for (int s = 0; s < n; s++) {
-            int src = s * d;
+            float[] u = ws.userVec[s];
+            float[] q = ws.itemVec[s];
+            for (int c = 0; c < d; c++) {
+                in[c][s] = u[c];
+            }
             for (int c = 0; c < dg; c++) {
-                in[(itemGmfRow + c) * n + s] = ws.itemVec[src + c];
+                in[itemGmfRow + c][s] = q[c];
             }
             for (int c = 0; c < dm; c++) {
-                in[(itemMlpRow + c) * n + s] = ws.itemVec[src + dg + c];
+                in[itemMlpRow + c][s] = q[dg + c];
             }
-        }
-        for (int c = 0; c < dg; c++) {
-            Kernels.multiply(in, c * n, in, (itemGmfRow + c) * n, ws.gmf, c * n, n);
         }
         Arrays.fill(ws.logit, 0, n, dense[outBiasOffset]);
         for (int c = 0; c < dg; c++) {
-            Kernels.axpy(dense[outWeightOffset + c], ws.gmf, c * n, ws.logit, 0, n);
+            Kernels.multiply(in[c], in[itemGmfRow + c], ws.gmf[c], n);
+            Kernels.axpy(dense[outWeightOffset + c], ws.gmf[c], ws.logit, n);
         }
         if (dm == 0) {
             return;
         }
         int f = 2 * dm;
-        float[] input = in;
-        int inputOffset = dg * n;
-        if (config.gated()) {
-            SoftmaxGate.forward(dense, gateWeightOffset, dense, gateBiasOffset, in, inputOffset, ws.gate, 0,
-                    ws.gated, 0, f, n, ws.scratch);
+        float[][] input = in;
+        int inputRow = dg;
+        if (gated) {
+            SoftmaxGate.forward(dense, gateWeightOffset, dense, gateBiasOffset, in, dg, ws.gate, ws.gated, f, n,
+                    ws.rowScratch);
             input = ws.gated;
-            inputOffset = 0;
+            inputRow = 0;
         }
         List<Integer> layers = config.mlpLayers();
         for (int l = 1; l < layers.size(); l++) {
             int out = layers.get(l);
-            Dense.forward(dense, mlpWeightOffset[l], dense, mlpBiasOffset[l], input, inputOffset, ws.hidden[l], 0,
+            Dense.forward(dense, mlpWeightOffset[l], dense, mlpBiasOffset[l], input, inputRow, ws.hidden[l], 0,
                     layers.get(l - 1), out, n);
-            Relu.forward(ws.hidden[l], 0, out * n);
+            for (int o = 0; o < out; o++) {
+                Relu.forward(ws.hidden[l][o], n);
+            }
             input = ws.hidden[l];
-            inputOffset = 0;
+            inputRow = 0;
         }
         int last = layers.size() - 1;
         for (int c = 0; c < layers.get(last); c++) {
-            Kernels.axpy(dense[outWeightOffset + dg + c], ws.hidden[last], c * n, ws.logit, 0, n);
+            Kernels.axpy(dense[outWeightOffset + dg + c], ws.hidden[last][c], ws.logit, n);
         }
     }
 
@@ -378,33 +387,36 @@ public final class NcfModel implements Scorer {
         int n = ws.size;
         int d = width;
         float[] dense = params.dense();
-        float[] dIn = ws.dHeadIn;
-        Arrays.fill(dIn, 0, 2 * d * n, 0f);
+        float[][] in = ws.headIn;
+        float[][] dIn = ws.dHeadIn;
 
-        denseGrad[outBiasOffset] += Kernels.sum(ws.dLogit, 0, n);
+        denseGrad[outBiasOffset] += Kernels.sum(ws.dLogit, n);
         int itemGmfRow = d + dm;
         for (int c = 0; c < dg; c++) {
-            denseGrad[outWeightOffset + c] += Kernels.dot(ws.dLogit, 0, ws.gmf, c * n, n);
-            float w = dense[outWeightOffset + c];
-            for (int s = 0; s < n; s++) {
-                ws.dGmf[c * n + s] = w * ws.dLogit[s];
-            }
-            Kernels.multiply(ws.dGmf, c * n, ws.headIn, (itemGmfRow + c) * n, dIn, c * n, n);
-            Kernels.multiply(ws.dGmf, c * n, ws.headIn, c * n, dIn, (itemGmfRow + c) * n, n);
+            denseGrad[outWeightOffset + c] += Kernels.dot(ws.dLogit, ws.gmf[c], n);
+            Kernels.scale(dense[outWeightOffset + c], ws.dLogit, ws.dGmf[c], n);
+            Kernels.multiply(ws.dGmf[c], in[itemGmfRow + c], dIn[c], n);
+            Kernels.multiply(ws.dGmf[c], in[c], dIn[itemGmfRow + c], n);
         }
         if (dm > 0) {
+            for (int r = dg; r < dg + 2 * dm; r++) {
+                Arrays.fill(dIn[r], 0, n, 0f);
+            }
             mlpBackward(ws, n, denseGrad);
         }
 
-        Kernels.transpose(dIn, 0, d, n, ws.dUserVec, 0);
         int itemMlpRow = d;
         for (int s = 0; s < n; s++) {
-            int dst = s * d;
+            float[] du = ws.dUserVec[s];
+            float[] dq = ws.dItemVec[s];
+            for (int c = 0; c < d; c++) {
+                du[c] = dIn[c][s];
+            }
             for (int c = 0; c < dg; c++) {
-                ws.dItemVec[dst + c] = dIn[(itemGmfRow + c) * n + s];
+                dq[c] = dIn[itemGmfRow + c][s];
             }
             for (int c = 0; c < dm; c++) {
-                ws.dItemVec[dst + dg + c] = dIn[(itemMlpRow + c) * n + s];
+                dq[dg + c] = dIn[itemMlpRow + c][s];
             }
         }
         userSideBackward(ws, denseGrad);
@@ -415,52 +427,53 @@ public final class NcfModel implements Scorer {
         List<Integer> layers = config.mlpLayers();
         int last = layers.size() - 1;
         int lastWidth = layers.get(last);
-        float[] dTop = ws.dHidden[last];
+        float[][] dTop = ws.dHidden[last];
         for (int c = 0; c < lastWidth; c++) {
-            denseGrad[outWeightOffset + dg + c] += Kernels.dot(ws.dLogit, 0, ws.hidden[last], c * n, n);
-            float w = dense[outWeightOffset + dg + c];
-            for (int s = 0; s < n; s++) {
-                dTop[c * n + s] = w * ws.dLogit[s];
-            }
+            denseGrad[outWeightOffset + dg + c] += Kernels.dot(ws.dLogit, ws.hidden[last][c], n);
+            Kernels.scale(dense[outWeightOffset + dg + c], ws.dLogit, dTop[c], n);
+            Relu.backward(ws.hidden[last][c], dTop[c], n);
         }
-        Relu.backward(ws.hidden[last], 0, dTop, 0, lastWidth * n);
         int f = 2 * dm;
-        boolean gated = config.gated();
         for (int l = last; l >= 1; l--) {
             int in = layers.get(l - 1);
-            float[] input;
-            int inputOffset;
-            float[] dInput;
-            int dInputOffset;
+            float[][] input;
+            int inputRow;
+            float[][] dInput;
+            int dInputRow;
             if (l > 1) {
                 input = ws.hidden[l - 1];
-                inputOffset = 0;
+                inputRow = 0;
                 dInput = ws.dHidden[l - 1];
-                dInputOffset = 0;
+                dInputRow = 0;
             } else if (gated) {
                 input = ws.gated;
-                inputOffset = 0;
+                inputRow = 0;
                 dInput = ws.dGated;
-                dInputOffset = 0;
+                dInputRow = 0;
             } else {
                 input = ws.headIn;
-                inputOffset = dg * n;
+                inputRow = dg;
                 dInput = ws.dHeadIn;
-                dInputOffset = dg * n;
+                dInputRow = dg;
             }
             if (dInput != ws.dHeadIn) {
-                Arrays.fill(dInput, dInputOffset, dInputOffset + in * n, 0f);
+                for (int k = 0; k < in; k++) {
+                    Arrays.fill(dInput[dInputRow + k], 0, n, 0f);
+                }
             }
-            Dense.backward(dense, mlpWeightOffset[l], input, inputOffset, ws.dHidden[l], 0, dInput, dInputOffset,
-                    denseGrad, mlpWeightOffset[l], denseGrad, mlpBiasOffset[l], in, layers.get(l), n, ws.scratch);
+            Dense.backward(dense, mlpWeightOffset[l], input, inputRow, ws.dHidden[l], 0, dInput, dInputRow,
+                    ws.mlpDw[l], denseGrad, mlpBiasOffset[l], in, layers.get(l), n, ws.sampleMajor);
+            Dense.flush(ws.mlpDw[l], denseGrad, mlpWeightOffset[l], in, layers.get(l));
             if (l > 1) {
-                Relu.backward(ws.hidden[l - 1], 0, ws.dHidden[l - 1], 0, in * n);
+                for (int k = 0; k < in; k++) {
+                    Relu.backward(ws.hidden[l - 1][k], ws.dHidden[l - 1][k], n);
+                }
             }
         }
         if (gated) {
-            SoftmaxGate.backward(dense, gateWeightOffset, ws.headIn, dg * n, ws.gate, 0, ws.dGated, 0,
-                    ws.dHeadIn, dg * n, denseGrad, gateWeightOffset, denseGrad, gateBiasOffset, f, n, ws.gateDs,
-                    ws.scratch);
+            SoftmaxGate.backward(dense, gateWeightOffset, ws.headIn, dg, ws.gate, ws.dGated, ws.dHeadIn, dg,
+                    ws.gateDw, denseGrad, gateBiasOffset, f, n, ws.gateDs, ws.rowScratch[0], ws.sampleMajor);
+            Dense.flush(ws.gateDw, denseGrad, gateWeightOffset, f, f);
         }
     }
 
@@ -473,28 +486,34 @@ public final class NcfModel implements Scorer {
             int from = ws.groupStart[g];
             int to = ws.groupStart[g + 1];
             if (hasUsers) {
-                Arrays.fill(ws.userGrad, g * d, (g + 1) * d, 0f);
+                float[] ug = ws.userGrad[g];
+                Arrays.fill(ug, 0f);
                 for (int s = from; s < to; s++) {
-                    Kernels.add(ws.dUserVec, s * d, ws.userGrad, g * d, d);
+                    Kernels.add(ws.dUserVec[s], ug, d);
                 }
             }
-            if (!config.usesHistory()) {
+            if (!usesHistory) {
                 continue;
             }
             int m = gatherKeys(ws, g);
-            Arrays.fill(ws.dKeys, 0, m * d, 0f);
+            for (int j = 0; j < m; j++) {
+                Arrays.fill(ws.dKeys[j], 0f);
+            }
             Arrays.fill(ws.dSlotBias, 0, m, 0f);
             for (int s = from; s < to; s++) {
-                TargetAttention.backward(ws.keys, 0, ws.keysT, 0, ws.itemVec, s * d, attentionScale, m, d,
-                        ws.alpha, s * h, ws.dUserVec, s * d, ws.dItemVec, s * d, ws.dKeys, 0, ws.dSlotBias, 0,
-                        ws.attentionScratch);
+                TargetAttention.backward(ws.keys, ws.keysT, ws.itemVec[s], attentionScale, m, d, ws.alpha[s],
+                        ws.dUserVec[s], ws.dItemVec[s], ws.dKeys, ws.dSlotBias, ws.attentionScratch);
             }
             int rowBase = g * h;
-            System.arraycopy(ws.dKeys, 0, ws.historyGrad, rowBase * d, m * d);
             for (int j = 0; j < m; j++) {
+                System.arraycopy(ws.dKeys[j], 0, ws.historyGrad[rowBase + j], 0, d);
                 ws.historyRows[rowBase + j] = ws.slotItem[j];
                 int r = ws.slotPosition[j];
-                Kernels.add(ws.dKeys, j * d, denseGrad, posEmbOffset + r * d, d);
+                float[] dk = ws.dKeys[j];
+                int e = posEmbOffset + r * d;
+                for (int c = 0; c < d; c++) {
+                    denseGrad[e + c] += dk[c];
+                }
                 denseGrad[posBiasOffset + r] += ws.dSlotBias[j];
             }
             Arrays.fill(ws.historyRows, rowBase + m, rowBase + h, 0);

@@ -15,68 +15,69 @@ public final class SoftmaxGate {
     /**
      * Computes the gate and the gated output.
      *
-     * @param a   receives the attention weights (feature-major, {@code f * n})
-     * @param max scratch of at least {@code 2 * n} floats
+     * @param a       receives the attention weights (rows {@code a[0..f)})
+     * @param scratch two rows of at least {@code n} floats
      */
-    public static void forward(float[] w, int wo, float[] b, int bo, float[] x, int xo, float[] a, int ao,
-                               float[] y, int yo, int f, int n, float[] max) {
-        Dense.forward(w, wo, b, bo, x, xo, a, ao, f, f, n);
-        softmaxOverFeatures(a, ao, f, n, max);
+    public static void forward(float[] w, int wo, float[] b, int bo, float[][] x, int x0, float[][] a,
+                               float[][] y, int f, int n, float[][] scratch) {
+        Dense.forward(w, wo, b, bo, x, x0, a, 0, f, f, n);
+        softmaxOverFeatures(a, f, n, scratch[0], scratch[1]);
         for (int k = 0; k < f; k++) {
-            Kernels.multiply(a, ao + k * n, x, xo + k * n, y, yo + k * n, n);
+            Kernels.multiply(a[k], x[x0 + k], y[k], n);
         }
     }
 
-    /** Softmax across the {@code f} features of every sample, in place. */
-    static void softmaxOverFeatures(float[] s, int so, int f, int n, float[] scratch) {
-        Arrays.fill(scratch, 0, n, Float.NEGATIVE_INFINITY);
+    /** Softmax across the {@code f} feature rows of every sample, in place. */
+    static void softmaxOverFeatures(float[][] s, int f, int n, float[] max, float[] total) {
+        Arrays.fill(max, 0, n, Float.NEGATIVE_INFINITY);
         for (int k = 0; k < f; k++) {
-            int row = so + k * n;
+            float[] row = s[k];
             for (int i = 0; i < n; i++) {
-                scratch[i] = Math.max(scratch[i], s[row + i]);
+                max[i] = Math.max(max[i], row[i]);
             }
         }
-        Arrays.fill(scratch, n, 2 * n, 0f);
+        Arrays.fill(total, 0, n, 0f);
         for (int k = 0; k < f; k++) {
-            int row = so + k * n;
+            float[] row = s[k];
             for (int i = 0; i < n; i++) {
-                float e = (float) Math.exp(s[row + i] - scratch[i]);
-                s[row + i] = e;
-                scratch[n + i] += e;
+                float e = (float) Math.exp(row[i] - max[i]);
+                row[i] = e;
+                total[i] += e;
             }
         }
         for (int i = 0; i < n; i++) {
-            scratch[n + i] = 1f / scratch[n + i];
+            total[i] = 1f / total[i];
         }
         for (int k = 0; k < f; k++) {
-            Kernels.multiply(s, so + k * n, scratch, n, s, so + k * n, n);
+            Kernels.multiply(s[k], total, s[k], n);
         }
     }
 
     /**
-     * Back-propagates {@code dy}: adds {@code dL/dx} to {@code dx} and the parameter gradients to
-     * {@code dw}/{@code db}.
+     * Back-propagates {@code dy}: adds {@code dL/dx} to the rows {@code dx[dx0 + k]} and the
+     * parameter gradients to {@code dw} rows / {@code db[dbo..]}.
      *
-     * @param ds      scratch of {@code f * n} floats (receives the logits' gradient)
-     * @param scratch at least {@code n * f} floats
+     * @param ds  scratch: {@code f} rows (receives the logits' gradient)
+     * @param dot scratch: one row of {@code n}
+     * @param xT  scratch for {@link Dense#backward}
      */
-    public static void backward(float[] w, int wo, float[] x, int xo, float[] a, int ao, float[] dy, int dyo,
-                                float[] dx, int dxo, float[] dw, int dwo, float[] db, int dbo,
-                                int f, int n, float[] ds, float[] scratch) {
+    public static void backward(float[] w, int wo, float[][] x, int x0, float[][] a, float[][] dy,
+                                float[][] dx, int dx0, float[][] dw, float[] db, int dbo,
+                                int f, int n, float[][] ds, float[] dot, float[][] xT) {
         // da = dy ⊙ x, dx += dy ⊙ a; ds = a ⊙ (da - <a, da>) per sample.
-        Arrays.fill(scratch, 0, n, 0f);
+        Arrays.fill(dot, 0, n, 0f);
         for (int k = 0; k < f; k++) {
-            int row = k * n;
-            Kernels.multiply(dy, dyo + row, x, xo + row, ds, row, n);
-            Kernels.multiplyAdd(dy, dyo + row, a, ao + row, dx, dxo + row, n);
-            Kernels.multiplyAdd(a, ao + row, ds, row, scratch, 0, n);
+            Kernels.multiply(dy[k], x[x0 + k], ds[k], n);
+            Kernels.multiplyAdd(dy[k], a[k], dx[dx0 + k], n);
+            Kernels.multiplyAdd(a[k], ds[k], dot, n);
         }
         for (int k = 0; k < f; k++) {
-            int row = k * n;
+            float[] d = ds[k];
+            float[] ak = a[k];
             for (int i = 0; i < n; i++) {
-                ds[row + i] = a[ao + row + i] * (ds[row + i] - scratch[i]);
+                d[i] = ak[i] * (d[i] - dot[i]);
             }
         }
-        Dense.backward(w, wo, x, xo, ds, 0, dx, dxo, dw, dwo, db, dbo, f, f, n, scratch);
+        Dense.backward(w, wo, x, x0, ds, 0, dx, dx0, dw, db, dbo, f, f, n, xT);
     }
 }

@@ -30,36 +30,39 @@ public final class Workspace {
     final int[] groupUser;
     final int[] groupHistory;
 
-    final float[] userVec;
-    final float[] itemVec;
-    final float[] dUserVec;
-    final float[] dItemVec;
-    final float[] headIn;
-    final float[] dHeadIn;
-    final float[] gmf;
-    final float[] dGmf;
-    final float[] gate;
-    final float[] gated;
-    final float[] dGated;
-    final float[] gateDs;
-    final float[][] hidden;
-    final float[][] dHidden;
+    final float[][] userVec;
+    final float[][] itemVec;
+    final float[][] dUserVec;
+    final float[][] dItemVec;
+    final float[][] headIn;
+    final float[][] dHeadIn;
+    final float[][] gmf;
+    final float[][] dGmf;
+    final float[][] gate;
+    final float[][] gated;
+    final float[][] dGated;
+    final float[][] gateDs;
+    final float[][] gateDw;
+    final float[][][] hidden;
+    final float[][][] dHidden;
+    final float[][][] mlpDw;
     final float[] logit;
     final float[] dLogit;
-    final float[] scratch;
+    final float[][] sampleMajor;
+    final float[][] rowScratch;
 
-    final float[] keys;
-    final float[] keysT;
+    final float[][] keys;
+    final float[][] keysT;
     final float[] slotBias;
     final int[] slotItem;
     final int[] slotPosition;
-    final float[] alpha;
-    final float[] dKeys;
+    final float[][] alpha;
+    final float[][] dKeys;
     final float[] dSlotBias;
     final float[] attentionScratch;
 
-    final float[] userGrad;
-    final float[] historyGrad;
+    final float[][] userGrad;
+    final float[][] historyGrad;
     final int[] historyRows;
 
     Workspace(ModelConfig config, int capacity) {
@@ -75,42 +78,48 @@ public final class Workspace {
         groupStart = new int[capacity + 1];
         groupUser = new int[capacity];
         groupHistory = new int[capacity * h];
-        userVec = new float[capacity * d];
-        itemVec = new float[capacity * d];
-        dUserVec = new float[capacity * d];
-        dItemVec = new float[capacity * d];
-        headIn = new float[capacity * 2 * d];
-        dHeadIn = new float[capacity * 2 * d];
-        gmf = new float[capacity * dg];
-        dGmf = new float[capacity * dg];
+        userVec = new float[capacity][d];
+        itemVec = new float[capacity][d];
+        dUserVec = new float[capacity][d];
+        dItemVec = new float[capacity][d];
+        headIn = new float[2 * d][capacity];
+        dHeadIn = new float[2 * d][capacity];
+        gmf = new float[dg][capacity];
+        dGmf = new float[dg][capacity];
         boolean gatedMlp = config.gated();
-        gate = new float[gatedMlp ? capacity * dm2 : 0];
-        gated = new float[gatedMlp ? capacity * dm2 : 0];
-        dGated = new float[gatedMlp ? capacity * dm2 : 0];
-        gateDs = new float[gatedMlp ? capacity * dm2 : 0];
+        int f = gatedMlp ? dm2 : 0;
+        gate = new float[f][capacity];
+        gated = new float[f][capacity];
+        dGated = new float[f][capacity];
+        gateDs = new float[f][capacity];
+        gateDw = new float[f][f];
         int layers = config.mlpLayers().size();
-        hidden = new float[layers][];
-        dHidden = new float[layers][];
-        int maxWidth = Math.max(2 * d, Math.max(2, h));
+        hidden = new float[layers][][];
+        dHidden = new float[layers][][];
+        mlpDw = new float[layers][][];
+        int maxWidth = Math.max(2 * d, 1);
         for (int l = 1; l < layers; l++) {
-            hidden[l] = new float[capacity * config.mlpLayers().get(l)];
-            dHidden[l] = new float[capacity * config.mlpLayers().get(l)];
-            maxWidth = Math.max(maxWidth, config.mlpLayers().get(l));
+            int out = config.mlpLayers().get(l);
+            hidden[l] = new float[out][capacity];
+            dHidden[l] = new float[out][capacity];
+            mlpDw[l] = new float[out][config.mlpLayers().get(l - 1)];
+            maxWidth = Math.max(maxWidth, out);
         }
         logit = new float[capacity];
         dLogit = new float[capacity];
-        scratch = new float[capacity * maxWidth];
-        keys = new float[h * d];
-        keysT = new float[h * d];
+        sampleMajor = new float[capacity][maxWidth];
+        rowScratch = new float[2][capacity];
+        keys = new float[h][d];
+        keysT = new float[d][h];
         slotBias = new float[h];
         slotItem = new int[h];
         slotPosition = new int[h];
-        alpha = new float[capacity * h];
-        dKeys = new float[h * d];
+        alpha = new float[capacity][h];
+        dKeys = new float[h][d];
         dSlotBias = new float[h];
         attentionScratch = new float[h];
-        userGrad = new float[capacity * d];
-        historyGrad = new float[capacity * h * d];
+        userGrad = new float[capacity][d];
+        historyGrad = new float[capacity * h][d];
         historyRows = new int[capacity * h];
     }
 
@@ -189,21 +198,21 @@ public final class Workspace {
         return item[s];
     }
 
-    /** Per-group gradient of the group user's embedding row, {@code [groups][width]} (live view). */
-    public float[] userGradients() {
+    /** Per-group gradient of the group user's embedding row: row {@code g} (live view). */
+    public float[][] userGradients() {
         return userGrad;
     }
 
-    /** Per-sample gradient of the candidate item's embedding row, {@code [size][width]} (live view). */
-    public float[] itemGradients() {
+    /** Per-sample gradient of the candidate item's embedding row: row {@code s} (live view). */
+    public float[][] itemGradients() {
         return dItemVec;
     }
 
     /**
-     * Per-group, per-slot gradient of history embedding rows, {@code [groups][H][width]} (live view);
-     * the row each belongs to is in {@link #historyGradientRows()} (0 = unused slot).
+     * Per-group, per-slot gradient of history embedding rows: row {@code g * H + j} (live view);
+     * the table row each belongs to is in {@link #historyGradientRows()} (0 = unused slot).
      */
-    public float[] historyGradients() {
+    public float[][] historyGradients() {
         return historyGrad;
     }
 

@@ -2,9 +2,9 @@ package io.streamrec.trainer.model;
 
 import static io.streamrec.trainer.model.GradientCheck.checkAll;
 import static io.streamrec.trainer.model.GradientCheck.random;
-import static io.streamrec.trainer.model.GradientCheck.weighted;
 
 import java.util.SplittableRandom;
+import java.util.function.DoubleSupplier;
 import org.junit.jupiter.api.Test;
 
 /** Finite-difference checks of every layer's backward pass. */
@@ -12,54 +12,56 @@ class LayerGradientTest {
 
     private final SplittableRandom random = new SplittableRandom(7);
 
+    private float[][] rows(int count, int n, double scale) {
+        float[][] r = new float[count][];
+        for (int i = 0; i < count; i++) {
+            r[i] = random(n, random, scale);
+        }
+        return r;
+    }
+
+    private static double weighted(float[][] y, float[][] c, int n) {
+        double s = 0;
+        for (int i = 0; i < y.length; i++) {
+            s += GradientCheck.weighted(y[i], c[i], n);
+        }
+        return s;
+    }
+
+    /** Checks every entry of every row. */
+    private static void checkRows(String what, DoubleSupplier loss, float[][] param, float[][] analytic) {
+        for (int i = 0; i < param.length; i++) {
+            checkAll(what + "[" + i + "]", loss, param[i], analytic[i], 1);
+        }
+    }
+
     @Test
     void denseBackwardMatchesFiniteDifferences() {
         int in = 7;
         int out = 5;
         int n = 9;
-        float[] w = random(in * out, random, 0.5);
-        float[] b = random(out, random, 0.5);
-        float[] x = random(in * n, random, 1.0);
-        float[] c = random(out * n, random, 1.0);
-        float[] y = new float[out * n];
-        java.util.function.DoubleSupplier loss = () -> {
-            Dense.forward(w, 0, b, 0, x, 0, y, 0, in, out, n);
-            return weighted(y, c, out * n);
-        };
-        float[] dw = new float[w.length];
-        float[] db = new float[b.length];
-        float[] dx = new float[x.length];
-        Dense.backward(w, 0, x, 0, c, 0, dx, 0, dw, 0, db, 0, in, out, n, new float[n * in]);
-        checkAll("dW", loss, w, dw, 1);
-        checkAll("db", loss, b, db, 1);
-        checkAll("dx", loss, x, dx, 1);
-    }
-
-    @Test
-    void denseHonoursOffsets() {
-        int in = 4;
-        int out = 3;
-        int n = 5;
         float[] w = random(in * out + 3, random, 0.5);
         float[] b = random(out + 2, random, 0.5);
-        float[] x = random(in * n + 6, random, 1.0);
-        float[] c = random(out * n + 1, random, 1.0);
-        float[] y = new float[out * n + 4];
-        java.util.function.DoubleSupplier loss = () -> {
-            Dense.forward(w, 3, b, 2, x, 6, y, 4, in, out, n);
+        float[][] x = rows(in + 1, n, 1.0);
+        float[][] c = rows(out, n, 1.0);
+        float[][] y = new float[out + 2][n];
+        DoubleSupplier loss = () -> {
+            Dense.forward(w, 3, b, 2, x, 1, y, 2, in, out, n);
             double s = 0;
-            for (int i = 0; i < out * n; i++) {
-                s += (double) y[4 + i] * c[1 + i];
+            for (int o = 0; o < out; o++) {
+                s += GradientCheck.weighted(y[2 + o], c[o], n);
             }
             return s;
         };
-        float[] dw = new float[w.length];
+        float[][] dw = new float[out][in];
+        float[] flatDw = new float[w.length];
         float[] db = new float[b.length];
-        float[] dx = new float[x.length];
-        Dense.backward(w, 3, x, 6, c, 1, dx, 6, dw, 3, db, 2, in, out, n, new float[n * in]);
-        checkAll("dW", loss, w, dw, 1);
+        float[][] dx = new float[in + 1][n];
+        Dense.backward(w, 3, x, 1, c, 0, dx, 1, dw, db, 2, in, out, n, new float[n][in]);
+        Dense.flush(dw, flatDw, 3, in, out);
+        checkAll("dW", loss, w, flatDw, 1);
         checkAll("db", loss, b, db, 1);
-        checkAll("dx", loss, x, dx, 1);
+        checkRows("dx", loss, x, dx);
     }
 
     @Test
@@ -73,14 +75,14 @@ class LayerGradientTest {
         }
         float[] c = random(n, random, 1.0);
         float[] y = new float[n];
-        java.util.function.DoubleSupplier loss = () -> {
+        DoubleSupplier loss = () -> {
             System.arraycopy(x, 0, y, 0, n);
-            Relu.forward(y, 0, n);
-            return weighted(y, c, n);
+            Relu.forward(y, n);
+            return GradientCheck.weighted(y, c, n);
         };
         loss.getAsDouble();
         float[] dx = c.clone();
-        Relu.backward(y, 0, dx, 0, n);
+        Relu.backward(y, dx, n);
         checkAll("dx", loss, x, dx, 1);
     }
 
@@ -90,23 +92,25 @@ class LayerGradientTest {
         int n = 7;
         float[] w = random(f * f, random, 0.7);
         float[] b = random(f, random, 0.5);
-        float[] x = random(f * n, random, 1.0);
-        float[] c = random(f * n, random, 1.0);
-        float[] a = new float[f * n];
-        float[] y = new float[f * n];
-        float[] scratch = new float[f * n * 2];
-        java.util.function.DoubleSupplier loss = () -> {
-            SoftmaxGate.forward(w, 0, b, 0, x, 0, a, 0, y, 0, f, n, scratch);
-            return weighted(y, c, f * n);
+        float[][] x = rows(f + 2, n, 1.0);
+        float[][] c = rows(f, n, 1.0);
+        float[][] a = new float[f][n];
+        float[][] y = new float[f][n];
+        float[][] scratch = new float[2][n];
+        DoubleSupplier loss = () -> {
+            SoftmaxGate.forward(w, 0, b, 0, x, 2, a, y, f, n, scratch);
+            return weighted(y, c, n);
         };
         loss.getAsDouble();
-        float[] dw = new float[w.length];
+        float[][] dw = new float[f][f];
+        float[] flatDw = new float[w.length];
         float[] db = new float[b.length];
-        float[] dx = new float[x.length];
-        SoftmaxGate.backward(w, 0, x, 0, a, 0, c, 0, dx, 0, dw, 0, db, 0, f, n, new float[f * n], scratch);
-        checkAll("dW", loss, w, dw, 1);
+        float[][] dx = new float[f + 2][n];
+        SoftmaxGate.backward(w, 0, x, 2, a, c, dx, 2, dw, db, 0, f, n, new float[f][n], new float[n], new float[n][f]);
+        Dense.flush(dw, flatDw, 0, f, f);
+        checkAll("dW", loss, w, flatDw, 1);
         checkAll("db", loss, b, db, 1);
-        checkAll("dx", loss, x, dx, 1);
+        checkRows("dx", loss, x, dx);
     }
 
     @Test
@@ -114,28 +118,27 @@ class LayerGradientTest {
         int m = 5;
         int d = 6;
         float scale = 0.8f;
-        float[] keys = random(m * d, random, 1.0);
+        float[][] keys = rows(m, d, 1.0);
         float[] bias = random(m, random, 0.5);
         float[] q = random(d, random, 1.0);
         float[] c = random(d, random, 1.0);
         float[] base = random(d, random, 1.0);
-        float[] keysT = new float[m * d];
+        float[][] keysT = new float[d][m];
         float[] alpha = new float[m];
         float[] z = new float[d];
-        java.util.function.DoubleSupplier loss = () -> {
+        DoubleSupplier loss = () -> {
             Kernels.transpose(keys, 0, m, d, keysT, 0);
             System.arraycopy(base, 0, z, 0, d);
-            TargetAttention.forward(keys, 0, keysT, 0, bias, 0, q, 0, scale, m, d, alpha, 0, z, 0);
-            return weighted(z, c, d);
+            TargetAttention.forward(keys, keysT, bias, q, scale, m, d, alpha, z);
+            return GradientCheck.weighted(z, c, d);
         };
         loss.getAsDouble();
         float[] dq = new float[d];
-        float[] dKeys = new float[m * d];
+        float[][] dKeys = new float[m][d];
         float[] dBias = new float[m];
-        TargetAttention.backward(keys, 0, keysT, 0, q, 0, scale, m, d, alpha, 0, c, 0, dq, 0, dKeys, 0, dBias, 0,
-                new float[m]);
+        TargetAttention.backward(keys, keysT, q, scale, m, d, alpha, c, dq, dKeys, dBias, new float[m]);
         checkAll("dq", loss, q, dq, 1);
-        checkAll("dKeys", loss, keys, dKeys, 1);
+        checkRows("dKeys", loss, keys, dKeys);
         checkAll("dBias", loss, bias, dBias, 1);
     }
 
@@ -148,7 +151,7 @@ class LayerGradientTest {
             label[i] = 1f;
         }
         float[] grad = new float[n];
-        java.util.function.DoubleSupplier loss = () -> LogLoss.forwardBackward(logit, label, new float[n], n, 1f);
+        DoubleSupplier loss = () -> LogLoss.forwardBackward(logit, label, new float[n], n, 1f);
         LogLoss.forwardBackward(logit, label, grad, n, 1f);
         checkAll("dLogit", loss, logit, grad, 1);
     }

@@ -45,28 +45,34 @@ class ModelGradientTest {
         model.backward(ws, 1f, denseGrad);
         int d = config.embeddingWidth();
         Parameters p = model.parameters();
-        float[] userGrad = new float[(users + 1) * d];
-        float[] itemGrad = new float[(items + 1) * d];
-        float[] histGrad = new float[(items + 1) * d];
+        float[][] userGrad = new float[users + 1][d];
+        float[][] itemGrad = new float[items + 1][d];
+        float[][] histGrad = new float[items + 1][d];
         for (int g = 0; g < ws.groups(); g++) {
-            Kernels.add(ws.userGradients(), g * d, userGrad, ws.groupUser(g) * d, d);
+            Kernels.add(ws.userGradients()[g], userGrad[ws.groupUser(g)], d);
             for (int j = 0; j < h; j++) {
                 int row = ws.historyGradientRows()[g * h + j];
                 if (row != 0) {
-                    Kernels.add(ws.historyGradients(), (g * h + j) * d, histGrad, row * d, d);
+                    Kernels.add(ws.historyGradients()[g * h + j], histGrad[row], d);
                 }
             }
         }
         for (int s = 0; s < ws.size(); s++) {
-            Kernels.add(ws.itemGradients(), s * d, itemGrad, ws.item(s) * d, d);
+            Kernels.add(ws.itemGradients()[s], itemGrad[ws.item(s)], d);
         }
         GradientCheck.checkAll(config.describe() + " dense", loss, dense, denseGrad, 1);
         if (p.users() != null) {
-            GradientCheck.checkAll(config.describe() + " users", loss, p.users(), userGrad, 1);
+            checkTable(config.describe() + " users", loss, p.users(), userGrad);
         }
-        GradientCheck.checkAll(config.describe() + " items", loss, p.items(), itemGrad, 1);
+        checkTable(config.describe() + " items", loss, p.items(), itemGrad);
         if (p.history() != null) {
-            GradientCheck.checkAll(config.describe() + " history", loss, p.history(), histGrad, 1);
+            checkTable(config.describe() + " history", loss, p.history(), histGrad);
+        }
+    }
+
+    private static void checkTable(String what, DoubleSupplier loss, float[][] table, float[][] grad) {
+        for (int r = 0; r < table.length; r++) {
+            GradientCheck.checkAll(what + " row " + r, loss, table[r], grad[r], 1);
         }
     }
 

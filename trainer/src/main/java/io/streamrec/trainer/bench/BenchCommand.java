@@ -1,0 +1,246 @@
+package io.streamrec.trainer.bench;
+
+import io.streamrec.trainer.data.Dataset;
+import io.streamrec.trainer.data.LastfmReader;
+import io.streamrec.trainer.data.MovieLensReader;
+import io.streamrec.trainer.data.NcfReader;
+import io.streamrec.trainer.data.Split;
+import io.streamrec.trainer.data.Splits;
+import io.streamrec.trainer.data.SyntheticConfig;
+import io.streamrec.trainer.data.SyntheticGenerator;
+import io.streamrec.trainer.eval.Evaluator;
+import io.streamrec.trainer.eval.PopularityScorer;
+import io.streamrec.trainer.eval.RankingMetrics;
+import io.streamrec.trainer.model.ModelConfig;
+import io.streamrec.trainer.model.NcfModel;
+import io.streamrec.trainer.model.Scorer;
+import io.streamrec.trainer.train.FitResult;
+import io.streamrec.trainer.train.TrainConfig;
+import io.streamrec.trainer.train.Trainer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code trainer bench}: trains model variants on a dataset and prints and writes a markdown table
+ * (variant, factors, layers, epochs, HR@10, NDCG@10, seconds per epoch, samples per second, peak
+ * heap).
+ *
+ * <p>Protocol: each user's latest TRAINING interaction is held out as validation (99 negatives
+ * sampled from items outside their training row); models train on the rest, the epoch with the
+ * best validation HR@10 is kept (early stopping with patience), and only then is the test split
+ * measured, with the user's full training row as history.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Train model variants and print/write a markdown results table.")
+public final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--data", defaultValue = "synthetic",
+            description = "NCF split dir (*.train.rating), MovieLens dir/file (u.data, ratings.dat), Last.fm dir "
+                    + "(data1.txt), or 'synthetic' (default).")
+    String data;
+
+    @Option(names = "--rows", split = ",",
+            description = "Rows to run, e.g. gmf:32,mlp:64-32-16-8,neumf:32:64-32-16-8,history:64:-:50; "
+                    + "options per row after '@', e.g. gmf:8@lr=0.005@l2=0. Default: the seed table suite.")
+    List<String> rows;
+
+    @Option(names = "--epochs", defaultValue = "20", description = "Maximum epochs per row (default ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--patience", defaultValue = "3", description = "Early-stopping patience in epochs (default ${DEFAULT-VALUE}).")
+    int patience;
+
+    @Option(names = "--batch", defaultValue = "4096", description = "Samples per batch (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--lr", description = "Adam learning rate for every row (default: per variant).")
+    Double learningRate;
+
+    @Option(names = "--l2", description = "L2 on touched embedding rows for every row (default: per variant).")
+    Double l2;
+
+    @Option(names = "--negatives", defaultValue = "4", description = "Negatives per positive (default ${DEFAULT-VALUE}).")
+    int negatives;
+
+    @Option(names = "--threads", description = "Worker threads (default: available processors).")
+    Integer threads;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--full-catalogue", description = "Also measure full-catalogue Recall@10 / NDCG@10.")
+    boolean fullCatalogue;
+
+    @Option(names = "--out", defaultValue = "bench-results.md", description = "Markdown output file (default ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintStream console = System.out;
+        Dataset dataset = load(data, seed);
+        Split validation = Splits.leaveLastOut(dataset.train(), 99, seed + 17);
+        int cores = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        List<String> specs = rows == null || rows.isEmpty() ? BenchRow.seedSuite() : rows;
+        console.printf(Locale.ROOT, "dataset %s: %d users, %d items, %d training interactions, %d test targets; "
+                        + "validation: %d held out from training; threads %d; load %s%n",
+                dataset.name(), dataset.users().size(), dataset.items().size(), dataset.train().size(),
+                dataset.test().targetCount(), validation.heldOut().targetCount(), cores, loadAverage());
+
+        List<BenchResult> results = new ArrayList<>();
+        for (String spec : specs) {
+            BenchResult result = runRow(spec, dataset, validation, cores, console);
+            results.add(result);
+            console.println(BenchResult.header(fullCatalogue).lines().findFirst().orElse(""));
+            console.println(result.markdown(fullCatalogue));
+            write(dataset, results, cores);
+        }
+        console.println();
+        console.println(render(dataset, results, cores));
+        console.println("written to " + out.toAbsolutePath());
+        return 0;
+    }
+
+    private BenchResult runRow(String rawSpec, Dataset dataset, Split validation, int cores, PrintStream console) {
+        String[] pieces = rawSpec.split("@");
+        BenchRow row = BenchRow.parse(pieces[0]);
+        resetPeakHeap();
+        if (row.model() == null) {
+            PopularityScorer popularity = PopularityScorer.fit(dataset.train());
+            try (var pool = new io.streamrec.trainer.parallel.WorkerPool(cores)) {
+                RankingMetrics test = Evaluator.sampled(popularity, dataset.train(), dataset.test(), 10, pool);
+                RankingMetrics full = fullCatalogue ? Evaluator.fullCatalogue(popularity, dataset.train(), dataset.test(), 10, pool) : null;
+                return new BenchResult("popularity", "-", "-", "-", test.hitRate(), test.ndcg(), Double.NaN,
+                        full == null ? Double.NaN : full.hitRate(), full == null ? Double.NaN : full.ndcg(),
+                        Double.NaN, Double.NaN, peakHeapMb());
+            }
+        }
+        ModelConfig modelConfig = row.model().withSeed(seed);
+        TrainConfig trainConfig = defaultsFor(modelConfig, cores);
+        for (int i = 1; i < pieces.length; i++) {
+            String[] kv = pieces[i].split("=", 2);
+            double v = Double.parseDouble(kv[1]);
+            trainConfig = switch (kv[0]) {
+                case "lr" -> trainConfig.withLearningRate(v);
+                case "l2" -> trainConfig.withL2(v);
+                case "epochs" -> trainConfig.withMaxEpochs((int) v);
+                case "patience" -> trainConfig.withPatience((int) v);
+                case "unknown" -> trainConfig.withUnknownUserRate(v);
+                case "batch" -> trainConfig.withBatchSize((int) v);
+                default -> {
+                    if (kv[0].equals("init")) {
+                        modelConfig = modelConfig.withInitStd(v);
+                        yield trainConfig;
+                    }
+                    throw new IllegalArgumentException("unknown row option " + kv[0]);
+                }
+            };
+        }
+        console.printf(Locale.ROOT, "%n== %s: %s, lr %s, l2 %s, batch %d, up to %d epochs (patience %d), unknown-user rate %s%n",
+                rawSpec, modelConfig.describe(), trainConfig.learningRate(), trainConfig.l2(), trainConfig.batchSize(),
+                trainConfig.maxEpochs(), trainConfig.patience(), trainConfig.unknownUserRate());
+        NcfModel model = NcfModel.create(modelConfig, dataset.users().size(), dataset.items().size());
+        try (Trainer trainer = new Trainer(trainConfig)) {
+            FitResult fit = trainer.fit(model, validation.train(), validation.heldOut(), stats -> console.printf(Locale.ROOT,
+                    "  epoch %2d  loss %.4f  %.2fs  %,.0f samples/s  validation %s%n", stats.epoch(), stats.loss(),
+                    stats.seconds(), stats.samplesPerSecond(), stats.validation()));
+            RankingMetrics test = Evaluator.sampled(model, dataset.train(), dataset.test(), 10, trainer.pool());
+            RankingMetrics full = fullCatalogue
+                    ? Evaluator.fullCatalogue(model, dataset.train(), dataset.test(), 10, trainer.pool()) : null;
+            console.printf(Locale.ROOT, "  test (epoch %d): %s%s%n", fit.bestEpoch(), test, full == null ? "" : "; full catalogue " + full);
+            String layers = modelConfig.mlpLayers().isEmpty() ? "-" : modelConfig.mlpLayers().toString();
+            if (modelConfig.usesHistory()) {
+                layers += " H=" + modelConfig.historyLength() + (modelConfig.userEmbedding() ? "" : " no-user");
+            }
+            return new BenchResult(modelConfig.variant().label(),
+                    modelConfig.gmfFactors() == 0 ? "-" : Integer.toString(modelConfig.gmfFactors()), layers,
+                    fit.bestEpoch() + "/" + fit.epochs().size(), test.hitRate(), test.ndcg(), fit.bestValidation().hitRate(),
+                    full == null ? Double.NaN : full.hitRate(), full == null ? Double.NaN : full.ndcg(),
+                    fit.secondsPerEpoch(), fit.samplesPerSecond(), peakHeapMb());
+        }
+    }
+
+    /** Per-variant defaults, tuned on the validation split; command-line flags override them. */
+    private TrainConfig defaultsFor(ModelConfig model, int cores) {
+        double lr = switch (model.variant()) {
+            case GMF -> 0.005;
+            case MLP, NEUMF, ANEUMF -> 0.002;
+            case HISTORY_ANEUMF -> 0.002;
+        };
+        double unknown = model.usesHistory() ? 0.1 : 0;
+        return new TrainConfig(epochs, batch, learningRate != null ? learningRate : lr, negatives,
+                l2 != null ? l2 : 0, unknown, patience, cores, seed);
+    }
+
+    static Dataset load(String data, long seed) {
+        if (data.equals("synthetic")) {
+            return SyntheticGenerator.dataset(SyntheticConfig.defaults().withSeed(seed));
+        }
+        Path path = Path.of(data);
+        try (var files = Files.isDirectory(path) ? Files.list(path) : java.util.stream.Stream.<Path>empty()) {
+            List<String> names = files.map(p -> p.getFileName().toString()).toList();
+            if (names.stream().anyMatch(n -> n.endsWith(".train.rating"))) {
+                return NcfReader.read(path);
+            }
+            if (names.contains("data1.txt")) {
+                return LastfmReader.read(path, 99, seed);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return Dataset.leaveLastOut(MovieLensReader.readAny(path), 99, seed);
+    }
+
+    private void write(Dataset dataset, List<BenchResult> results, int cores) throws IOException {
+        Files.writeString(out, render(dataset, results, cores) + "\n", StandardCharsets.UTF_8);
+    }
+
+    private String render(Dataset dataset, List<BenchResult> results, int cores) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "Dataset `%s` (%d users, %d items, %d training interactions); batch %d, "
+                        + "%d negatives, %d threads, up to %d epochs, patience %d, seed %d; load average at end %s.%n%n",
+                dataset.name(), dataset.users().size(), dataset.items().size(), dataset.train().size(), batch, negatives,
+                cores, epochs, patience, seed, loadAverage()));
+        sb.append(BenchResult.header(fullCatalogue)).append('\n');
+        for (BenchResult r : results) {
+            sb.append(r.markdown(fullCatalogue)).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static void resetPeakHeap() {
+        System.gc();
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                pool.resetPeakUsage();
+            }
+        }
+    }
+
+    /** Sum of the heap pools' peaks: an upper bound of the peak heap in use. */
+    private static double peakHeapMb() {
+        long bytes = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                bytes += pool.getPeakUsage().getUsed();
+            }
+        }
+        return bytes / (1024.0 * 1024.0);
+    }
+
+    private static String loadAverage() {
+        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        return load < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", load);
+    }
+}

@@ -1,0 +1,28 @@
+package io.streamrec.trainer.cli;
+
+import io.streamrec.trainer.bench.BenchCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The trainer's command line: {@code trainer <subcommand>}. Subcommands: {@code bench} (train
+ * variants and print a results table); {@code train} and {@code serve} are to come.
+ */
+@Command(name = "trainer", mixinStandardHelpOptions = true, version = "streamrec trainer 0.1.0",
+        description = "streamrec trainer: datasets, the ANeuMF model family, training and evaluation.",
+        subcommands = {BenchCommand.class})
+public final class TrainerCli implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** Entry point. */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new TrainerCli()).execute(args));
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

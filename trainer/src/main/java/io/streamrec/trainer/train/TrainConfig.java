@@ -1,0 +1,82 @@
+package io.streamrec.trainer.train;
+
+/**
+ * Training hyperparameters.
+ *
+ * @param maxEpochs        upper bound on epochs
+ * @param batchSize        samples per mini-batch (positives plus their negatives), rounded down to
+ *                         whole groups of {@code 1 + negatives}
+ * @param learningRate     Adam step size
+ * @param negatives        sampled negatives per positive, resampled every epoch
+ * @param l2               L2 penalty on the embedding rows a batch touches (0 = none)
+ * @param unknownUserRate  probability of training a (positive, negatives) group as the unknown
+ *                         user 0, so row 0 learns a "new user" embedding and the history path
+ *                         learns to stand on its own
+ * @param patience         epochs without validation improvement before stopping (0 = never stop early)
+ * @param threads          worker threads; results are reproducible for a given seed and thread count
+ * @param seed             seed of shuffling and negative sampling
+ */
+public record TrainConfig(
+        int maxEpochs,
+        int batchSize,
+        double learningRate,
+        int negatives,
+        double l2,
+        double unknownUserRate,
+        int patience,
+        int threads,
+        long seed) {
+
+    /** Validates the ranges. */
+    public TrainConfig {
+        if (maxEpochs < 1 || batchSize < 1 + negatives || learningRate <= 0 || negatives < 0 || l2 < 0
+                || unknownUserRate < 0 || unknownUserRate >= 1 || patience < 0 || threads < 1) {
+            throw new IllegalArgumentException("invalid training config");
+        }
+    }
+
+    /** The NCF recipe at batch 4096: 4 negatives, Adam, on all available cores. */
+    public static TrainConfig defaults() {
+        return new TrainConfig(20, 4096, 0.002, 4, 0, 0, 3, Runtime.getRuntime().availableProcessors(), 1L);
+    }
+
+    /** With another epoch cap. */
+    public TrainConfig withMaxEpochs(int value) {
+        return new TrainConfig(value, batchSize, learningRate, negatives, l2, unknownUserRate, patience, threads, seed);
+    }
+
+    /** With another batch size. */
+    public TrainConfig withBatchSize(int value) {
+        return new TrainConfig(maxEpochs, value, learningRate, negatives, l2, unknownUserRate, patience, threads, seed);
+    }
+
+    /** With another learning rate. */
+    public TrainConfig withLearningRate(double value) {
+        return new TrainConfig(maxEpochs, batchSize, value, negatives, l2, unknownUserRate, patience, threads, seed);
+    }
+
+    /** With another L2 penalty. */
+    public TrainConfig withL2(double value) {
+        return new TrainConfig(maxEpochs, batchSize, learningRate, negatives, value, unknownUserRate, patience, threads, seed);
+    }
+
+    /** With another unknown-user rate. */
+    public TrainConfig withUnknownUserRate(double value) {
+        return new TrainConfig(maxEpochs, batchSize, learningRate, negatives, l2, value, patience, threads, seed);
+    }
+
+    /** With another patience. */
+    public TrainConfig withPatience(int value) {
+        return new TrainConfig(maxEpochs, batchSize, learningRate, negatives, l2, unknownUserRate, value, threads, seed);
+    }
+
+    /** With another thread count. */
+    public TrainConfig withThreads(int value) {
+        return new TrainConfig(maxEpochs, batchSize, learningRate, negatives, l2, unknownUserRate, patience, value, seed);
+    }
+
+    /** With another seed. */
+    public TrainConfig withSeed(long value) {
+        return new TrainConfig(maxEpochs, batchSize, learningRate, negatives, l2, unknownUserRate, patience, threads, value);
+    }
+}
