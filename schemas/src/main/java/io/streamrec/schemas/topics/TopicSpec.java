@@ -71,6 +71,12 @@ public record TopicSpec(
         return new NewTopic(name, partitions, replicationFactor).configs(configs());
     }
 
+    /** This spec under another name (a deployment's naming convention, or a test's private topic). */
+    public TopicSpec withName(String newName) {
+        return new TopicSpec(newName, description, keyType, valueType, partitions, replicationFactor, cleanupPolicy,
+                retentionMs, maxMessageBytes);
+    }
+
     /** This spec with another partition count (deployments scale partitions, not the contract). */
     public TopicSpec withPartitions(int newPartitions) {
         return new TopicSpec(name, description, keyType, valueType, newPartitions, replicationFactor,
