@@ -9,12 +9,16 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.streamrec.app.http.ApiHandler;
+import io.streamrec.app.http.ApiServer;
+import io.streamrec.app.http.HttpSettings;
 import io.streamrec.app.model.ArtifactFetcher;
 import io.streamrec.app.model.ModelEvent;
 import io.streamrec.app.model.ModelLoader;
 import io.streamrec.app.model.ModelRegistry;
 import io.streamrec.app.model.OnnxRuntime;
 import io.streamrec.app.rocksdb.SharedRocksDbMemory;
+import io.streamrec.app.topology.Recommender;
 import io.streamrec.app.topology.RecommenderTopology;
 import io.streamrec.schemas.model.ReleaseKeys;
 import io.streamrec.schemas.model.ReleaseVerifier;
@@ -33,18 +37,21 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A running streams-app instance: ONNX Runtime, the model registry, Kafka Streams over the recommender
- * topology, and the meters. Built by {@link #start(Map)} from one configuration map.
+ * topology, the meters, and the HTTP API ({@link ApiServer}). Built by {@link #start(Map)} from one
+ * configuration map.
  *
- * <p>Lifetime: {@link #close()} stops Kafka Streams first (no more scoring), then the model registry (its
- * sessions close once their leases are released), then the shared RocksDB memory and ONNX Runtime.
- * Thread-safe.
+ * <p>Lifetime: {@link #close()} stops the HTTP API first (no more interactive queries), then Kafka Streams (no
+ * more scoring), then the model registry (its sessions close once their leases are released), then the shared
+ * RocksDB memory and ONNX Runtime. Thread-safe.
  */
 public final class StreamsApp implements AutoCloseable {
 
@@ -57,11 +64,12 @@ public final class StreamsApp implements AutoCloseable {
     private final PrometheusMeterRegistry meters;
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
+    private final ApiServer http;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private StreamsApp(StreamsAppConfig config, OnnxRuntime onnx, ModelRegistry models,
                        SharedRocksDbMemory rocksDbMemory, PrometheusMeterRegistry meters, KafkaStreams streams,
-                       KafkaStreamsMetrics streamsMetrics) {
+                       KafkaStreamsMetrics streamsMetrics, ApiServer http) {
         this.config = config;
         this.onnx = onnx;
         this.models = models;
@@ -69,19 +77,40 @@ public final class StreamsApp implements AutoCloseable {
         this.meters = meters;
         this.streams = streams;
         this.streamsMetrics = streamsMetrics;
+        this.http = http;
     }
 
     /**
      * Builds and starts an instance. {@code settings} holds the app's keys ({@link StreamsAppConfig}), Kafka
      * Streams' and the serde's; streamrec's Streams defaults ({@link StreamsAppSettings#defaults()}) apply to
-     * keys it leaves out.
+     * keys it leaves out. The app sets {@code application.server} itself, from {@code http.advertised.host} and
+     * the bound HTTP port.
      */
     public static StreamsApp start(Map<String, ?> settings) {
         Map<String, Object> merged = StreamsAppSettings.defaults();
         merged.putAll(settings);
+        if (merged.containsKey(StreamsConfig.APPLICATION_SERVER_CONFIG)) {
+            throw new ConfigException(StreamsConfig.APPLICATION_SERVER_CONFIG, merged.get(
+                    StreamsConfig.APPLICATION_SERVER_CONFIG), "set by the app from the HTTP API's address: configure "
+                    + StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG + " and " + StreamsAppConfig.HTTP_PORT_CONFIG
+                    + " instead");
+        }
         StreamsAppConfig config = new StreamsAppConfig(merged);
         AvroSerdeConfig serdeConfig = new AvroSerdeConfig(merged);
         ReleaseVerifier verifier = verifier(config);
+        HttpSettings httpSettings = HttpSettings.from(config);
+        // Bound first: with http.port=0 the port, part of application.server, is known only once bound.
+        ApiServer http = ApiServer.bind(httpSettings);
+        try {
+            return start(merged, config, serdeConfig, verifier, httpSettings, http);
+        } catch (RuntimeException e) {
+            http.close();
+            throw e;
+        }
+    }
+
+    private static StreamsApp start(Map<String, Object> merged, StreamsAppConfig config, AvroSerdeConfig serdeConfig,
+                                    ReleaseVerifier verifier, HttpSettings httpSettings, ApiServer http) {
 
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(meters);
@@ -107,7 +136,8 @@ public final class StreamsApp implements AutoCloseable {
         Topology topology = RecommenderTopology.build(config, SchemaRegistryClient.fromConfig(serdeConfig), models,
                 meters);
         KafkaStreams streams = new KafkaStreams(topology, StreamsAppSettings.streamsProperties(config,
-                Map.of(SharedRocksDbMemory.CONFIG_KEY, rocksDbMemory)));
+                Map.of(SharedRocksDbMemory.CONFIG_KEY, rocksDbMemory,
+                        StreamsConfig.APPLICATION_SERVER_CONFIG, http.applicationServer())));
         streams.setUncaughtExceptionHandler(exception -> {
             log.error("event=stream_thread_failed action=replace_thread error=\"{}\"", exception.toString(), exception);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -119,7 +149,10 @@ public final class StreamsApp implements AutoCloseable {
         log.info("event=streams_app_starting application_id={} model={} pinned={} unsigned_accepted={}",
                 merged.get("application.id"), config.modelName(), config.pinnedVersion(), config.acceptUnsigned());
         streams.start();
-        return new StreamsApp(config, onnx, models, rocksDbMemory, meters, streams, streamsMetrics);
+        // The same Recommender class as the topology's (its meters are shared by name), so the API answers alike.
+        http.start(new ApiHandler(httpSettings, http.advertised(), streams, models,
+                new Recommender(models, config.excludeSeen(), meters), meters, Clock.systemUTC()));
+        return new StreamsApp(config, onnx, models, rocksDbMemory, meters, streams, streamsMetrics, http);
     }
 
     private static ReleaseVerifier verifier(StreamsAppConfig config) {
@@ -169,6 +202,16 @@ public final class StreamsApp implements AutoCloseable {
         return meters;
     }
 
+    /** The port the HTTP API listens on (the chosen one when {@code http.port} was 0). */
+    public int httpPort() {
+        return http.port();
+    }
+
+    /** How other instances reach this one's HTTP API; also its Kafka Streams {@code application.server}. */
+    public HostInfo httpAdvertised() {
+        return http.advertised();
+    }
+
     /** Events of the model registry, oldest first. */
     public List<ModelEvent> modelEvents() {
         return models.events();
@@ -180,6 +223,7 @@ public final class StreamsApp implements AutoCloseable {
             return;
         }
         log.info("event=streams_app_stopping");
+        http.close();
         streams.close(Duration.ofSeconds(60));
         streamsMetrics.close();
         models.close();

@@ -57,6 +57,10 @@ public final class StreamsAppConfig extends AbstractConfig {
 
     public static final String HTTP_HOST_CONFIG = "http.host";
     public static final String HTTP_PORT_CONFIG = "http.port";
+    public static final String HTTP_ADVERTISED_HOST_CONFIG = "http.advertised.host";
+    public static final String HTTP_THREADS_CONFIG = "http.threads";
+    public static final String HTTP_QUERY_TIMEOUT_MS_CONFIG = "http.query.timeout.ms";
+    public static final String HTTP_READY_REQUIRES_MODEL_CONFIG = "http.ready.requires.model";
 
     private static final ConfigDef CONFIG_DEF = new ConfigDef()
             .define(TOPIC_CLICKS_CONFIG, Type.STRING, TopicCatalog.CLICKS.name(), new ConfigDef.NonEmptyString(),
@@ -118,7 +122,21 @@ public final class StreamsAppConfig extends AbstractConfig {
                     Importance.MEDIUM, "Memtable memory shared by every RocksDB store (charged to the block cache).")
             .define(HTTP_HOST_CONFIG, Type.STRING, "0.0.0.0", Importance.LOW, "Interface the HTTP API binds to.")
             .define(HTTP_PORT_CONFIG, Type.INT, 8080, Range.between(0, 65_535), Importance.MEDIUM,
-                    "Port of the HTTP API (recommendations, history, models, health, metrics); 0 picks a free one.");
+                    "Port of the HTTP API (recommendations, history, models, health, metrics); 0 picks a free one.")
+            .define(HTTP_ADVERTISED_HOST_CONFIG, Type.STRING, "", Importance.MEDIUM,
+                    "Host name or address other instances use to reach this one's HTTP API; with the bound port it"
+                            + " becomes Kafka Streams' application.server, so a request for a user another instance"
+                            + " owns is forwarded there. Empty: http.host, or this machine's host name when http.host"
+                            + " is a wildcard address. Set it in multi-instance deployments (Kubernetes: the pod's"
+                            + " IP or DNS name). The app sets application.server itself: do not set that key.")
+            .define(HTTP_THREADS_CONFIG, Type.INT, 4, Range.between(1, 256), Importance.LOW,
+                    "Threads answering HTTP requests (a forwarded request holds one until the owner answers).")
+            .define(HTTP_QUERY_TIMEOUT_MS_CONFIG, Type.LONG, 10_000L, Range.between(100, 600_000), Importance.LOW,
+                    "How long a user request keeps retrying while the owner of the user's partition is unknown or"
+                            + " unreachable (rebalances, restarts) before it is answered 503.")
+            .define(HTTP_READY_REQUIRES_MODEL_CONFIG, Type.BOOLEAN, false, Importance.LOW,
+                    "When true, GET /health/ready answers 503 until a model serves; when false (the default), the"
+                            + " popularity fallback is good enough to take traffic.");
 
     public StreamsAppConfig(Map<?, ?> originals) {
         super(CONFIG_DEF, originals, false);
@@ -245,6 +263,23 @@ public final class StreamsAppConfig extends AbstractConfig {
 
     public int httpPort() {
         return getInt(HTTP_PORT_CONFIG);
+    }
+
+    /** The configured advertised host; empty means "derive it from http.host". */
+    public String httpAdvertisedHost() {
+        return getString(HTTP_ADVERTISED_HOST_CONFIG);
+    }
+
+    public int httpThreads() {
+        return getInt(HTTP_THREADS_CONFIG);
+    }
+
+    public Duration httpQueryTimeout() {
+        return Duration.ofMillis(getLong(HTTP_QUERY_TIMEOUT_MS_CONFIG));
+    }
+
+    public boolean httpReadyRequiresModel() {
+        return getBoolean(HTTP_READY_REQUIRES_MODEL_CONFIG);
     }
 
     /** Every original key and value, for handing the same map to Kafka Streams and the serdes. */

@@ -1,0 +1,100 @@
+package io.streamrec.app.http;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.streams.state.HostInfo;
+
+/**
+ * Sends a user request on to the instance that owns the user's partition and brings back its answer as is
+ * (status, body, content type and the API's own headers). The request carries {@value #FORWARDED_BY}, so the
+ * owner answers from its own stores and never forwards again: one hop at most, no loops during a rebalance.
+ *
+ * <p>Thread-safe. Lifetime: close after the last forward; closing stops the client's executor.
+ */
+final class Forwarder implements AutoCloseable {
+
+    /** Request header naming the instance that forwarded the request. */
+    static final String FORWARDED_BY = "X-Streamrec-Forwarded-By";
+    /** Response header naming the instance ({@code host:port}) that computed the answer. */
+    static final String SERVED_BY = "X-Streamrec-Served-By";
+    /** Response header: the partition the user's key maps to, on per-user answers. */
+    static final String PARTITION = "X-Streamrec-Partition";
+
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    private static final List<String> RELAYED_HEADERS = List.of(SERVED_BY, PARTITION, "Retry-After");
+
+    private final String self;
+    private final ExecutorService executor;
+    private final HttpClient client;
+
+    Forwarder(HostInfo self) {
+        this.self = hostPort(self);
+        AtomicInteger threads = new AtomicInteger();
+        this.executor = Executors.newFixedThreadPool(2, runnable -> {
+            Thread thread = new Thread(runnable, "streamrec-http-forward-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1) // the JDK server speaks HTTP/1.1 only: skip the h2c upgrade
+                .connectTimeout(CONNECT_TIMEOUT)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .executor(executor)
+                .build();
+    }
+
+    /**
+     * Asks {@code owner} the same GET.
+     *
+     * @param rawPathAndQuery the original request's raw path and query, e.g. {@code /users/u%201/history?k=3}
+     * @param timeout         how long to wait for the whole answer
+     * @throws IOException when the owner cannot be reached or does not answer in time (the caller may retry:
+     *                     during a rebalance the owner may be gone)
+     */
+    ApiResponse forward(HostInfo owner, String rawPathAndQuery, Duration timeout)
+            throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + hostPort(owner) + rawPathAndQuery))
+                .timeout(timeout)
+                .header(FORWARDED_BY, self)
+                .header("Accept", ApiResponse.JSON)
+                .GET()
+                .build();
+        HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        Map<String, String> headers = new HashMap<>();
+        for (String name : RELAYED_HEADERS) {
+            response.headers().firstValue(name).ifPresent(value -> headers.put(name, value));
+        }
+        String contentType = response.headers().firstValue("Content-Type").orElse(ApiResponse.JSON);
+        return new ApiResponse(response.statusCode(), contentType, response.body(), headers);
+    }
+
+    /** {@code host:port}, with IPv6 literals in brackets as URIs need them. */
+    static String hostPort(HostInfo host) {
+        String name = host.host();
+        return (name.indexOf(':') >= 0 && !name.startsWith("[") ? "[" + name + "]" : name) + ":" + host.port();
+    }
+
+    @Override
+    public void close() {
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package io.streamrec.app.http;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.streamrec.app.topology.RecommenderTopology;
+import io.streamrec.app.topology.UserHistory;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.ThreadMetadata;
+import org.apache.kafka.streams.TaskMetadata;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * The HTTP API's meters:
+ * <ul>
+ *   <li>{@code streamrec.http.requests} (timer; tags {@code method}, {@code route} = the route template or
+ *       {@value Route#UNMATCHED}, {@code status}): every request with its latency, as a histogram;</li>
+ *   <li>{@code streamrec.http.routed} (counter; tag {@code to} = {@code local} | {@code remote}): per-user
+ *       requests answered from this instance's stores or forwarded to the owner;</li>
+ *   <li>{@code streamrec.http.routing.retries} (counter; tag {@code reason}): routing attempts that had to wait
+ *       (not-started, metadata-unavailable, store-unavailable, not-owner, owner-unreachable);</li>
+ *   <li>{@code streamrec.http.routing.failures} (counter; tag {@code reason}): per-user requests answered 503
+ *       after the retries ran out;</li>
+ *   <li>{@code streamrec.history.users} (gauge): users in this instance's active {@code user-history} stores,
+ *       RocksDB's estimate, read through interactive queries at scrape time.</li>
+ * </ul>
+ * Tag values are bounded: routes are an enum, methods outside a fixed set are tagged {@code OTHER}, statuses are
+ * the few the API answers. Thread-safe.
+ */
+final class HttpMetrics {
+
+    private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH",
+            "OPTIONS");
+    private static final Duration[] LATENCY_BUCKETS = {
+        Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+        Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+        Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
+
+    private final MeterRegistry meters;
+    private final Counter routedLocal;
+    private final Counter routedRemote;
+
+    HttpMetrics(MeterRegistry meters) {
+        this.meters = meters;
+        this.routedLocal = routed("local");
+        this.routedRemote = routed("remote");
+    }
+
+    private Counter routed(String to) {
+        return Counter.builder("streamrec.http.routed").tag("to", to)
+                .description("Per-user requests answered from local stores or forwarded to the owning instance")
+                .register(meters);
+    }
+
+    void request(String method, String route, int status, long nanos) {
+        String methodTag = KNOWN_METHODS.contains(method.toUpperCase(Locale.ROOT)) ? method.toUpperCase(Locale.ROOT)
+                : "OTHER";
+        Timer.builder("streamrec.http.requests")
+                .description("HTTP requests by route and status")
+                .tags("method", methodTag, "route", route, "status", Integer.toString(status))
+                .serviceLevelObjectives(LATENCY_BUCKETS)
+                .register(meters)
+                .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    void routedLocally() {
+        routedLocal.increment();
+    }
+
+    void routedRemotely() {
+        routedRemote.increment();
+    }
+
+    void retry(String reason) {
+        Counter.builder("streamrec.http.routing.retries").tag("reason", reason)
+                .description("Routing attempts that had to wait and retry").register(meters).increment();
+    }
+
+    void failure(String reason) {
+        Counter.builder("streamrec.http.routing.failures").tag("reason", reason)
+                .description("Per-user requests answered 503 because routing did not succeed in time")
+                .register(meters).increment();
+    }
+
+    /**
+     * Registers {@code streamrec.history.users}: the sum of RocksDB's entry estimates over the {@code user-history}
+     * stores of this instance's active tasks. A store that is not queryable right now (restoring, migrating) is
+     * left out rather than failing the scrape. The gauge holds the client weakly, as Micrometer gauges do.
+     */
+    static void bindHistoryStoreSize(KafkaStreams streams, MeterRegistry meters) {
+        Gauge.builder("streamrec.history.users", streams, HttpMetrics::historyEntries)
+                .description("Users with a history in this instance's active user-history stores (RocksDB estimate)")
+                .register(meters);
+    }
+
+    private static double historyEntries(KafkaStreams streams) {
+        Set<Integer> partitions = new TreeSet<>();
+        try {
+            for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
+                for (TaskMetadata task : thread.activeTasks()) {
+                    partitions.add(task.taskId().partition());
+                }
+            }
+        } catch (RuntimeException e) {
+            return Double.NaN; // the client is not running (created, closed or failed): nothing to count
+        }
+        long entries = 0;
+        for (int partition : partitions) {
+            try {
+                ReadOnlyKeyValueStore<String, UserHistory> store = streams.store(StoreQueryParameters
+                        .fromNameAndType(RecommenderTopology.HISTORY_STORE,
+                                QueryableStoreTypes.<String, UserHistory>keyValueStore())
+                        .withPartition(partition));
+                entries += store.approximateNumEntries();
+            } catch (InvalidStateStoreException e) {
+                // restoring or migrating: counted again at the next scrape
+            }
+        }
+        return entries;
+    }
+}

@@ -1,0 +1,77 @@
+package io.streamrec.app.http;
+
+import io.streamrec.app.StreamsAppConfig;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What the HTTP API needs from the app's configuration. Immutable.
+ *
+ * @param host               interface to bind
+ * @param port               port to bind; 0 picks a free one
+ * @param advertisedHost     how other instances reach this one (with the bound port: {@code application.server})
+ * @param threads            request threads
+ * @param queryTimeout       how long a user request retries routing before it is answered 503
+ * @param readyRequiresModel whether readiness waits for a model rather than accepting the popularity fallback
+ * @param defaultK           list length when a request gives no {@code k}
+ * @param maxIdBytes         longest accepted user id, in UTF-8 bytes
+ */
+public record HttpSettings(String host, int port, String advertisedHost, int threads, Duration queryTimeout,
+                           boolean readyRequiresModel, int defaultK, int maxIdBytes) {
+
+    /** The largest {@code k} a request may ask for. */
+    public static final int MAX_K = 1000;
+
+    private static final Set<String> WILDCARDS = Set.of("", "0.0.0.0", "::", "0:0:0:0:0:0:0:0", "[::]");
+
+    public HttpSettings {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(advertisedHost, "advertisedHost");
+        Objects.requireNonNull(queryTimeout, "queryTimeout");
+        if (advertisedHost.isBlank()) {
+            throw new IllegalArgumentException("advertisedHost must not be blank");
+        }
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1");
+        }
+        if (defaultK < 1 || defaultK > MAX_K) {
+            throw new IllegalArgumentException("defaultK must be in 1.." + MAX_K);
+        }
+        if (maxIdBytes < 1) {
+            throw new IllegalArgumentException("maxIdBytes must be >= 1");
+        }
+    }
+
+    /** The settings of an app configuration, with the advertised host resolved (see {@link #advertisedHost}). */
+    public static HttpSettings from(StreamsAppConfig config) {
+        return new HttpSettings(config.httpHost(), config.httpPort(),
+                advertisedHost(config.httpAdvertisedHost(), config.httpHost()), config.httpThreads(),
+                config.httpQueryTimeout(), config.httpReadyRequiresModel(), config.recommendationCount(),
+                config.maxIdBytes());
+    }
+
+    /**
+     * The host other instances should use: the configured one; else the bind host when it is a specific address;
+     * else (a wildcard bind) this machine's host name, which is unique per machine but not necessarily resolvable
+     * by the other instances, hence the advice to configure it in multi-instance deployments.
+     */
+    static String advertisedHost(String configured, String bindHost) {
+        if (!configured.isBlank()) {
+            return configured.trim();
+        }
+        if (!WILDCARDS.contains(bindHost.trim())) {
+            return bindHost.trim();
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "127.0.0.1"; // a machine without a resolvable name can only be reached locally anyway
+        }
+    }
+}

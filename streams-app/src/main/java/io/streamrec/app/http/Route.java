@@ -1,0 +1,69 @@
+package io.streamrec.app.http;
+
+import java.util.Optional;
+
+/**
+ * The API's routes. The template is also the {@code route} tag of the HTTP metrics, so their cardinality stays
+ * fixed whatever paths clients send.
+ */
+public enum Route {
+    RECOMMENDATIONS("/users/{id}/recommendations", true),
+    HISTORY("/users/{id}/history", true),
+    MODELS("/models", false),
+    MODEL_EVENTS("/models/events", false),
+    LIVE("/health/live", false),
+    READY("/health/ready", false),
+    METRICS("/metrics", false);
+
+    /** The {@code route} tag of requests that match no route. */
+    public static final String UNMATCHED = "unmatched";
+
+    private final String template;
+    private final boolean perUser;
+
+    Route(String template, boolean perUser) {
+        this.template = template;
+        this.perUser = perUser;
+    }
+
+    public String template() {
+        return template;
+    }
+
+    /** True for routes about one user, answered by the instance that owns the user's partition. */
+    public boolean perUser() {
+        return perUser;
+    }
+
+    /** A route and, for per-user routes, the raw (still percent-encoded) id segment of the path. */
+    public record Match(Route route, String rawUserId) { }
+
+    /**
+     * The route a raw request path matches, if any. Matching is exact (no trailing slash, no empty segments
+     * except an empty user id, which the parser then refuses as blank).
+     */
+    public static Optional<Match> match(String rawPath) {
+        if (rawPath == null) {
+            return Optional.empty();
+        }
+        String[] segments = rawPath.split("/", -1);
+        if (segments.length < 2 || !segments[0].isEmpty()) {
+            return Optional.empty();
+        }
+        if (segments.length == 4 && segments[1].equals("users")) {
+            if (segments[3].equals("recommendations")) {
+                return Optional.of(new Match(RECOMMENDATIONS, segments[2]));
+            }
+            if (segments[3].equals("history")) {
+                return Optional.of(new Match(HISTORY, segments[2]));
+            }
+            return Optional.empty();
+        }
+        for (Route route : values()) {
+            if (!route.perUser && route.template.equals(rawPath)) {
+                return Optional.of(new Match(route, null));
+            }
+        }
+        return Optional.empty();
+    }
+}
