@@ -21,11 +21,13 @@ import org.apache.kafka.common.config.ConfigException;
  */
 public final class StreamsAppConfig extends AbstractConfig {
 
-    public static final String TOPIC_CLICKS_CONFIG = "topic.clicks";
-    public static final String TOPIC_RECOMMENDATIONS_CONFIG = "topic.recommendations";
-    public static final String TOPIC_INTERACTIONS_CONFIG = "topic.interactions";
-    public static final String TOPIC_MODELS_CONFIG = "topic.models";
-    public static final String TOPIC_DEAD_LETTERS_CONFIG = "topic.dead.letters";
+    // Topic keys end in ".topic": Kafka Streams applies every "topic."-prefixed key to its internal topics.
+
+    public static final String TOPIC_CLICKS_CONFIG = "clicks.topic";
+    public static final String TOPIC_RECOMMENDATIONS_CONFIG = "recommendations.topic";
+    public static final String TOPIC_INTERACTIONS_CONFIG = "interactions.topic";
+    public static final String TOPIC_MODELS_CONFIG = "models.topic";
+    public static final String TOPIC_DEAD_LETTERS_CONFIG = "dead.letters.topic";
 
     public static final String RECOMMENDATIONS_COUNT_CONFIG = "recommendations.count";
     public static final String RECOMMENDATIONS_EXCLUDE_SEEN_CONFIG = "recommendations.exclude.seen";
