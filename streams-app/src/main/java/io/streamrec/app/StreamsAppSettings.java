@@ -21,9 +21,10 @@ public final class StreamsAppSettings {
     }
 
     /**
-     * Defaults that differ from Kafka Streams' own: exactly-once, dead letters for records that fail
-     * deserialization or processing (Kafka's built-in dead-letter support, KIP-1034), bounded RocksDB memory,
-     * and fetch and request sizes that fit model releases.
+     * Defaults that differ from Kafka Streams' own: exactly-once, carrying on past records that fail
+     * deserialization or processing (they go to the dead-letter topic through Kafka's built-in support,
+     * KIP-1034; see {@link #streamsProperties}), bounded RocksDB memory, and fetch and request sizes that fit
+     * model releases.
      */
     public static Map<String, Object> defaults() {
         Map<String, Object> defaults = new HashMap<>();
@@ -34,7 +35,6 @@ public final class StreamsAppSettings {
         defaults.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
                 LogAndContinueProcessingExceptionHandler.class.getName());
         defaults.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
-        defaults.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, TopicCatalog.DEAD_LETTERS.name());
         defaults.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDbConfig.class.getName());
         // Model releases are large records on the global models topic.
         defaults.put(StreamsConfig.globalConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
@@ -50,6 +50,8 @@ public final class StreamsAppSettings {
         Properties properties = new Properties();
         properties.putAll(config.allOriginals());
         properties.putAll(sharedObjects);
+        // Kafka's own dead letters (records that fail in a way the topology does not catch) go where ours go.
+        properties.putIfAbsent(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.deadLettersTopic());
         return properties;
     }
 }

@@ -62,7 +62,6 @@ class StreamsAppIT {
         Map<String, Object> settings = new HashMap<>(stack.clientProperties());
         settings.put(StreamsConfig.APPLICATION_ID_CONFIG, "streams-app-it-" + suffix);
         settings.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        settings.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.get("dead-letters").name());
         settings.put(StreamsAppConfig.TOPIC_CLICKS_CONFIG, topics.get("clicks").name());
         settings.put(StreamsAppConfig.TOPIC_RECOMMENDATIONS_CONFIG, topics.get("recommendations").name());
         settings.put(StreamsAppConfig.TOPIC_INTERACTIONS_CONFIG, topics.get("interactions").name());
