@@ -34,7 +34,7 @@ public final class StreamsAppSettings {
                 LogAndContinueExceptionHandler.class.getName());
         defaults.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
                 LogAndContinueProcessingExceptionHandler.class.getName());
-        defaults.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        enableProcessingExceptionHandlerOnGlobalThread(defaults);
         defaults.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDbConfig.class.getName());
         // Model releases are large records on the global models topic.
         defaults.put(StreamsConfig.globalConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
@@ -43,6 +43,12 @@ public final class StreamsAppSettings {
                 TopicCatalog.MODELS_MAX_MESSAGE_BYTES);
         defaults.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), 8 * 1024 * 1024);
         return defaults;
+    }
+
+    // Deprecated because it will become the default; Kafka 4.4 warns at start-up until it is set explicitly.
+    @SuppressWarnings("deprecation")
+    private static void enableProcessingExceptionHandlerOnGlobalThread(Map<String, Object> defaults) {
+        defaults.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     }
 
     /** The properties to start Kafka Streams with: the whole map plus objects the app shares with Streams. */
