@@ -123,7 +123,7 @@ public final class BenchCommand implements Callable<Integer> {
                 RankingMetrics full = fullCatalogue ? Evaluator.fullCatalogue(popularity, dataset.train(), dataset.test(), 10, pool) : null;
                 return new BenchResult("popularity", "-", "-", "-", test.hitRate(), test.ndcg(), Double.NaN,
                         full == null ? Double.NaN : full.hitRate(), full == null ? Double.NaN : full.ndcg(),
-                        Double.NaN, Double.NaN, peakHeapMb());
+                        Double.NaN, Double.NaN, Double.NaN, peakHeapMb());
             }
         }
         ModelConfig modelConfig = row.model().withSeed(seed);
@@ -153,8 +153,9 @@ public final class BenchCommand implements Callable<Integer> {
         NcfModel model = NcfModel.create(modelConfig, dataset.users().size(), dataset.items().size());
         try (Trainer trainer = new Trainer(trainConfig)) {
             FitResult fit = trainer.fit(model, validation.train(), validation.heldOut(), stats -> console.printf(Locale.ROOT,
-                    "  epoch %2d  loss %.4f  %.2fs  %,.0f samples/s  validation %s%n", stats.epoch(), stats.loss(),
-                    stats.seconds(), stats.samplesPerSecond(), stats.validation()));
+                    "  epoch %2d  loss %.4f  %.2fs (CPU %.2fs)  %,.0f samples/s  validation %s  load %s%n", stats.epoch(),
+                    stats.loss(), stats.seconds(), stats.cpuSeconds(), stats.samplesPerSecond(), stats.validation(),
+                    loadAverage()));
             RankingMetrics test = Evaluator.sampled(model, dataset.train(), dataset.test(), 10, trainer.pool());
             RankingMetrics full = fullCatalogue
                     ? Evaluator.fullCatalogue(model, dataset.train(), dataset.test(), 10, trainer.pool()) : null;
@@ -167,7 +168,7 @@ public final class BenchCommand implements Callable<Integer> {
                     modelConfig.gmfFactors() == 0 ? "-" : Integer.toString(modelConfig.gmfFactors()), layers,
                     fit.bestEpoch() + "/" + fit.epochs().size(), test.hitRate(), test.ndcg(), fit.bestValidation().hitRate(),
                     full == null ? Double.NaN : full.hitRate(), full == null ? Double.NaN : full.ndcg(),
-                    fit.secondsPerEpoch(), fit.samplesPerSecond(), peakHeapMb());
+                    fit.secondsPerEpoch(), fit.cpuSecondsPerEpoch(), fit.samplesPerSecond(), peakHeapMb());
         }
     }
 

@@ -13,6 +13,7 @@ package io.streamrec.trainer.bench;
  * @param fullRecall    full-catalogue Recall@10 (NaN if not measured)
  * @param fullNdcg      full-catalogue NDCG@10 (NaN if not measured)
  * @param secondsPerEpoch mean training seconds per epoch
+ * @param cpuSecondsPerEpoch mean process CPU seconds per epoch (all threads)
  * @param samplesPerSecond mean training samples per second
  * @param peakHeapMb    peak heap in use during the row, in MiB
  */
@@ -27,6 +28,7 @@ public record BenchResult(
         double fullRecall,
         double fullNdcg,
         double secondsPerEpoch,
+        double cpuSecondsPerEpoch,
         double samplesPerSecond,
         double peakHeapMb) {
 
@@ -34,16 +36,17 @@ public record BenchResult(
     public static String header(boolean full) {
         return "| variant | factors | layers | epochs (best/run) | HR@10 | NDCG@10 | val HR@10 |"
                 + (full ? " full R@10 | full NDCG@10 |" : "")
-                + " s/epoch | samples/s | peak heap MiB |\n"
-                + "|---|---|---|---|---|---|---|" + (full ? "---|---|" : "") + "---|---|---|";
+                + " s/epoch | CPU s/epoch | samples/s | peak heap MiB |\n"
+                + "|---|---|---|---|---|---|---|" + (full ? "---|---|" : "") + "---|---|---|---|";
     }
 
     /** This row as a markdown table line. */
     public String markdown(boolean full) {
-        return String.format(java.util.Locale.ROOT, "| %s | %s | %s | %s | %.4f | %.4f | %s |%s %s | %s | %.0f |",
+        return String.format(java.util.Locale.ROOT, "| %s | %s | %s | %s | %.4f | %.4f | %s |%s %s | %s | %s | %.0f |",
                 variant, factors, layers, epochs, hr, ndcg, fmt(validationHr),
                 full ? " " + fmt(fullRecall) + " | " + fmt(fullNdcg) + " |" : "",
                 Double.isNaN(secondsPerEpoch) ? "-" : String.format(java.util.Locale.ROOT, "%.2f", secondsPerEpoch),
+                Double.isNaN(cpuSecondsPerEpoch) ? "-" : String.format(java.util.Locale.ROOT, "%.2f", cpuSecondsPerEpoch),
                 Double.isNaN(samplesPerSecond) ? "-" : String.format(java.util.Locale.ROOT, "%,.0f", samplesPerSecond),
                 peakHeapMb);
     }

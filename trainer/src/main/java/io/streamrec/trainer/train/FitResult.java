@@ -22,6 +22,11 @@ public record FitResult(List<EpochStats> epochs, int bestEpoch, RankingMetrics b
         return epochs.stream().mapToDouble(EpochStats::seconds).average().orElse(0);
     }
 
+    /** Mean process CPU seconds per epoch (all threads). */
+    public double cpuSecondsPerEpoch() {
+        return epochs.stream().mapToDouble(EpochStats::cpuSeconds).average().orElse(0);
+    }
+
     /** Mean training throughput in samples per second. */
     public double samplesPerSecond() {
         double seconds = epochs.stream().mapToDouble(EpochStats::seconds).sum();

@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
 public final class Trainer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
-    private static final int CHUNK_SAMPLES = 256;
+    private static final int CHUNK_SAMPLES = Integer.getInteger("streamrec.trainer.chunk", 256);
 
     private final TrainConfig config;
     private final WorkerPool pool;
@@ -76,11 +76,13 @@ public final class Trainer implements AutoCloseable {
         int bestEpoch = 0;
         for (int epoch = 1; epoch <= config.maxEpochs(); epoch++) {
             long start = System.nanoTime();
+            long cpuStart = processCpuNanos();
             double loss = run.epoch(epoch);
             double seconds = (System.nanoTime() - start) / 1e9;
+            double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
             RankingMetrics metrics = validation == null ? null
                     : Evaluator.sampled(model, train, validation, 10, pool);
-            EpochStats stats = new EpochStats(epoch, loss, seconds, run.samplesPerEpoch, metrics);
+            EpochStats stats = new EpochStats(epoch, loss, seconds, cpuSeconds, run.samplesPerEpoch, metrics);
             history.add(stats);
             LOG.info("{} epoch {}: loss {} in {}s ({} samples/s){}", model.config().describe(), epoch,
                     String.format("%.4f", loss), String.format("%.2f", seconds),
@@ -106,6 +108,11 @@ public final class Trainer implements AutoCloseable {
             model.copyFrom(best);
         }
         return new FitResult(history, bestEpoch, bestMetrics);
+    }
+
+    private static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0L;
     }
 
     private static boolean better(RankingMetrics a, RankingMetrics b) {
@@ -279,7 +286,7 @@ public final class Trainer implements AutoCloseable {
                 int item;
                 do {
                     state += GAMMA;
-                    item = 1 + (int) ((scramble(state) >>> 33) % numItems);
+                    item = 1 + (int) (((scramble(state) >>> 32) * numItems) >>> 32); // multiply-shift, no division
                 } while (Interactions.contains(sets, setFrom, setTo, item) && setTo - setFrom < numItems);
                 ws.addSample(item, 0f);
             }

@@ -1,0 +1,49 @@
+package io.streamrec.trainer.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamrec.trainer.cli.TrainerCli;
+import io.streamrec.trainer.model.Variant;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class BenchCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void parsesRowSpecs() {
+        assertThat(BenchRow.parse("gmf:8").model().gmfFactors()).isEqualTo(8);
+        assertThat(BenchRow.parse("mlp:64-32-16-8").model().mlpLayers()).containsExactly(64, 32, 16, 8);
+        assertThat(BenchRow.parse("aneumf:32:64-32-16-8").model().variant()).isEqualTo(Variant.ANEUMF);
+        var history = BenchRow.parse("history:64:-:50").model();
+        assertThat(history.historyLength()).isEqualTo(50);
+        assertThat(history.mlpLayers()).isEmpty();
+        assertThat(BenchRow.parse("history:8:16-8:20:nouser").model().userEmbedding()).isFalse();
+        assertThat(BenchRow.parse("popularity").model()).isNull();
+        assertThat(BenchRow.seedSuite()).contains("gmf:32", "mlp:256-256-128-64", "neumf:32:128-128-64-32",
+                "aneumf:32:32-32-16-8", BenchRow.HISTORY_DEFAULT);
+    }
+
+    @Test
+    void benchWritesAMarkdownTable() throws Exception {
+        Path out = dir.resolve("bench.md");
+        int code = new CommandLine(new TrainerCli()).execute("bench", "--data", "synthetic", "--rows",
+                "popularity,gmf:8@lr=0.01,history:8:-:5@epochs=1", "--epochs", "2", "--batch", "1024", "--threads", "2",
+                "--out", out.toString());
+        assertThat(code).isZero();
+        String table = Files.readString(out);
+        assertThat(table).contains("| variant | factors | layers | epochs (best/run) | HR@10 | NDCG@10 |");
+        assertThat(table).contains("| popularity |", "| gmf | 8 |", "| history-aneumf | 8 |");
+    }
+
+    @Test
+    void cliPrintsUsageWithoutASubcommand() {
+        assertThat(new CommandLine(new TrainerCli()).execute()).isZero();
+        assertThat(new CommandLine(new TrainerCli()).execute("bench", "--help")).isZero();
+    }
+}

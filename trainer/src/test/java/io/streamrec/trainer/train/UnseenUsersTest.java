@@ -1,0 +1,63 @@
+package io.streamrec.trainer.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamrec.trainer.data.Dataset;
+import io.streamrec.trainer.data.HeldOut;
+import io.streamrec.trainer.data.Interactions;
+import io.streamrec.trainer.data.Split;
+import io.streamrec.trainer.data.Splits;
+import io.streamrec.trainer.data.SyntheticConfig;
+import io.streamrec.trainer.data.SyntheticGenerator;
+import io.streamrec.trainer.eval.Evaluator;
+import io.streamrec.trainer.eval.PopularityScorer;
+import io.streamrec.trainer.eval.RankingMetrics;
+import io.streamrec.trainer.model.ModelConfig;
+import io.streamrec.trainer.model.NcfModel;
+import io.streamrec.trainer.model.Scorer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Users who never appeared in training get personal recommendations from their history alone: the
+ * history-attentive model, asked as the unknown user 0 with only the hidden users' histories,
+ * ranks their held-out items far better than popularity.
+ */
+class UnseenUsersTest {
+
+    @Test
+    void historyAloneBeatsPopularityForUsersHiddenFromTraining() {
+        Dataset data = SyntheticGenerator.dataset(SyntheticConfig.defaults().withSize(800, 300));
+        Interactions seen = data.train().withoutUsers(u -> u % 5 == 0);
+        Split validation = Splits.leaveLastOut(seen, 99, 3);
+        HeldOut.Builder hiddenTargets = new HeldOut.Builder(data.users().size());
+        for (int u = 5; u <= data.users().size(); u += 5) {
+            hiddenTargets.targets(u, data.test().targetsOf(u)).negatives(u, data.test().negativesOf(u));
+        }
+        HeldOut hidden = hiddenTargets.build();
+
+        NcfModel model = NcfModel.create(ModelConfig.historyAneumf(16, 10), data.users().size(), data.items().size());
+        TrainConfig config = TrainConfig.defaults().withMaxEpochs(8).withBatchSize(1024).withLearningRate(0.01)
+                .withUnknownUserRate(0.2).withThreads(2);
+        try (Trainer trainer = new Trainer(config)) {
+            trainer.fit(model, validation.train(), validation.heldOut());
+            Scorer asUnknownUser = new Scorer() {
+                @Override
+                public int historyLength() {
+                    return model.historyLength();
+                }
+
+                @Override
+                public void score(int[] users, int[][] histories, int[][] candidates, float[][] out) {
+                    model.score(new int[users.length], histories, candidates, out);
+                }
+            };
+            // The hidden users' histories come from data.train(), which the model never trained on.
+            RankingMetrics fromHistory = Evaluator.sampled(asUnknownUser, data.train(), hidden, 10, trainer.pool());
+            RankingMetrics popularity = Evaluator.sampled(PopularityScorer.fit(seen), data.train(), hidden, 10, trainer.pool());
+            assertThat(fromHistory.count()).isEqualTo(160);
+            assertThat(fromHistory.hitRate()).as("history-only %s vs popularity %s", fromHistory, popularity)
+                    .isGreaterThan(popularity.hitRate() * 1.5)
+                    .isGreaterThan(popularity.hitRate() + 0.15);
+        }
+    }
+}
