@@ -89,14 +89,14 @@ public final class ApiServer implements AutoCloseable {
         return Forwarder.hostPort(advertised);
     }
 
-    /** Starts serving with {@code handler}, which this server now owns and closes. Once only. */
+    /**
+     * Starts serving with {@code apiHandler}, which this server now owns and closes (also when it refuses it).
+     * Once only.
+     */
     public synchronized void start(ApiHandler apiHandler) {
-        if (started) {
-            throw new IllegalStateException("already started");
-        }
-        if (closing.get()) {
+        if (started || closing.get()) {
             apiHandler.close();
-            throw new IllegalStateException("closed");
+            throw new IllegalStateException(started ? "already started" : "closed");
         }
         started = true;
         handler = apiHandler;
