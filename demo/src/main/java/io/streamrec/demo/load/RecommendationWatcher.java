@@ -1,0 +1,160 @@
+package io.streamrec.demo.load;
+
+import io.streamrec.avro.Recommendations;
+import io.streamrec.schemas.serde.AvroDeserializer;
+import io.streamrec.schemas.serde.SchemaRegistryClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Reads the recommendations topic as a downstream consumer would (read_committed) and measures what a user of
+ * the system sees: click-to-list latency (list received minus the click's event time), lists per second, which
+ * model version answered, and the gaps between consecutive lists, around a model swap and elsewhere.
+ *
+ * <p>Runs on its own thread ({@link #run()}); {@link #snapshot()} may be called from any thread.
+ * Lifetime: {@link #close()} stops the loop and closes the consumer.
+ */
+public final class RecommendationWatcher implements Runnable, AutoCloseable {
+
+    /** What was seen so far. Immutable. */
+    public record Snapshot(long lists, long fallbackLists, Map<String, Long> listsByVersion, long p50Micros,
+                           long p99Micros, long maxMicros, String latestVersion, long largestGapMs,
+                           List<Swap> swaps, List<Second> seconds, Histogram latencies) { }
+
+    /** A change of the answering model version, seen at the consumer. */
+    public record Swap(long atMs, String from, String to, long gapBeforeMs, long gapAfterMs) { }
+
+    /** One second of arrivals. */
+    public record Second(long epochSecond, long lists, long p99Micros) { }
+
+    private final KafkaConsumer<String, Recommendations> consumer;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Consumer<Recommendations> onList;
+
+    // Guarded by 'this'.
+    private final Histogram latencies = new Histogram(60_000_000L, 3);
+    private final Map<String, Long> byVersion = new LinkedHashMap<>();
+    private final List<Swap> swaps = new ArrayList<>();
+    private final Map<Long, Histogram> perSecond = new LinkedHashMap<>();
+    private long lists;
+    private long fallbacks;
+    private String latestVersion = "none";
+    private long lastArrivalMs;
+    private long largestGapMs;
+    private long gapBeforeLastSwap = -1;
+    private boolean awaitingGapAfterSwap;
+
+    /**
+     * @param onList told of every list on the watcher's thread (for live views); must be quick
+     */
+    public RecommendationWatcher(Map<String, ?> clientConfig, SchemaRegistryClient schemaRegistry, String topic,
+                                 Consumer<Recommendations> onList) {
+        Map<String, Object> config = new HashMap<>(clientConfig);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "watcher-" + UUID.randomUUID());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        this.consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                new AvroDeserializer<>(Recommendations.class, schemaRegistry, config, false));
+        this.consumer.subscribe(List.of(topic));
+        this.onList = Objects.requireNonNull(onList, "onList");
+    }
+
+    /** Blocks until the consumer has its partitions, so nothing sent afterwards is missed. */
+    public void awaitAssignment(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (consumer.assignment().isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the recommendations consumer got no partitions in " + timeout);
+            }
+            consumer.poll(Duration.ofMillis(100)).forEach(this::record);
+        }
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (running.get()) {
+                for (ConsumerRecord<String, Recommendations> record : consumer.poll(Duration.ofMillis(100))) {
+                    record(record);
+                }
+            }
+        } catch (WakeupException e) {
+            if (running.get()) {
+                throw e;
+            }
+        }
+    }
+
+    private void record(ConsumerRecord<String, Recommendations> record) {
+        Recommendations list = record.value();
+        long now = System.currentTimeMillis();
+        long latencyMicros = Math.max(0, (now - list.getEventTime().toEpochMilli()) * 1000);
+        String version = list.getFallback() ? "popularity" : "v" + list.getModelVersion();
+        synchronized (this) {
+            lists++;
+            if (list.getFallback()) {
+                fallbacks++;
+            }
+            latencies.recordValue(Math.min(latencyMicros, latencies.getHighestTrackableValue()));
+            perSecond.computeIfAbsent(now / 1000, second -> new Histogram(60_000_000L, 2))
+                    .recordValue(Math.min(latencyMicros, 60_000_000L));
+            byVersion.merge(version, 1L, Long::sum);
+            long gap = lastArrivalMs == 0 ? 0 : now - lastArrivalMs;
+            largestGapMs = Math.max(largestGapMs, gap);
+            if (awaitingGapAfterSwap) {
+                Swap last = swaps.remove(swaps.size() - 1);
+                swaps.add(new Swap(last.atMs(), last.from(), last.to(), last.gapBeforeMs(), gap));
+                awaitingGapAfterSwap = false;
+            }
+            if (!version.equals(latestVersion) && !"none".equals(latestVersion)) {
+                swaps.add(new Swap(now, latestVersion, version, gap, -1));
+                awaitingGapAfterSwap = true;
+            }
+            gapBeforeLastSwap = gap;
+            latestVersion = version;
+            lastArrivalMs = now;
+        }
+        onList.accept(list);
+    }
+
+    /** Everything seen so far. */
+    public synchronized Snapshot snapshot() {
+        List<Second> seconds = new ArrayList<>();
+        perSecond.forEach((second, histogram) -> seconds.add(new Second(second, histogram.getTotalCount(),
+                histogram.getValueAtPercentile(99))));
+        return new Snapshot(lists, fallbacks, Map.copyOf(byVersion), latencies.getValueAtPercentile(50),
+                latencies.getValueAtPercentile(99), latencies.getMaxValue(), latestVersion, largestGapMs,
+                List.copyOf(swaps), seconds, latencies.copy());
+    }
+
+    /** Forgets the latencies seen so far (e.g. after a warm-up), keeping counts and the swap history. */
+    public synchronized void resetLatencies() {
+        latencies.reset();
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        consumer.wakeup();
+    }
+
+    /** Closes the consumer; call from the thread that ran {@link #run()} after it returned, or after close. */
+    public void closeConsumer() {
+        consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
+    }
+}
