@@ -37,10 +37,10 @@ public record ApiRequest(Route route, String userId, int k) {
     public static ApiRequest parse(Route.Match match, String rawQuery, int defaultK, int maxIdBytes)
             throws ApiException {
         Route route = match.route();
-        Map<String, String> query = query(rawQuery);
         if (!route.perUser()) {
-            return new ApiRequest(route, null, defaultK);
+            return new ApiRequest(route, null, defaultK); // no parameters: whatever the query says is ignored
         }
+        Map<String, String> query = query(rawQuery);
         String userId = decodePathSegment(match.rawUserId());
         if (userId.isBlank()) {
             throw new ApiException(400, "user id is blank");

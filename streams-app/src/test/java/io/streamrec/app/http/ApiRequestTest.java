@@ -81,6 +81,7 @@ class ApiRequestTest {
     @Test
     void routesWithoutAUserIgnoreTheQuery() throws ApiException {
         assertThat(parse("/models", "k=0")).isEqualTo(new ApiRequest(Route.MODELS, null, DEFAULT_K));
+        assertThat(parse("/health/ready", "%zz").route()).isEqualTo(Route.READY);
         assertThat(parse("/metrics", null).user()).isEmpty();
     }
 }
