@@ -111,7 +111,6 @@ public final class StreamsApp implements AutoCloseable {
 
     private static StreamsApp start(Map<String, Object> merged, StreamsAppConfig config, AvroSerdeConfig serdeConfig,
                                     ReleaseVerifier verifier, HttpSettings httpSettings, ApiServer http) {
-
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(meters);
         new JvmGcMetrics().bindTo(meters);

@@ -3,10 +3,12 @@ package io.streamrec.app.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamrec.app.StreamsApp;
 import io.streamrec.app.StreamsAppConfig;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
 class HttpSettingsTest {
@@ -34,6 +36,13 @@ class HttpSettingsTest {
                 StreamsAppConfig.VALIDATION_MAX_ID_BYTES_CONFIG, 64));
         assertThat(HttpSettings.from(config)).isEqualTo(new HttpSettings("127.0.0.1", 0, "127.0.0.1", 2,
                 Duration.ofMillis(1500), true, 7, 64));
+    }
+
+    @Test
+    void applicationServerIsTheAppsToSet() {
+        assertThatThrownBy(() -> StreamsApp.start(Map.of(StreamsConfig.APPLICATION_SERVER_CONFIG, "elsewhere:1")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG);
     }
 
     @Test
