@@ -1,0 +1,56 @@
+package io.streamrec.trainer.export;
+
+import io.streamrec.schemas.model.ReleaseVerifier;
+import io.streamrec.trainer.model.Variant;
+import java.util.Arrays;
+
+/**
+ * A serialized ONNX graph with the serving signature, and the counts a release must carry to match it.
+ * Immutable: the bytes are copied in and out.
+ *
+ * @param onnx          the serialized {@code ModelProto}
+ * @param variant       the model family member
+ * @param historyLength width H of the graph's {@code history} input (the release's {@code historyLength})
+ * @param itemCount     items 1..itemCount are scorable (the size of the release's item vocabulary)
+ * @param userCount     users 1..userCount have a learned embedding (the size of the release's user
+ *                      vocabulary; 0 when the graph ignores {@code user})
+ */
+public record ExportedModel(byte[] onnx, Variant variant, int historyLength, int itemCount, int userCount) {
+
+    /** Copies the bytes. */
+    public ExportedModel {
+        onnx = onnx.clone();
+    }
+
+    @Override
+    public byte[] onnx() {
+        return onnx.clone();
+    }
+
+    /** Size of the graph in bytes. */
+    public int size() {
+        return onnx.length;
+    }
+
+    /** Lower-case hex SHA-256 of the graph, the form of {@code ModelRelease.sha256}. */
+    public String sha256() {
+        return ReleaseVerifier.sha256Hex(onnx);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof ExportedModel m && Arrays.equals(onnx, m.onnx) && variant == m.variant
+                && historyLength == m.historyLength && itemCount == m.itemCount && userCount == m.userCount;
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(onnx) + variant.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "ExportedModel[" + variant.label() + ", " + onnx.length + " bytes, H=" + historyLength + ", items="
+                + itemCount + ", users=" + userCount + "]";
+    }
+}

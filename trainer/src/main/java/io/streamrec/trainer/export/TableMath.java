@@ -1,0 +1,95 @@
+package io.streamrec.trainer.export;
+
+/**
+ * The exporter's precomputation on row-major float tables: column blocks, per-column scaling, affine maps of
+ * every row, transposed weight blocks. Affine maps accumulate in double and round once, so a precomputed
+ * table is at least as exact as the trainer's own float pass. Stateless.
+ */
+final class TableMath {
+
+    private TableMath() {
+    }
+
+    /** Columns {@code [from, to)} of a {@code [rows, cols]} table, as a {@code [rows, to - from]} table. */
+    static float[] columns(float[] table, int rows, int cols, int from, int to) {
+        int width = to - from;
+        float[] out = new float[rows * width];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(table, r * cols + from, out, r * width, width);
+        }
+        return out;
+    }
+
+    /**
+     * {@code out[r][c] = table[r][from + c] * factors[factorsFrom + c]} for {@code c < width}: a column block
+     * with a per-column factor folded in (e.g. the output layer's GMF weights into the item table).
+     */
+    static float[] scaledColumns(float[] table, int rows, int cols, int from, int width, float[] factors,
+                                 int factorsFrom) {
+        float[] out = new float[rows * width];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < width; c++) {
+                out[r * width + c] = (float) ((double) table[r * cols + from + c] * factors[factorsFrom + c]);
+            }
+        }
+        return out;
+    }
+
+    /** {@code factor * table} element-wise, as float products (the trainer's rounding). */
+    static float[] times(float[] table, float factor) {
+        float[] out = new float[table.length];
+        for (int i = 0; i < table.length; i++) {
+            out[i] = factor * table[i];
+        }
+        return out;
+    }
+
+    /**
+     * The affine map of every row's column block:
+     * {@code out[r][o] = bias[o] + sum_k w[o][wFrom + k] * x[r][xFrom + k]} for {@code k < width}, with
+     * {@code w} row-major {@code [outputs, wCols]}; {@code bias} may be null.
+     */
+    static float[] affine(float[] x, int rows, int xCols, int xFrom, float[] w, int outputs, int wCols, int wFrom,
+                          int width, float[] bias) {
+        float[] out = new float[rows * outputs];
+        double[] row = new double[width];
+        for (int r = 0; r < rows; r++) {
+            for (int k = 0; k < width; k++) {
+                row[k] = x[r * xCols + xFrom + k];
+            }
+            for (int o = 0; o < outputs; o++) {
+                double sum = bias == null ? 0.0 : bias[o];
+                int wRow = o * wCols + wFrom;
+                for (int k = 0; k < width; k++) {
+                    sum += w[wRow + k] * row[k];
+                }
+                out[r * outputs + o] = (float) sum;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The block {@code w[:, from:to]} of a row-major {@code [outputs, inputs]} weight, transposed to
+     * {@code [to - from, outputs]}: the right operand of a MatMul that applies that block to row vectors.
+     */
+    static float[] transposedBlock(float[] w, int outputs, int inputs, int from, int to) {
+        int width = to - from;
+        float[] out = new float[width * outputs];
+        for (int o = 0; o < outputs; o++) {
+            for (int k = 0; k < width; k++) {
+                out[k * outputs + o] = w[o * inputs + from + k];
+            }
+        }
+        return out;
+    }
+
+    /** The rows of a {@code [rows, cols]} table in reverse order. */
+    static float[] reversedRows(float[] table, int rows, int cols) {
+        float[] out = new float[table.length];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(table, r * cols, out, (rows - 1 - r) * cols, cols);
+        }
+        return out;
+    }
+}
