@@ -1,0 +1,63 @@
+package io.streamrec.trainer.release;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.regex.Pattern;
+
+/**
+ * A directory of ONNX graphs too large to inline in a release, named by model, version and checksum and
+ * referenced by {@code file://} URI. The directory must be reachable under the same path by every serving
+ * instance (a shared volume). Writes are atomic (a temporary file renamed into place), so a reader never sees
+ * half a graph. Thread-safe: concurrent writes of the same graph produce the same file.
+ */
+public final class ArtifactStore {
+
+    private static final Pattern SAFE = Pattern.compile("[^A-Za-z0-9._-]");
+
+    private final Path directory;
+
+    public ArtifactStore(Path directory) {
+        this.directory = directory.toAbsolutePath().normalize();
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    /**
+     * Stores the graph (or keeps an identical file already there) and returns its URI.
+     *
+     * @param sha256 the graph's lower-case hex SHA-256, part of the file name
+     */
+    public URI store(String modelName, long version, String sha256, byte[] graph) {
+        String fileName = SAFE.matcher(modelName).replaceAll("_") + "-v" + version + "-" + sha256.substring(0, 16)
+                + ".onnx";
+        Path target = directory.resolve(fileName);
+        try {
+            Files.createDirectories(directory);
+            if (Files.isRegularFile(target) && Arrays.equals(Files.readAllBytes(target), graph)) {
+                return target.toUri();
+            }
+            Path temporary = Files.createTempFile(directory, fileName, ".tmp");
+            try {
+                Files.write(temporary, graph);
+                try {
+                    Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } finally {
+                Files.deleteIfExists(temporary);
+            }
+            return target.toUri();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot store the ONNX artifact " + target, e);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.streamrec.trainer.release;
+
+import io.streamrec.avro.ModelRelease;
+import io.streamrec.schemas.model.ReleaseSigner;
+import io.streamrec.trainer.export.ExportMetadata;
+import io.streamrec.trainer.export.ExportedModel;
+import io.streamrec.trainer.export.OnnxExporter;
+import io.streamrec.trainer.model.ModelConfig;
+import io.streamrec.trainer.model.NcfModel;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a trained model into a signed {@link ModelRelease}: exports the ONNX graph (metadata: name, version,
+ * hyperparameters, provenance, counts), puts it inline when it is at most the configured size and otherwise
+ * into the {@link ArtifactStore} under a {@code file://} URI (the signed SHA-256 is the same either way), adds
+ * the vocabularies, metrics, hyperparameters and provenance, and signs the lot.
+ *
+ * <pre>{@code
+ * ReleaseBuilder builder = new ReleaseBuilder(SigningKeys.resolve(keyFile, System.getenv()),
+ *         ReleaseSettings.withArtifacts(Path.of("/models")), Clock.systemUTC());
+ * ModelRelease release = builder.build(new ReleaseRequest("default", snapshot.nextVersion("default"), model,
+ *         corpus.users(), corpus.items(), Map.of("hr@10", 0.71), Hyperparameters.of(trainConfig),
+ *         Provenance.of("interactions@" + offsets, pairs, trainingTime)));
+ * publisher.publish(release);
+ * }</pre>
+ *
+ * <p>Thread-safe (immutable; each build works on its own data), but a model must not train while it is built.
+ */
+public final class ReleaseBuilder {
+
+    private static final Logger log = LoggerFactory.getLogger(ReleaseBuilder.class);
+
+    private final ReleaseSigner signer;
+    private final ReleaseSettings settings;
+    private final Clock clock;
+
+    public ReleaseBuilder(ReleaseSigner signer, ReleaseSettings settings, Clock clock) {
+        this.signer = Objects.requireNonNull(signer, "signer");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** The signed release. */
+    public ModelRelease build(ReleaseRequest request) {
+        NcfModel model = request.model();
+        ModelConfig config = model.config();
+        if (request.items().size() != model.numItems()) {
+            throw new IllegalArgumentException("the item vocabulary has " + request.items().size()
+                    + " entries but the model scores " + model.numItems() + " items");
+        }
+        int userCount = OnnxExporter.servingUserCount(model);
+        if (userCount > 0 && request.users().size() != userCount) {
+            throw new IllegalArgumentException("the user vocabulary has " + request.users().size()
+                    + " entries but the model has embeddings for " + userCount + " users");
+        }
+        // The model's own hyperparameters last: a caller's map cannot misstate the graph's shapes.
+        Map<String, String> hyperparameters = new LinkedHashMap<>(request.hyperparameters());
+        hyperparameters.putAll(Hyperparameters.of(config));
+        Map<String, String> provenance = request.provenance().toMap();
+        ExportedModel graph = OnnxExporter.export(model, new ExportMetadata(request.name(), request.version(),
+                request.provenance().codeVersion(), hyperparameters, provenance));
+        byte[] bytes = graph.onnx();
+        String sha256 = graph.sha256();
+
+        ModelRelease.Builder release = ModelRelease.newBuilder()
+                .setName(request.name())
+                .setVersion(request.version())
+                .setVariant(config.variant().label())
+                .setCreatedAt(clock.instant().truncatedTo(ChronoUnit.MILLIS)) // the record keeps milliseconds
+                .setSha256(sha256)
+                .setHistoryLength(graph.historyLength())
+                .setItemVocabulary(request.items().ids())
+                .setUserVocabulary(userCount > 0 ? request.users().ids() : List.of())
+                .setHyperparameters(new HashMap<>(hyperparameters))
+                .setMetrics(new HashMap<>(request.metrics()))
+                .setProvenance(new HashMap<>(provenance))
+                .setSigningKeyId(null)
+                .setSignature(null);
+        if (bytes.length <= settings.inlineLimitBytes()) {
+            release.setOnnxModel(ByteBuffer.wrap(bytes)).setArtifactUri(null);
+        } else {
+            ArtifactStore store = new ArtifactStore(settings.artifactDirectory().orElseThrow(() ->
+                    new IllegalStateException("the graph of " + request.name() + " v" + request.version() + " has "
+                            + bytes.length + " bytes, over the " + settings.inlineLimitBytes()
+                            + "-byte inline limit, and no artifact directory is configured")));
+            URI uri = store.store(request.name(), request.version(), sha256, bytes);
+            release.setOnnxModel(null).setArtifactUri(uri.toString());
+        }
+        ModelRelease signed = signer.sign(release.build());
+        log.info("event=release_built model={} version={} variant={} graph_bytes={} inline={} sha256={} key={}",
+                signed.getName(), signed.getVersion(), signed.getVariant(), bytes.length,
+                signed.getOnnxModel() != null, sha256, signer.keyId());
+        return signed;
+    }
+}

@@ -1,0 +1,42 @@
+package io.streamrec.trainer.release;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How releases carry their graph. Immutable.
+ *
+ * @param inlineLimitBytes  graphs of at most this many bytes travel inline in the record; larger ones go to
+ *                          the artifact store. Keep it well below the models topic's {@code max.message.bytes}
+ *                          (64 MiB): the record also carries the vocabularies.
+ * @param artifactDirectory where larger graphs are stored (empty: larger graphs are an error)
+ */
+public record ReleaseSettings(int inlineLimitBytes, Optional<Path> artifactDirectory) {
+
+    /** The default inline limit: 16 MiB. */
+    public static final int DEFAULT_INLINE_LIMIT_BYTES = 16 * 1024 * 1024;
+
+    /** Validates. */
+    public ReleaseSettings {
+        Objects.requireNonNull(artifactDirectory, "artifactDirectory");
+        if (inlineLimitBytes < 0) {
+            throw new IllegalArgumentException("inline limit must be >= 0, got " + inlineLimitBytes);
+        }
+    }
+
+    /** Inline up to the default limit, no artifact store. */
+    public static ReleaseSettings inlineOnly() {
+        return new ReleaseSettings(DEFAULT_INLINE_LIMIT_BYTES, Optional.empty());
+    }
+
+    /** Inline up to the default limit, larger graphs into {@code directory}. */
+    public static ReleaseSettings withArtifacts(Path directory) {
+        return new ReleaseSettings(DEFAULT_INLINE_LIMIT_BYTES, Optional.of(directory));
+    }
+
+    /** These settings with another inline limit. */
+    public ReleaseSettings withInlineLimit(int bytes) {
+        return new ReleaseSettings(bytes, artifactDirectory);
+    }
+}
