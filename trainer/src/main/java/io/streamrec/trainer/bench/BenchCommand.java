@@ -131,21 +131,16 @@ public final class BenchCommand implements Callable<Integer> {
         for (int i = 1; i < pieces.length; i++) {
             String[] kv = pieces[i].split("=", 2);
             double v = Double.parseDouble(kv[1]);
-            trainConfig = switch (kv[0]) {
-                case "lr" -> trainConfig.withLearningRate(v);
-                case "l2" -> trainConfig.withL2(v);
-                case "epochs" -> trainConfig.withMaxEpochs((int) v);
-                case "patience" -> trainConfig.withPatience((int) v);
-                case "unknown" -> trainConfig.withUnknownUserRate(v);
-                case "batch" -> trainConfig.withBatchSize((int) v);
-                default -> {
-                    if (kv[0].equals("init")) {
-                        modelConfig = modelConfig.withInitStd(v);
-                        yield trainConfig;
-                    }
-                    throw new IllegalArgumentException("unknown row option " + kv[0]);
-                }
-            };
+            switch (kv[0]) {
+                case "lr" -> trainConfig = trainConfig.withLearningRate(v);
+                case "l2" -> trainConfig = trainConfig.withL2(v);
+                case "epochs" -> trainConfig = trainConfig.withMaxEpochs((int) v);
+                case "patience" -> trainConfig = trainConfig.withPatience((int) v);
+                case "unknown" -> trainConfig = trainConfig.withUnknownUserRate(v);
+                case "batch" -> trainConfig = trainConfig.withBatchSize((int) v);
+                case "init" -> modelConfig = modelConfig.withInitStd(v);
+                default -> throw new IllegalArgumentException("unknown row option " + kv[0] + " in " + rawSpec);
+            }
         }
         console.printf(Locale.ROOT, "%n== %s: %s, lr %s, l2 %s, batch %d, up to %d epochs (patience %d), unknown-user rate %s%n",
                 rawSpec, modelConfig.describe(), trainConfig.learningRate(), trainConfig.l2(), trainConfig.batchSize(),

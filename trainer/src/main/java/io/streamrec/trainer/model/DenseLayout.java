@@ -20,7 +20,7 @@ public record DenseLayout(List<Entry> entries, int size) {
      *
      * @param name   parameter name
      * @param offset first float in the dense array
-     * @param rows   outer dimension (1 for vectors stored as {@code [1][cols]}... see {@link #shape()})
+     * @param rows   outer dimension (1 for a vector)
      * @param cols   inner dimension
      * @param matrix whether the exported shape is {@code [rows, cols]} rather than {@code [cols]}
      */

@@ -252,23 +252,31 @@ public final class NcfModel implements Scorer {
         int d = width;
         float[][] items = params.items();
         float[][] users = params.users();
+        // Embedding rows are referenced, not copied: nothing writes to them during a pass.
         for (int s = 0; s < n; s++) {
-            System.arraycopy(items[ws.item[s]], 0, ws.itemVec[s], 0, d);
+            ws.itemRow[s] = items[ws.item[s]];
         }
         for (int g = 0; g < ws.groups; g++) {
             int from = ws.groupStart[g];
             int to = ws.groupStart[g + 1];
-            int m = usesHistory ? gatherKeys(ws, g) : 0;
+            if (!usesHistory) {
+                float[] row = users[ws.groupUser[g]];
+                for (int s = from; s < to; s++) {
+                    ws.userRow[s] = row;
+                }
+                continue;
+            }
+            int m = gatherKeys(ws, g);
             for (int s = from; s < to; s++) {
+                float[] z = ws.userVec[s];
                 if (users != null) {
-                    System.arraycopy(users[ws.groupUser[g]], 0, ws.userVec[s], 0, d);
+                    System.arraycopy(users[ws.groupUser[g]], 0, z, 0, d);
                 } else {
-                    Arrays.fill(ws.userVec[s], 0f);
+                    Arrays.fill(z, 0f);
                 }
-                if (m > 0) {
-                    TargetAttention.forward(ws.keys, ws.keysT, ws.slotBias, ws.itemVec[s], attentionScale, m, d,
-                            ws.alpha[s], ws.userVec[s]);
-                }
+                TargetAttention.forward(ws.keys, ws.keysT, ws.slotBias, ws.itemRow[s], attentionScale, m, d,
+                        ws.alpha[s], z);
+                ws.userRow[s] = z;
             }
         }
         headForward(ws, n);
@@ -309,56 +317,52 @@ public final class NcfModel implements Scorer {
     }
 
     /**
-     * Head input rows (feature-major): [0, Dg) user GMF, [Dg, Dg + Dm) user MLP, [Dg + Dm, Dg + 2Dm)
-     * item MLP, [Dg + 2Dm, 2Dg + 2Dm) item GMF, so the MLP input {@code [z_m ; q_m]} is one
-     * contiguous run of rows.
+     * The GMF branch and the output bias run sample-major (the embedding rows already are); only the
+     * MLP input {@code [z_m ; q_m]} is transposed into feature-major rows (rows [0, Dm) user,
+     * [Dm, 2Dm) item) for the dense layers.
      */
     private void headForward(Workspace ws, int n) {
-        int d = width;
-        float[][] in = ws.headIn;
         float[] dense = params.dense();
-        int itemMlpRow = d;
-        int itemGmfRow = d + dm;
+        float bias = dense[outBiasOffset];
+        float[] wg = ws.gmfWeight;
+        System.arraycopy(dense, outWeightOffset, wg, 0, dg);
         for (int s = 0; s < n; s++) {
-            float[] u = ws.userVec[s];
-            float[] q = ws.itemVec[s];
-            for (int c = 0; c < d; c++) {
-                in[c][s] = u[c];
-            }
+            float[] u = ws.userRow[s];
+            float[] q = ws.itemRow[s];
+            float acc = 0;
             for (int c = 0; c < dg; c++) {
-                in[itemGmfRow + c][s] = q[c];
+                acc += wg[c] * u[c] * q[c];
             }
-            for (int c = 0; c < dm; c++) {
-                in[itemMlpRow + c][s] = q[dg + c];
-            }
-        }
-        Arrays.fill(ws.logit, 0, n, dense[outBiasOffset]);
-        for (int c = 0; c < dg; c++) {
-            Kernels.multiply(in[c], in[itemGmfRow + c], ws.gmf[c], n);
-            Kernels.axpy(dense[outWeightOffset + c], ws.gmf[c], ws.logit, n);
+            ws.logit[s] = bias + acc;
         }
         if (dm == 0) {
             return;
         }
+        float[][] in = ws.headIn;
+        for (int s = 0; s < n; s++) {
+            float[] u = ws.userRow[s];
+            float[] q = ws.itemRow[s];
+            for (int c = 0; c < dm; c++) {
+                in[c][s] = u[dg + c];
+                in[dm + c][s] = q[dg + c];
+            }
+        }
         int f = 2 * dm;
         float[][] input = in;
-        int inputRow = dg;
         if (gated) {
-            SoftmaxGate.forward(dense, gateWeightOffset, dense, gateBiasOffset, in, dg, ws.gate, ws.gated, f, n,
+            SoftmaxGate.forward(dense, gateWeightOffset, dense, gateBiasOffset, in, 0, ws.gate, ws.gated, f, n,
                     ws.rowScratch);
             input = ws.gated;
-            inputRow = 0;
         }
         List<Integer> layers = config.mlpLayers();
         for (int l = 1; l < layers.size(); l++) {
             int out = layers.get(l);
-            Dense.forward(dense, mlpWeightOffset[l], dense, mlpBiasOffset[l], input, inputRow, ws.hidden[l], 0,
+            Dense.forward(dense, mlpWeightOffset[l], dense, mlpBiasOffset[l], input, 0, ws.hidden[l], 0,
                     layers.get(l - 1), out, n);
             for (int o = 0; o < out; o++) {
                 Relu.forward(ws.hidden[l][o], n);
             }
             input = ws.hidden[l];
-            inputRow = 0;
         }
         int last = layers.size() - 1;
         for (int c = 0; c < layers.get(last); c++) {
@@ -385,38 +389,39 @@ public final class NcfModel implements Scorer {
     /** Back-propagates the gradient already stored in the workspace's logit gradient. */
     void backwardFromLogits(Workspace ws, float[] denseGrad) {
         int n = ws.size;
-        int d = width;
-        float[] dense = params.dense();
-        float[][] in = ws.headIn;
-        float[][] dIn = ws.dHeadIn;
-
+        float[] wg = ws.gmfWeight;
+        float[] dwg = ws.gmfWeightGrad;
+        java.util.Arrays.fill(dwg, 0f);
         denseGrad[outBiasOffset] += Kernels.sum(ws.dLogit, n);
-        int itemGmfRow = d + dm;
+        for (int s = 0; s < n; s++) {
+            float a = ws.dLogit[s];
+            float[] u = ws.userRow[s];
+            float[] q = ws.itemRow[s];
+            float[] du = ws.dUserVec[s];
+            float[] dq = ws.dItemVec[s];
+            for (int c = 0; c < dg; c++) {
+                float g = a * wg[c];
+                du[c] = g * q[c];
+                dq[c] = g * u[c];
+                dwg[c] += a * u[c] * q[c];
+            }
+        }
         for (int c = 0; c < dg; c++) {
-            denseGrad[outWeightOffset + c] += Kernels.dot(ws.dLogit, ws.gmf[c], n);
-            Kernels.scale(dense[outWeightOffset + c], ws.dLogit, ws.dGmf[c], n);
-            Kernels.multiply(ws.dGmf[c], in[itemGmfRow + c], dIn[c], n);
-            Kernels.multiply(ws.dGmf[c], in[c], dIn[itemGmfRow + c], n);
+            denseGrad[outWeightOffset + c] += dwg[c];
         }
         if (dm > 0) {
-            for (int r = dg; r < dg + 2 * dm; r++) {
+            float[][] dIn = ws.dHeadIn;
+            for (int r = 0; r < 2 * dm; r++) {
                 Arrays.fill(dIn[r], 0, n, 0f);
             }
             mlpBackward(ws, n, denseGrad);
-        }
-
-        int itemMlpRow = d;
-        for (int s = 0; s < n; s++) {
-            float[] du = ws.dUserVec[s];
-            float[] dq = ws.dItemVec[s];
-            for (int c = 0; c < d; c++) {
-                du[c] = dIn[c][s];
-            }
-            for (int c = 0; c < dg; c++) {
-                dq[c] = dIn[itemGmfRow + c][s];
-            }
-            for (int c = 0; c < dm; c++) {
-                dq[dg + c] = dIn[itemMlpRow + c][s];
+            for (int s = 0; s < n; s++) {
+                float[] du = ws.dUserVec[s];
+                float[] dq = ws.dItemVec[s];
+                for (int c = 0; c < dm; c++) {
+                    du[dg + c] = dIn[c][s];
+                    dq[dg + c] = dIn[dm + c][s];
+                }
             }
         }
         userSideBackward(ws, denseGrad);
@@ -452,9 +457,9 @@ public final class NcfModel implements Scorer {
                 dInputRow = 0;
             } else {
                 input = ws.headIn;
-                inputRow = dg;
+                inputRow = 0;
                 dInput = ws.dHeadIn;
-                dInputRow = dg;
+                dInputRow = 0;
             }
             if (dInput != ws.dHeadIn) {
                 for (int k = 0; k < in; k++) {
@@ -471,7 +476,7 @@ public final class NcfModel implements Scorer {
             }
         }
         if (gated) {
-            SoftmaxGate.backward(dense, gateWeightOffset, ws.headIn, dg, ws.gate, ws.dGated, ws.dHeadIn, dg,
+            SoftmaxGate.backward(dense, gateWeightOffset, ws.headIn, 0, ws.gate, ws.dGated, ws.dHeadIn, 0,
                     ws.gateDw, denseGrad, gateBiasOffset, f, n, ws.gateDs, ws.rowScratch[0], ws.sampleMajor);
             Dense.flush(ws.gateDw, denseGrad, gateWeightOffset, f, f);
         }
@@ -501,7 +506,7 @@ public final class NcfModel implements Scorer {
             }
             Arrays.fill(ws.dSlotBias, 0, m, 0f);
             for (int s = from; s < to; s++) {
-                TargetAttention.backward(ws.keys, ws.keysT, ws.itemVec[s], attentionScale, m, d, ws.alpha[s],
+                TargetAttention.backward(ws.keys, ws.keysT, ws.itemRow[s], attentionScale, m, d, ws.alpha[s],
                         ws.dUserVec[s], ws.dItemVec[s], ws.dKeys, ws.dSlotBias, ws.attentionScratch);
             }
             int rowBase = g * h;

@@ -30,14 +30,18 @@ public final class Workspace {
     final int[] groupUser;
     final int[] groupHistory;
 
+    /** Owned rows for computed user vectors (history variant). */
     final float[][] userVec;
-    final float[][] itemVec;
+    /** Per sample, the user vector in use: a table row (read-only) or a row of {@link #userVec}. */
+    final float[][] userRow;
+    /** Per sample, the candidate's embedding row, referenced from the table (read-only). */
+    final float[][] itemRow;
     final float[][] dUserVec;
     final float[][] dItemVec;
     final float[][] headIn;
     final float[][] dHeadIn;
-    final float[][] gmf;
-    final float[][] dGmf;
+    final float[] gmfWeight;
+    final float[] gmfWeightGrad;
     final float[][] gate;
     final float[][] gated;
     final float[][] dGated;
@@ -79,13 +83,14 @@ public final class Workspace {
         groupUser = new int[capacity];
         groupHistory = new int[capacity * h];
         userVec = new float[capacity][d];
-        itemVec = new float[capacity][d];
+        userRow = new float[capacity][];
+        itemRow = new float[capacity][];
         dUserVec = new float[capacity][d];
         dItemVec = new float[capacity][d];
-        headIn = new float[2 * d][capacity];
-        dHeadIn = new float[2 * d][capacity];
-        gmf = new float[dg][capacity];
-        dGmf = new float[dg][capacity];
+        headIn = new float[dm2][capacity];
+        dHeadIn = new float[dm2][capacity];
+        gmfWeight = new float[dg];
+        gmfWeightGrad = new float[dg];
         boolean gatedMlp = config.gated();
         int f = gatedMlp ? dm2 : 0;
         gate = new float[f][capacity];
