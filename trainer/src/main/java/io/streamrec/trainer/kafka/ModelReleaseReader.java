@@ -1,0 +1,131 @@
+package io.streamrec.trainer.kafka;
+
+import io.streamrec.avro.ModelRelease;
+import io.streamrec.schemas.serde.AvroSerde;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the models topic from the beginning up to the end offsets taken when the read starts and keeps the
+ * latest release per model name (the record key), as compaction eventually would: later offsets win, a
+ * tombstone removes the name. The trainer derives the next version and its gate's baseline from it. Records
+ * that cannot be decoded are skipped and counted, never fatal. No consumer group: partitions are assigned,
+ * nothing is committed.
+ *
+ * <p>Each {@link #read} creates and closes its own consumer; safe to call from several threads.
+ */
+public final class ModelReleaseReader {
+
+    private static final Logger log = LoggerFactory.getLogger(ModelReleaseReader.class);
+
+    private final Map<String, Object> clientConfig;
+    private final String topic;
+    private final Duration timeout;
+
+    /**
+     * @param clientConfig {@code bootstrap.servers}, {@code schema.registry.url} and any other client or serde
+     *                     settings; they override {@link LargeMessages#consumer()}
+     * @param timeout      how long a whole read may take
+     */
+    public ModelReleaseReader(Map<String, ?> clientConfig, String topic, Duration timeout) {
+        this.clientConfig = Map.copyOf(clientConfig);
+        this.topic = Objects.requireNonNull(topic, "topic");
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+    }
+
+    /** Reads the topic to its current end. */
+    public ModelsSnapshot read() {
+        Map<String, Object> config = new HashMap<>(LargeMessages.consumer());
+        config.putAll(clientConfig);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.remove(ConsumerConfig.GROUP_ID_CONFIG); // a read, not a subscription
+        Map<String, ModelRelease> latest = new HashMap<>();
+        Map<String, Long> highest = new HashMap<>();
+        long records = 0;
+        long unreadable = 0;
+        Map<TopicPartition, Long> endOffsets;
+        try (AvroSerde<ModelRelease> serde = AvroSerde.specific(ModelRelease.class);
+             KafkaConsumer<byte[], byte[]> consumer =
+                     new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            serde.configure(config, false);
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
+                    .map(info -> new TopicPartition(topic, info.partition()))
+                    .toList();
+            if (partitions.isEmpty()) {
+                throw new KafkaException("topic " + topic + " does not exist or has no partitions");
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            endOffsets = consumer.endOffsets(partitions, timeout);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!caughtUp(consumer, endOffsets)) {
+                if (System.nanoTime() > deadline) {
+                    throw new KafkaException("reading " + topic + " up to " + endOffsets + " took longer than "
+                            + timeout);
+                }
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.offset() >= endOffsets.getOrDefault(
+                            new TopicPartition(record.topic(), record.partition()), Long.MAX_VALUE)) {
+                        continue; // after the read's end point: the next read takes it
+                    }
+                    records++;
+                    if (record.key() == null) {
+                        unreadable++;
+                        log.warn("event=release_record_skipped topic={} partition={} offset={} error=\"no key\"",
+                                record.topic(), record.partition(), record.offset());
+                        continue;
+                    }
+                    String name = new String(record.key(), StandardCharsets.UTF_8);
+                    if (record.value() == null) {
+                        latest.remove(name);
+                        continue;
+                    }
+                    ModelRelease release;
+                    try {
+                        release = serde.deserializer().deserialize(record.topic(), record.headers(), record.value());
+                    } catch (SerializationException e) {
+                        unreadable++;
+                        log.warn("event=release_record_skipped topic={} partition={} offset={} error=\"{}\"",
+                                record.topic(), record.partition(), record.offset(), e.getMessage());
+                        continue;
+                    }
+                    if (!name.equals(release.getName())) {
+                        unreadable++;
+                        log.warn("event=release_record_skipped topic={} partition={} offset={} error=\"key '{}'"
+                                + " but release name '{}'\"", record.topic(), record.partition(), record.offset(), name,
+                                release.getName());
+                        continue;
+                    }
+                    latest.put(name, release);
+                    highest.merge(name, release.getVersion(), Math::max);
+                }
+            }
+        }
+        log.info("event=models_read topic={} records={} unreadable={} names={}", topic, records, unreadable,
+                latest.keySet());
+        return new ModelsSnapshot(topic, latest, highest, endOffsets, records, unreadable);
+    }
+
+    private static boolean caughtUp(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> endOffsets) {
+        for (Map.Entry<TopicPartition, Long> end : endOffsets.entrySet()) {
+            if (consumer.position(end.getKey()) < end.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
