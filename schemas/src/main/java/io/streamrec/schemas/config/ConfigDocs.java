@@ -31,7 +31,8 @@ public final class ConfigDocs {
         for (ConfigDef.ConfigKey key : sorted(definition)) {
             table.append("| `").append(key.name).append("` | ").append(type(key)).append(" | `")
                     .append(defaultValue(key)).append("` | ")
-                    .append(key.documentation.replace("|", "\\|").replace("\n", " ")).append(" |\n");
+                    .append(key.documentation.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+                            .replace("\n", " ")).append(" |\n");
         }
         return table.toString();
     }
