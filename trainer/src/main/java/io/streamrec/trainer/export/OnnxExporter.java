@@ -171,16 +171,7 @@ public final class OnnxExporter {
         /** The scores [B, C]. */
         ONNXRef<?> scores() {
             ONNXRef<?> candidates = clampIndex(candidateInput, items, "candidate");              // [B, C]
-            Side side = config.usesHistory() ? historySide(candidates) : embeddingSide(candidates);
-            ONNXRef<?> gmf = dg > 0 ? gmfLogit(side) : null;                                   // [B*C, 1]
-            ONNXRef<?> total;
-            if (dm > 0) {
-                ONNXRef<?> mlp = mlpLogit(side);                                               // [B*C, 1], with b_o
-                total = gmf == null ? mlp : g.op(ONNXOperators.ADD, "logit", gmf, mlp);
-            } else {
-                total = g.op(ONNXOperators.ADD, "logit", gmf, g.scalar("output_bias", values("output_bias")[0]));
-            }
-            return g.op(ServingOps.RESHAPE, "scores", total, g.op(ServingOps.SHAPE, "scores_shape", candidateInput));
+            return config.usesHistory() ? historyScores(candidates) : plainScores(candidates);
         }
 
         /** {@code x} where {@code 0 <= x <= max}, else 0: out-of-vocabulary indices become unknown / padding. */
@@ -191,46 +182,143 @@ public final class OnnxExporter {
             return g.op(ONNXOperators.WHERE, name + "_index", tooLarge, zero, nonNegative);
         }
 
-        /**
-         * The user side and how candidates meet it. Plain variants: {@code gmf} / {@code mlp} are one row per
-         * user, [B, Dg] / [B, Dm], and item tables are gathered as [B, C, w] to broadcast against them. The
-         * history variant: the user vector depends on the candidate, so both are flat rows [B*C, w], one per
-         * (user, candidate), and item tables are gathered by the flattened candidates.
-         */
-        private record Side(ONNXRef<?> gmf, ONNXRef<?> mlp, boolean perCandidate, ONNXRef<?> itemIndex) {
+        /** A float initializer of shape [rows, rowShape...], the table a Gather picks rows from. */
+        private ONNXRef<?> rowsOf(String name, float[] table, int rows, int... rowShape) {
+            int[] shape = new int[rowShape.length + 1];
+            shape[0] = rows;
+            System.arraycopy(rowShape, 0, shape, 1, rowShape.length);
+            return g.floats(name, table, shape);
         }
 
-        /** An item table gathered by candidate: [B, C, w] or [B*C, w] (see {@link Side}). */
-        private ONNXRef<?> items(Side side, String name, float[] table, int w) {
-            return g.gather(name, g.floats(name + "_table", table, items + 1, w), side.itemIndex());
-        }
-
-        private ONNXRef<?> rows(ONNXRef<?> tensor, String name, int w) {
+        private ONNXRef<?> flat(ONNXRef<?> tensor, String name, int w) {
             return g.op(ServingOps.RESHAPE, name, tensor, g.longs(name + "_shape", -1L, w));
         }
 
-        private Side embeddingSide(ONNXRef<?> candidates) {
-            ONNXRef<?> user = clampIndex(userInput, users, "user");
-            float[] table = values("user_embedding");
-            ONNXRef<?> gmf = dg > 0 ? g.gather("user_gmf",
-                    g.floats("user_gmf_table", TableMath.columns(table, users + 1, width, 0, dg), users + 1, dg), user)
-                    : null;
-            ONNXRef<?> mlp = dm > 0 ? g.gather("user_mlp",
-                    g.floats("user_mlp_table", TableMath.columns(table, users + 1, width, dg, width), users + 1, dm),
-                    user) : null;
-            return new Side(gmf, mlp, false, candidates);
+        /**
+         * The output layer and the scores: {@code logit = w_o,m · h + gmf}, the GMF term (which carries the
+         * output bias) entering the last Gemm as its C input; or the GMF term alone. Reshaped to [B, C].
+         *
+         * @param gmf    the GMF term, any shape with B*C elements in candidate order, including b_o; null
+         *               without a GMF branch
+         * @param hidden the last hidden layer [B*C, w]; null without an MLP branch
+         */
+        private ONNXRef<?> output(ONNXRef<?> gmf, ONNXRef<?> hidden) {
+            ONNXRef<?> logit;
+            if (hidden == null) {
+                logit = gmf;
+            } else {
+                int last = config.mlpOutputWidth();
+                float[] mlpWeight = java.util.Arrays.copyOfRange(values("output_weight"), dg, dg + last);
+                ONNXRef<?> addend = gmf == null ? g.floats("output_bias", values("output_bias"), 1)
+                        : g.op(ServingOps.RESHAPE, "gmf_row", gmf, g.longs("gmf_row_shape", 1L, -1L));
+                // [1, w] x [B*C, w]^T: one row of logits, a product wide along the candidates rather than a
+                // [B*C, w] x [w, 1] one only one column wide.
+                logit = g.op(ONNXOperators.GEMM, "logit", Map.of("transB", 1),
+                        g.floats("output_mlp_weight", mlpWeight, 1, last), hidden, addend);
+            }
+            return g.op(ServingOps.RESHAPE, "scores", logit, g.op(ServingOps.SHAPE, "scores_shape", candidateInput));
         }
 
         /**
-         * Target attention over the history (see {@link NcfModel}): keys {@code k_j = V[h_j] + E[r_j]} with
-         * padding keys zeroed, logits {@code β[r_j] + q·k_j / sqrt(D)} with padding masked, softmax over the
-         * slots, pooled keys plus the user's own embedding when the model has one. Two folds keep per-candidate
-         * passes few: the slot bias rides in the logits' matrix product as an extra key column against a
-         * constant-1 query column, and the user's own embedding is added to every pooled key row instead of to
-         * every candidate's pooled vector ({@code p + Σ α_j k_j = Σ α_j (k_j + p)} since the weights sum to 1,
-         * also for an all-padding history, whose softmax is uniform over zero keys).
+         * The GMF item table {@code [q_g ⊙ w_o,g | b_o]}: dotted with {@code [z_g | 1]} it gives the GMF term
+         * plus the output bias.
          */
-        private Side historySide(ONNXRef<?> candidates) {
+        private float[] gmfItemTable() {
+            float[] weighted = TableMath.scaledColumns(itemTable, items + 1, width, 0, dg, values("output_weight"), 0);
+            return TableMath.withColumn(weighted, items + 1, dg, values("output_bias")[0]);
+        }
+
+        /**
+         * GMF, MLP, NeuMF, ANeuMF: the user side is a table row, so its terms are precomputed per user too
+         * ({@code [p_g | 1]}, {@code W_1,z p_m}, {@code W_a,z p_m}, {@code [p_m | 0]}), stored as [U+1, 1, w]
+         * or [U+1, w, 1] so the gathered rows broadcast against [B, C, w] item rows without reshaping.
+         */
+        private ONNXRef<?> plainScores(ONNXRef<?> candidates) {
+            ONNXRef<?> user = clampIndex(userInput, users, "user");
+            float[] userTable = values("user_embedding");
+            int u = users + 1;
+            ONNXRef<?> gmf = null;
+            if (dg > 0) {
+                float[] userGmf = TableMath.withColumn(TableMath.columns(userTable, u, width, 0, dg), u, dg, 1f);
+                // [B, 1, Dg+1] x [B, Dg+1, C]: wide along the candidates (ONNX Runtime folds the transpose into
+                // the product).
+                ONNXRef<?> gmfItems = g.gather("gmf_items", rowsOf("gmf_item_table", gmfItemTable(), items + 1, dg + 1),
+                        candidates);
+                gmf = g.op(ServingOps.MAT_MUL, "gmf",
+                        g.gather("gmf_user", rowsOf("gmf_user_table", userGmf, u, 1, dg + 1), user),
+                        g.op(ServingOps.TRANSPOSE, "gmf_items_t", Map.of("perm", new int[] {0, 2, 1}), gmfItems)); // [B, 1, C]
+            }
+            ONNXRef<?> hidden = null;
+            if (dm > 0) {
+                int f = 2 * dm;
+                int first = layers.get(1);
+                float[] w1 = values("mlp_1_weight");
+                float[] b1 = values("mlp_1_bias");
+                float[] userMlp = TableMath.columns(userTable, u, width, dg, width);
+                ONNXRef<?> firstLayer;
+                if (config.gated()) {
+                    // a = softmax([W_a,z p_m] + [W_a,q q_m + b_a]), x' = a ⊙ ([p_m | 0] + [0 | q_m]).
+                    float[] wa = values("gate_weight");
+                    ONNXRef<?> gateLogits = g.op(ONNXOperators.ADD, "gate_logits",
+                            g.gather("gate_items", rowsOf("gate_item_table", TableMath.affine(itemTable, items + 1,
+                                    width, dg, wa, f, f, dm, dm, values("gate_bias")), items + 1, f), candidates),
+                            g.gather("gate_user", rowsOf("gate_user_table", TableMath.affine(userMlp, u, dm, 0, wa, f,
+                                    f, 0, dm, null), u, 1, f), user));
+                    ONNXRef<?> gate = g.op(ONNXOperators.SOFTMAX, "gate", Map.of("axis", -1), gateLogits);
+                    float[] itemMlp = TableMath.columns(itemTable, items + 1, width, dg, width);
+                    ONNXRef<?> joined = g.op(ONNXOperators.ADD, "mlp_input",
+                            g.gather("mlp_items", rowsOf("mlp_item_table", TableMath.placed(itemMlp, items + 1, dm, f,
+                                    dm), items + 1, f), candidates),
+                            g.gather("mlp_user", rowsOf("mlp_user_table", TableMath.placed(userMlp, u, dm, f, 0), u, 1,
+                                    f), user));
+                    firstLayer = g.op(ServingOps.RELU, "mlp_1", g.op(ONNXOperators.GEMM, "mlp_1_linear",
+                            Map.of("transB", 1), flat(g.op(ONNXOperators.MUL, "gated", gate, joined), "gated_rows", f),
+                            g.floats("mlp_1_weight", w1, first, f), g.floats("mlp_1_bias", b1, first)));
+                } else {
+                    // h_1 = relu([W_1,z p_m] + [W_1,q q_m + b_1]).
+                    ONNXRef<?> linear = g.op(ONNXOperators.ADD, "mlp_1_linear",
+                            g.gather("mlp_1_items", rowsOf("mlp_1_item_table", TableMath.affine(itemTable, items + 1,
+                                    width, dg, w1, first, f, dm, dm, b1), items + 1, first), candidates),
+                            g.gather("mlp_1_user", rowsOf("mlp_1_user_table", TableMath.affine(userMlp, u, dm, 0, w1,
+                                    first, f, 0, dm, null), u, 1, first), user));
+                    firstLayer = flat(g.op(ServingOps.RELU, "mlp_1", linear), "mlp_1_rows", first);
+                }
+                hidden = tower(firstLayer);
+            }
+            return output(gmf, hidden);
+        }
+
+        /**
+         * Layers 2.. of the MLP on [B*C, w] rows: {@code h_l = relu(h_{l-1} W_l^T + b_l)}, the weights a constant
+         * right operand that ONNX Runtime packs once (and fuses each Gemm with its ReLU).
+         */
+        private ONNXRef<?> tower(ONNXRef<?> first) {
+            ONNXRef<?> hidden = first;
+            for (int l = 2; l < layers.size(); l++) {
+                hidden = g.op(ServingOps.RELU, "mlp_" + l, g.op(ONNXOperators.GEMM, "mlp_" + l + "_linear",
+                        Map.of("transB", 1), hidden,
+                        g.floats("mlp_" + l + "_weight", values("mlp_" + l + "_weight"), layers.get(l), layers.get(l - 1)),
+                        g.floats("mlp_" + l + "_bias", values("mlp_" + l + "_bias"), layers.get(l))));
+            }
+            return hidden;
+        }
+
+        /**
+         * The history variant: target attention over the history (see {@link NcfModel}) gives a user vector
+         * per candidate, so everything after the attention works on [B*C, w] rows, one per (user, candidate).
+         * Keys {@code k_j = V[h_j] + E[r_j]} with padding keys zeroed; logits {@code β[r_j] + q·k_j / sqrt(D)}
+         * with padding masked; softmax over the slots. Folds that save passes over per-candidate tensors:
+         * <ul>
+         *   <li>the slot bias rides in the logits' matrix product as a key column against a constant-1 query
+         *       column;</li>
+         *   <li>the user's own embedding is added to the pooled values, not to each candidate's pooled vector:
+         *       {@code p + Σ α_j k_j = Σ α_j (k_j + p)} since the weights sum to 1, also for an all-padding
+         *       history, whose softmax is uniform over zero keys;</li>
+         *   <li>the GMF values carry a constant-1 column the same way, which meets the output bias in the GMF
+         *       item table; the GMF term then enters the last Gemm as its C input.</li>
+         * </ul>
+         */
+        private ONNXRef<?> historyScores(ONNXRef<?> candidates) {
             int h = config.historyLength();
             ONNXRef<?> positive = g.op(ONNXOperators.GREATER, "history_positive", historyInput, zero);
             ONNXRef<?> inVocabulary = g.op(ONNXOperators.LESS_OR_EQUAL, "history_in_vocabulary", historyInput,
@@ -245,168 +333,135 @@ public final class OnnxExporter {
             float[] keysTable = values("history_embedding");
             float[] positions = TableMath.reversedRows(values("position_embedding"), h, width);
             float[] positionBias = TableMath.reversedRows(values("position_bias"), h, 1);
-            ONNXRef<?> gmfKeys = dg > 0 ? keys("gmf", keysTable, positions, 0, dg, history, mask) : null;
-            ONNXRef<?> mlpKeys = dm > 0 ? keys("mlp", keysTable, positions, dg, width, history, mask) : null;
+            // GMF keys get a trailing zero column, the slot of the constant 1 in the pooled values.
+            ONNXRef<?> gmfKeys = dg > 0 ? keys("gmf", keysTable, positions, 0, dg, 1, history, mask) : null;
+            ONNXRef<?> mlpKeys = dm > 0 ? keys("mlp", keysTable, positions, dg, width, 0, history, mask) : null;
             ONNXRef<?> slotBias = g.op(ONNXOperators.UNSQUEEZE, "slot_bias", g.op(ONNXOperators.WHERE,
                     "slot_bias_masked", valid, g.floats("position_bias_by_slot", positionBias, h),
                     g.scalar("masked_logit", MASKED_LOGIT)), axis2);                              // [B, H, 1]
-            ONNXRef<?> logitKeys = gmfKeys == null
-                    ? g.op(ONNXOperators.CONCAT, "logit_keys", Map.of("axis", 2), mlpKeys, slotBias)
-                    : mlpKeys == null
-                    ? g.op(ONNXOperators.CONCAT, "logit_keys", Map.of("axis", 2), gmfKeys, slotBias)
-                    : g.op(ONNXOperators.CONCAT, "logit_keys", Map.of("axis", 2), gmfKeys, mlpKeys, slotBias);
-
-            float scale = (float) (1.0 / Math.sqrt(width)); // as NcfModel: a float scale times each query entry
-            ONNXRef<?> queries = g.gather("queries", g.floats("item_query_table", queryTable(scale), items + 1,
-                    width + 1), candidates);                                                        // [B, C, D+1]
+            List<ONNXRef<?>> logitKeyParts = new java.util.ArrayList<>();
+            if (gmfKeys != null) {
+                logitKeyParts.add(gmfKeys);
+            }
+            if (mlpKeys != null) {
+                logitKeyParts.add(mlpKeys);
+            }
+            logitKeyParts.add(slotBias);
+            ONNXRef<?> logitKeys = g.op(ONNXOperators.CONCAT, "logit_keys", Map.of("axis", 2),
+                    logitKeyParts.toArray(new ONNXRef<?>[0]));                                     // [B, H, K]
+            ONNXRef<?> queries = g.gather("queries", g.floats("item_query_table", queryTable(),
+                    items + 1, queryWidth()), candidates);                                           // [B, C, K]
             ONNXRef<?> logits = g.op(ServingOps.MAT_MUL, "attention_logits", queries,
                     g.op(ServingOps.TRANSPOSE, "logit_keys_t", Map.of("perm", new int[] {0, 2, 1}), logitKeys));
             ONNXRef<?> alpha = g.op(ONNXOperators.SOFTMAX, "attention", Map.of("axis", -1), logits); // [B, C, H]
 
             ONNXRef<?> user = config.userEmbedding() ? clampIndex(userInput, users, "user") : null;
             float[] userTable = config.userEmbedding() ? values("user_embedding") : null;
-            ONNXRef<?> gmf = gmfKeys == null ? null : pooled("gmf", alpha, gmfKeys, user, userTable, 0, dg);
-            ONNXRef<?> mlp = mlpKeys == null ? null : pooled("mlp", alpha, mlpKeys, user, userTable, dg, width);
-            ONNXRef<?> itemRows = g.op(ServingOps.RESHAPE, "candidate_rows", candidates, g.longs("flat", -1L));
-            return new Side(gmf, mlp, true, itemRows);
-        }
+            ONNXRef<?> candidateRows = g.op(ServingOps.RESHAPE, "candidate_rows", candidates, g.longs("flat", -1L));
 
-        /** Item rows scaled as attention queries, plus a constant-1 column that picks up the slot bias. */
-        private float[] queryTable(float scale) {
-            float[] scaled = TableMath.times(itemTable, scale);
-            float[] out = new float[(items + 1) * (width + 1)];
-            for (int i = 0; i <= items; i++) {
-                System.arraycopy(scaled, i * width, out, i * (width + 1), width);
-                out[i * (width + 1) + width] = 1f;
+            ONNXRef<?> gmf = null;
+            if (gmfKeys != null) {
+                ONNXRef<?> values;
+                if (user != null) {
+                    float[] own = TableMath.withColumn(TableMath.columns(userTable, users + 1, width, 0, dg), users + 1,
+                            dg, 1f);
+                    values = g.op(ONNXOperators.ADD, "gmf_pool_values", gmfKeys,
+                            g.gather("gmf_user_own", rowsOf("gmf_user_table", own, users + 1, 1, dg + 1), user));
+                } else {
+                    float[] one = new float[dg + 1];
+                    one[dg] = 1f;
+                    values = g.op(ONNXOperators.ADD, "gmf_pool_values", gmfKeys, g.floats("gmf_one", one, dg + 1));
+                }
+                ONNXRef<?> userGmf = flat(g.op(ServingOps.MAT_MUL, "gmf_pooled", alpha, values), "gmf_user_rows", dg + 1);
+                ONNXRef<?> products = g.op(ONNXOperators.MUL, "gmf_products", userGmf,
+                        g.gather("gmf_items", rowsOf("gmf_item_table", gmfItemTable(), items + 1, dg + 1), candidateRows));
+                gmf = g.op(ONNXOperators.REDUCE_SUM, "gmf", Map.of("keepdims", 1), products, axis1);    // [B*C, 1]
             }
-            return out;
-        }
-
-        /** Keys of one branch's columns {@code [from, to)}: {@code (V[h] + E_slot) ⊙ mask}, [B, H, to - from]. */
-        private ONNXRef<?> keys(String branch, float[] keysTable, float[] positions, int from, int to,
-                                ONNXRef<?> history, ONNXRef<?> mask) {
-            int h = config.historyLength();
-            int w = to - from;
-            ONNXRef<?> rows = g.gather(branch + "_history_rows", g.floats(branch + "_history_table",
-                    TableMath.columns(keysTable, items + 1, width, from, to), items + 1, w), history);
-            ONNXRef<?> positioned = g.op(ONNXOperators.ADD, branch + "_keys_unmasked", rows,
-                    g.floats(branch + "_position_by_slot", TableMath.columns(positions, h, width, from, to), h, w));
-            return g.op(ONNXOperators.MUL, branch + "_keys", positioned, mask);
-        }
-
-        /** {@code Σ α_j (k_j + p)} for the columns {@code [from, to)}, as rows [B*C, to - from]. */
-        private ONNXRef<?> pooled(String branch, ONNXRef<?> alpha, ONNXRef<?> keys, ONNXRef<?> user, float[] userTable,
-                                  int from, int to) {
-            ONNXRef<?> poolValues = keys;
-            if (user != null) {
-                ONNXRef<?> own = g.gather(branch + "_user_own", g.floats(branch + "_user_table",
-                        TableMath.columns(userTable, users + 1, width, from, to), users + 1, to - from), user);
-                poolValues = g.op(ONNXOperators.ADD, branch + "_pool_values", keys,
-                        g.op(ONNXOperators.UNSQUEEZE, branch + "_user_own_3d", own, axis1));
+            ONNXRef<?> hidden = null;
+            if (mlpKeys != null) {
+                ONNXRef<?> values = mlpKeys;
+                if (user != null) {
+                    values = g.op(ONNXOperators.ADD, "mlp_pool_values", mlpKeys, g.gather("mlp_user_own",
+                            rowsOf("mlp_user_table", TableMath.columns(userTable, users + 1, width, dg, width),
+                                    users + 1, 1, dm), user));
+                }
+                ONNXRef<?> userMlp = flat(g.op(ServingOps.MAT_MUL, "mlp_pooled", alpha, values), "mlp_user_rows", dm);
+                hidden = tower(historyFirstLayer(userMlp, candidateRows));
             }
-            return rows(g.op(ServingOps.MAT_MUL, branch + "_pooled", alpha, poolValues), branch + "_user_rows",
-                    to - from);
+            return output(gmf, hidden);
         }
 
-        /** The GMF term {@code w_o,g · (z_g ⊙ q_g)} as {@code z_g · (q_g ⊙ w_o,g)}: [B*C, 1]. */
-        private ONNXRef<?> gmfLogit(Side side) {
-            float[] table = TableMath.scaledColumns(itemTable, items + 1, width, 0, dg, values("output_weight"), 0);
-            ONNXRef<?> weightedItems = items(side, "gmf_items", table, dg);
-            if (side.perCandidate()) {
-                return g.op(ONNXOperators.REDUCE_SUM, "gmf_logit", Map.of("keepdims", 1),
-                        g.op(ONNXOperators.MUL, "gmf_products", side.gmf(), weightedItems), axis1);
-            }
-            // One user row against all its candidates: a batched matrix-vector product, [B, C, 1].
-            return rows(g.op(ServingOps.MAT_MUL, "gmf_logit_3d", weightedItems,
-                    g.op(ONNXOperators.UNSQUEEZE, "user_gmf_column", side.gmf(), axis2)), "gmf_logit", 1);
-        }
-
-        /** {@code z_m · M} for a {@code [Dm, k]} matrix, as [B, 1, k] to broadcast over candidates. */
-        private ONNXRef<?> userTerm(Side side, String name, float[] matrix, int k) {
-            ONNXRef<?> product = g.op(ServingOps.MAT_MUL, name, side.mlp(), g.floats(name + "_weight", matrix, dm, k));
-            return g.op(ONNXOperators.UNSQUEEZE, name + "_3d", product, axis1);
-        }
-
-        /** The MLP tower and the output layer's MLP term plus the output bias: [B*C, 1]. */
-        private ONNXRef<?> mlpLogit(Side side) {
+        /** The first MLP layer on per-candidate user rows [B*C, Dm]: [B*C, w_1]. */
+        private ONNXRef<?> historyFirstLayer(ONNXRef<?> userMlp, ONNXRef<?> candidateRows) {
             int f = 2 * dm;
             int first = layers.get(1);
             float[] w1 = values("mlp_1_weight");
             float[] b1 = values("mlp_1_bias");
-            ONNXRef<?> hidden;
-            if (config.gated()) {
-                // a = softmax(W_a,z z_m + [W_a,q q_m + b_a]), x' = a ⊙ [z_m ; q_m], h_1 = relu(W_1 x' + b_1).
-                float[] wa = values("gate_weight");
-                float[] gateItems = TableMath.affine(itemTable, items + 1, width, dg, wa, f, f, dm, dm,
-                        values("gate_bias"));
-                float[] gateUser = TableMath.transposedBlock(wa, f, f, 0, dm);
-                float[] itemMlp = TableMath.columns(itemTable, items + 1, width, dg, width);
-                ONNXRef<?> gated;
-                if (side.perCandidate()) {
-                    // Gemm adds the gathered item half as its C input: no separate pass over the logits.
-                    ONNXRef<?> gateLogits = g.op(ONNXOperators.GEMM, "gate_logits", side.mlp(),
-                            g.floats("gate_user_weight", gateUser, dm, f), items(side, "gate_items", gateItems, f));
-                    ONNXRef<?> gate = g.op(ONNXOperators.SOFTMAX, "gate", Map.of("axis", -1), gateLogits);
-                    ONNXRef<?> joined = g.op(ONNXOperators.CONCAT, "mlp_input", Map.of("axis", 1), side.mlp(),
-                            items(side, "mlp_items", itemMlp, dm));
-                    gated = g.op(ONNXOperators.MUL, "gated", gate, joined);
-                } else {
-                    ONNXRef<?> gateLogits = g.op(ONNXOperators.ADD, "gate_logits", items(side, "gate_items", gateItems,
-                            f), userTerm(side, "gate_user", gateUser, f));
-                    ONNXRef<?> gate = g.op(ONNXOperators.SOFTMAX, "gate", Map.of("axis", -1), gateLogits);
-                    // [0 ; q_m] per item plus [z_m ; 0] per user: the concatenation without materialising z_m
-                    // once per candidate.
-                    ONNXRef<?> joined = g.op(ONNXOperators.ADD, "mlp_input",
-                            items(side, "mlp_items", rightAligned(itemMlp, items + 1, dm, f), f),
-                            userTerm(side, "mlp_user", leftIdentity(dm, f), f));
-                    gated = rows(g.op(ONNXOperators.MUL, "gated_3d", gate, joined), "gated", f);
-                }
-                hidden = g.op(ServingOps.RELU, "mlp_1", g.op(ONNXOperators.GEMM, "mlp_1_linear",
-                        Map.of("transB", 1), gated, g.floats("mlp_1_weight", w1, first, f), g.floats("mlp_1_bias", b1,
-                                first)));
-            } else {
-                // h_1 = relu(W_1,z z_m + [W_1,q q_m + b_1]).
-                float[] firstItems = TableMath.affine(itemTable, items + 1, width, dg, w1, first, f, dm, dm, b1);
-                float[] firstUser = TableMath.transposedBlock(w1, first, f, 0, dm);
-                if (side.perCandidate()) {
-                    hidden = g.op(ServingOps.RELU, "mlp_1", g.op(ONNXOperators.GEMM, "mlp_1_linear", side.mlp(),
-                            g.floats("mlp_1_user_weight", firstUser, dm, first),
-                            items(side, "mlp_1_items", firstItems, first)));
-                } else {
-                    hidden = rows(g.op(ServingOps.RELU, "mlp_1_3d", g.op(ONNXOperators.ADD, "mlp_1_linear",
-                            items(side, "mlp_1_items", firstItems, first), userTerm(side, "mlp_1_user", firstUser,
-                                    first))), "mlp_1", first);
-                }
+            if (!config.gated()) {
+                // h_1 = relu(W_1,z z_m + [W_1,q q_m + b_1]): the gathered item half is the Gemm's C input.
+                return g.op(ServingOps.RELU, "mlp_1", g.op(ONNXOperators.GEMM, "mlp_1_linear", userMlp,
+                        g.floats("mlp_1_user_weight", TableMath.transposedBlock(w1, first, f, 0, dm), dm, first),
+                        g.gather("mlp_1_items", rowsOf("mlp_1_item_table", TableMath.affine(itemTable, items + 1, width,
+                                dg, w1, first, f, dm, dm, b1), items + 1, first), candidateRows)));
             }
-            for (int l = 2; l < layers.size(); l++) {
-                hidden = g.op(ServingOps.RELU, "mlp_" + l, g.op(ONNXOperators.GEMM, "mlp_" + l + "_linear",
-                        Map.of("transB", 1), hidden,
-                        g.floats("mlp_" + l + "_weight", values("mlp_" + l + "_weight"), layers.get(l), layers.get(l - 1)),
-                        g.floats("mlp_" + l + "_bias", values("mlp_" + l + "_bias"), layers.get(l))));
-            }
-            int last = config.mlpOutputWidth();
-            float[] outputWeight = values("output_weight");
-            float[] mlpWeight = java.util.Arrays.copyOfRange(outputWeight, dg, dg + last);
-            return g.op(ONNXOperators.GEMM, "mlp_logit", Map.of("transB", 1), hidden,
-                    g.floats("output_mlp_weight", mlpWeight, 1, last), g.floats("output_bias", values("output_bias"), 1));
+            // a = softmax(W_a,z z_m + [W_a,q q_m + b_a]) with the item half as the Gemm's C input;
+            // x' = a ⊙ [z_m ; q_m]; h_1 = relu(W_1 x' + b_1).
+            float[] wa = values("gate_weight");
+            ONNXRef<?> gateLogits = g.op(ONNXOperators.GEMM, "gate_logits", userMlp,
+                    g.floats("gate_user_weight", TableMath.transposedBlock(wa, f, f, 0, dm), dm, f),
+                    g.gather("gate_items", rowsOf("gate_item_table", TableMath.affine(itemTable, items + 1, width, dg,
+                            wa, f, f, dm, dm, values("gate_bias")), items + 1, f), candidateRows));
+            ONNXRef<?> gate = g.op(ONNXOperators.SOFTMAX, "gate", Map.of("axis", -1), gateLogits);
+            ONNXRef<?> joined = g.op(ONNXOperators.CONCAT, "mlp_input", Map.of("axis", 1), userMlp,
+                    g.gather("mlp_items", rowsOf("mlp_item_table", TableMath.columns(itemTable, items + 1, width, dg,
+                            width), items + 1, dm), candidateRows));
+            return g.op(ServingOps.RELU, "mlp_1", g.op(ONNXOperators.GEMM, "mlp_1_linear", Map.of("transB", 1),
+                    g.op(ONNXOperators.MUL, "gated", gate, joined), g.floats("mlp_1_weight", w1, first, f),
+                    g.floats("mlp_1_bias", b1, first)));
         }
 
-        /** Each {@code [rows, w]} row placed in the last {@code w} columns of a {@code [rows, f]} table. */
-        private static float[] rightAligned(float[] table, int rows, int w, int f) {
-            float[] out = new float[rows * f];
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(table, r * w, out, r * f + f - w, w);
+        /** Width of the attention queries: the GMF columns and a zero column, the MLP columns, the bias column. */
+        private int queryWidth() {
+            return (dg > 0 ? dg + 1 : 0) + dm + 1;
+        }
+
+        /**
+         * Item rows scaled as attention queries, laid out like the logit keys: {@code [s q_g | 0 | s q_m | 1]}
+         * (the zero meets the GMF values' constant column, the one meets the slot bias).
+         */
+        private float[] queryTable() {
+            float scale = (float) (1.0 / Math.sqrt(width)); // as NcfModel: a float scale times each query entry
+            float[] scaled = TableMath.times(itemTable, scale);
+            int k = queryWidth();
+            float[] out = new float[(items + 1) * k];
+            for (int i = 0; i <= items; i++) {
+                int at = i * k;
+                if (dg > 0) {
+                    System.arraycopy(scaled, i * width, out, at, dg);
+                    at += dg + 1;
+                }
+                System.arraycopy(scaled, i * width + dg, out, at, dm);
+                out[i * k + k - 1] = 1f;
             }
             return out;
         }
 
-        /** {@code [I_w | 0]}, a {@code [w, f]} matrix that places a row vector in the first {@code w} columns. */
-        private static float[] leftIdentity(int w, int f) {
-            float[] out = new float[w * f];
-            for (int i = 0; i < w; i++) {
-                out[i * f + i] = 1f;
-            }
-            return out;
+        /**
+         * Keys of one branch's columns {@code [from, to)} plus {@code extra} zero columns:
+         * {@code (V[h] + E_slot) ⊙ mask}, [B, H, to - from + extra].
+         */
+        private ONNXRef<?> keys(String branch, float[] keysTable, float[] positions, int from, int to, int extra,
+                                ONNXRef<?> history, ONNXRef<?> mask) {
+            int h = config.historyLength();
+            int w = to - from + extra;
+            float[] rows = TableMath.padColumns(TableMath.columns(keysTable, items + 1, width, from, to), items + 1,
+                    to - from, w);
+            float[] slots = TableMath.padColumns(TableMath.columns(positions, h, width, from, to), h, to - from, w);
+            ONNXRef<?> gathered = g.gather(branch + "_history_rows", g.floats(branch + "_history_table", rows,
+                    items + 1, w), history);
+            ONNXRef<?> positioned = g.op(ONNXOperators.ADD, branch + "_keys_unmasked", gathered,
+                    g.floats(branch + "_position_by_slot", slots, h, w));
+            return g.op(ONNXOperators.MUL, branch + "_keys", positioned, mask);
         }
     }
 }

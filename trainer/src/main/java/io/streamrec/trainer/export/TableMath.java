@@ -92,4 +92,27 @@ final class TableMath {
         }
         return out;
     }
+
+    /** A {@code [rows, cols]} table with one more column holding {@code value} in every row. */
+    static float[] withColumn(float[] table, int rows, int cols, float value) {
+        float[] out = padColumns(table, rows, cols, cols + 1);
+        for (int r = 0; r < rows; r++) {
+            out[r * (cols + 1) + cols] = value;
+        }
+        return out;
+    }
+
+    /** A {@code [rows, cols]} table widened to {@code width} columns with zeros on the right. */
+    static float[] padColumns(float[] table, int rows, int cols, int width) {
+        return placed(table, rows, cols, width, 0);
+    }
+
+    /** Each row of a {@code [rows, cols]} table placed at column {@code at} of a zero {@code [rows, width]} table. */
+    static float[] placed(float[] table, int rows, int cols, int width, int at) {
+        float[] out = new float[rows * width];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(table, r * cols, out, r * width + at, cols);
+        }
+        return out;
+    }
 }

@@ -100,20 +100,28 @@ class OnnxExporterTest {
     }
 
     @Test
-    void theRawItemEmbeddingIsNotInTheGraph() throws Exception {
-        // Item-only terms are precomputed: the graph holds derived item tables, never Q itself.
-        for (ModelConfig config : ExportFixtures.configs().values()) {
+    void nonGatedVariantsCarryOnlyPrecomputedItemTables() throws Exception {
+        // The first layer's item half (and the GMF weights) are folded into the item tables, so neither half
+        // of the raw item embedding is in the graph. (Gated variants need q_m itself: a ⊙ [z_m ; q_m].)
+        for (ModelConfig config : List.of(ModelConfig.gmf(8), ModelConfig.mlp(16, 8, 4), ModelConfig.neumf(8, 16, 8, 4))) {
             NcfModel model = ExportFixtures.randomModel(config, USERS, ITEMS, 4, 0.5);
-            float[] rawItems = model.parameterTensors().stream().filter(t -> t.name().equals("item_embedding"))
+            float[] raw = model.parameterTensors().stream().filter(t -> t.name().equals("item_embedding"))
                     .findFirst().orElseThrow().values();
-            java.nio.ByteBuffer raw = java.nio.ByteBuffer.allocate(rawItems.length * Float.BYTES)
-                    .order(java.nio.ByteOrder.LITTLE_ENDIAN);
-            raw.asFloatBuffer().put(rawItems);
-            com.google.protobuf.ByteString rawBytes = com.google.protobuf.ByteString.copyFrom(raw);
+            int d = config.embeddingWidth();
+            List<com.google.protobuf.ByteString> halves = Stream.of(bytes(TableMath.columns(raw, ITEMS + 1, d, 0,
+                    config.gmfFactors())), bytes(TableMath.columns(raw, ITEMS + 1, d, config.gmfFactors(), d)))
+                    .filter(half -> !half.isEmpty()).toList();
             OnnxMl.ModelProto proto = OnnxMl.ModelProto.parseFrom(OnnxExporter.export(model, METADATA).onnx());
             assertThat(proto.getGraph().getInitializerList()).as(config.describe())
-                    .noneMatch(initializer -> initializer.getRawData().equals(rawBytes));
+                    .noneMatch(initializer -> halves.contains(initializer.getRawData()));
         }
+    }
+
+    private static com.google.protobuf.ByteString bytes(float[] values) {
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(values.length * Float.BYTES)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        buffer.asFloatBuffer().put(values);
+        return com.google.protobuf.ByteString.copyFrom(buffer);
     }
 
     /**
