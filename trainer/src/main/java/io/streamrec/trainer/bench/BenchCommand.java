@@ -139,12 +139,14 @@ public final class BenchCommand implements Callable<Integer> {
                 case "unknown" -> trainConfig = trainConfig.withUnknownUserRate(v);
                 case "batch" -> trainConfig = trainConfig.withBatchSize((int) v);
                 case "init" -> modelConfig = modelConfig.withInitStd(v);
+                case "lazy" -> trainConfig = trainConfig.withLazy(v != 0);
                 default -> throw new IllegalArgumentException("unknown row option " + kv[0] + " in " + rawSpec);
             }
         }
-        console.printf(Locale.ROOT, "%n== %s: %s, lr %s, l2 %s, batch %d, up to %d epochs (patience %d), unknown-user rate %s%n",
+        console.printf(Locale.ROOT, "%n== %s: %s, lr %s, l2 %s, batch %d, up to %d epochs (patience %d), unknown-user rate %s, %s Adam%n",
                 rawSpec, modelConfig.describe(), trainConfig.learningRate(), trainConfig.l2(), trainConfig.batchSize(),
-                trainConfig.maxEpochs(), trainConfig.patience(), trainConfig.unknownUserRate());
+                trainConfig.maxEpochs(), trainConfig.patience(), trainConfig.unknownUserRate(),
+                trainConfig.lazy() ? "lazy" : "dense");
         NcfModel model = NcfModel.create(modelConfig, dataset.users().size(), dataset.items().size());
         try (Trainer trainer = new Trainer(trainConfig)) {
             FitResult fit = trainer.fit(model, validation.train(), validation.heldOut(), stats -> console.printf(Locale.ROOT,
@@ -176,7 +178,7 @@ public final class BenchCommand implements Callable<Integer> {
         };
         double unknown = model.usesHistory() ? 0.1 : 0;
         return new TrainConfig(epochs, batch, learningRate != null ? learningRate : lr, negatives,
-                l2 != null ? l2 : 0, unknown, patience, cores, seed);
+                l2 != null ? l2 : 0, unknown, patience, cores, seed, true);
     }
 
     static Dataset load(String data, long seed) {

@@ -46,6 +46,21 @@ final class LazyAdam {
         }
     }
 
+    /** Updates one embedding row that the batch did not touch (zero gradient; dense Adam only). */
+    void updateUntouchedRow(float[] row, float[] m, float[] v, int width) {
+        float a = stepSize;
+        float c2 = secondMomentCorrection;
+        float decay = l2;
+        for (int c = 0; c < width; c++) {
+            float g = decay * row[c];
+            float mi = BETA1 * m[c] + (1 - BETA1) * g;
+            float vi = BETA2 * v[c] + (1 - BETA2) * g * g;
+            m[c] = mi;
+            v[c] = vi;
+            row[c] -= a * mi / ((float) Math.sqrt(vi * c2) + EPSILON);
+        }
+    }
+
     /** Updates {@code params[from, to)} from {@code grad[from, to)}, without L2. */
     void updateDense(float[] params, float[] m, float[] v, float[] grad, int from, int to) {
         for (int i = from; i < to; i++) {

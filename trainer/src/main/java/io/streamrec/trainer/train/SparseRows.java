@@ -60,6 +60,11 @@ final class SparseRows {
         }
     }
 
+    /** The slot of a table row in the current batch, or -1 if the batch did not touch it. */
+    int slotOf(int row) {
+        return slotOfRow[row];
+    }
+
     /** Forgets the batch's rows (touching only the slots in use). */
     void reset() {
         for (int slot = 0; slot < distinct; slot++) {

@@ -15,6 +15,8 @@ package io.streamrec.trainer.train;
  * @param patience         epochs without validation improvement before stopping (0 = never stop early)
  * @param threads          worker threads; results are reproducible for a given seed and thread count
  * @param seed             seed of shuffling and negative sampling
+ * @param lazy             lazy Adam (only touched embedding rows move) when true; dense Adam over
+ *                         every row, as Keras and libtorch do, when false
  */
 public record TrainConfig(
         int maxEpochs,
@@ -25,7 +27,8 @@ public record TrainConfig(
         double unknownUserRate,
         int patience,
         int threads,
-        long seed) {
+        long seed,
+        boolean lazy) {
 
     /** Validates the ranges. */
     public TrainConfig {
@@ -35,48 +38,59 @@ public record TrainConfig(
         }
     }
 
+    /** A config with lazy Adam (the nine-argument form other modules already use). */
+    public TrainConfig(int maxEpochs, int batchSize, double learningRate, int negatives, double l2,
+                       double unknownUserRate, int patience, int threads, long seed) {
+        this(maxEpochs, batchSize, learningRate, negatives, l2, unknownUserRate, patience, threads, seed, true);
+    }
+
     /** The NCF recipe at batch 4096: 4 negatives, Adam, on all available cores. */
     public static TrainConfig defaults() {
-        return new TrainConfig(20, 4096, 0.002, 4, 0, 0, 3, Runtime.getRuntime().availableProcessors(), 1L);
+        return new TrainConfig(20, 4096, 0.002, 4, 0, 0, 3, Runtime.getRuntime().availableProcessors(), 1L, true);
     }
 
     /** With another epoch cap. */
     public TrainConfig withMaxEpochs(int value) {
-        return new TrainConfig(value, batchSize, learningRate, negatives, l2, unknownUserRate, patience, threads, seed);
+        return new TrainConfig(value, batchSize, learningRate, negatives, l2, unknownUserRate, patience, threads, seed, lazy);
     }
 
     /** With another batch size. */
     public TrainConfig withBatchSize(int value) {
-        return new TrainConfig(maxEpochs, value, learningRate, negatives, l2, unknownUserRate, patience, threads, seed);
+        return new TrainConfig(maxEpochs, value, learningRate, negatives, l2, unknownUserRate, patience, threads, seed, lazy);
     }
 
     /** With another learning rate. */
     public TrainConfig withLearningRate(double value) {
-        return new TrainConfig(maxEpochs, batchSize, value, negatives, l2, unknownUserRate, patience, threads, seed);
+        return new TrainConfig(maxEpochs, batchSize, value, negatives, l2, unknownUserRate, patience, threads, seed, lazy);
     }
 
     /** With another L2 penalty. */
     public TrainConfig withL2(double value) {
-        return new TrainConfig(maxEpochs, batchSize, learningRate, negatives, value, unknownUserRate, patience, threads, seed);
+        return new TrainConfig(maxEpochs, batchSize, learningRate, negatives, value, unknownUserRate, patience, threads, seed, lazy);
     }
 
     /** With another unknown-user rate. */
     public TrainConfig withUnknownUserRate(double value) {
-        return new TrainConfig(maxEpochs, batchSize, learningRate, negatives, l2, value, patience, threads, seed);
+        return new TrainConfig(maxEpochs, batchSize, learningRate, negatives, l2, value, patience, threads, seed, lazy);
     }
 
     /** With another patience. */
     public TrainConfig withPatience(int value) {
-        return new TrainConfig(maxEpochs, batchSize, learningRate, negatives, l2, unknownUserRate, value, threads, seed);
+        return new TrainConfig(maxEpochs, batchSize, learningRate, negatives, l2, unknownUserRate, value, threads, seed, lazy);
     }
 
     /** With another thread count. */
     public TrainConfig withThreads(int value) {
-        return new TrainConfig(maxEpochs, batchSize, learningRate, negatives, l2, unknownUserRate, patience, value, seed);
+        return new TrainConfig(maxEpochs, batchSize, learningRate, negatives, l2, unknownUserRate, patience, value, seed, lazy);
+    }
+
+    /** With lazy (true) or dense (false) Adam on embedding rows. */
+    public TrainConfig withLazy(boolean value) {
+        return new TrainConfig(maxEpochs, batchSize, learningRate, negatives, l2, unknownUserRate, patience, threads, seed, value);
     }
 
     /** With another seed. */
     public TrainConfig withSeed(long value) {
-        return new TrainConfig(maxEpochs, batchSize, learningRate, negatives, l2, unknownUserRate, patience, threads, value);
+        return new TrainConfig(maxEpochs, batchSize, learningRate, negatives, l2, unknownUserRate, patience, threads, value, lazy);
     }
 }

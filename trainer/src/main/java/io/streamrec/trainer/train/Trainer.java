@@ -374,9 +374,20 @@ public final class Trainer implements AutoCloseable {
         private void updateRows(SparseRows sums, float[][] entryGrads, float[][] table, float[][] m, float[][] v,
                                 int part, int parts) {
             sums.accumulate(entryGrads, part, parts);
-            for (int slot = part; slot < sums.distinct; slot += parts) {
-                int row = sums.rows[slot];
-                adam.updateRow(table[row], m[row], v[row], sums.sums[slot], width);
+            if (config.lazy()) {
+                for (int slot = part; slot < sums.distinct; slot += parts) {
+                    int row = sums.rows[slot];
+                    adam.updateRow(table[row], m[row], v[row], sums.sums[slot], width);
+                }
+                return;
+            }
+            for (int row = part; row < table.length; row += parts) {
+                int slot = sums.slotOf(row);
+                if (slot >= 0) {
+                    adam.updateRow(table[row], m[row], v[row], sums.sums[slot], width);
+                } else if (row > 0 || table == model.parameters().users()) {
+                    adam.updateUntouchedRow(table[row], m[row], v[row], width);
+                }
             }
         }
     }

@@ -54,6 +54,17 @@ class TrainerTest {
     }
 
     @Test
+    void denseAdamTrainsToo() {
+        try (Trainer trainer = new Trainer(quick(4).withLazy(false))) {
+            double popularity = test(PopularityScorer.fit(DATA.train()), trainer).hitRate();
+            NcfModel model = model(ModelConfig.gmf(16));
+            trainer.fit(model, VALIDATION.train(), VALIDATION.heldOut());
+            assertThat(test(model, trainer).hitRate()).isGreaterThan(popularity + 0.03);
+            assertThat(model.parameterTensors().get(1).values()).startsWith(new float[16]); // padding row stays zero
+        }
+    }
+
+    @Test
     void aSeedAndThreadCountReproduceTheModelBitForBit() {
         ModelConfig config = ModelConfig.historyAneumf(8, 5, 16, 8);
         List<ParameterTensor> first;
