@@ -25,7 +25,9 @@ enum ServingOps implements ONNXOperator {
     /** Element-wise maximum with broadcasting (int64 since opset 12). */
     MAX("Max", ONNXAttribute.VARIADIC_INPUT, 0),
     /** Logical and of two boolean tensors. */
-    AND("And", 2, 0);
+    AND("And", 2, 0),
+    /** Broadcast to a shape. */
+    EXPAND("Expand", 2, 0);
 
     /** The default ONNX domain's opset these semantics are from. */
     static final int OPSET = 13;

@@ -16,8 +16,9 @@ import java.util.Objects;
  * @param users           the user vocabulary the model was trained with (index i + 1 = entry i)
  * @param items           the item vocabulary the model was trained with
  * @param metrics         evaluation results, e.g. {@code hr@10}, {@code ndcg@10}
- * @param hyperparameters training hyperparameters (e.g. {@link Hyperparameters#of(io.streamrec.trainer.train.TrainConfig)});
- *                        the model's own are added by the builder
+ * @param hyperparameters training hyperparameters (e.g.
+ *                        {@link Hyperparameters#of(io.streamrec.trainer.train.TrainConfig)}); the model's own
+ *                        are added by the builder
  * @param provenance      where the model came from
  */
 public record ReleaseRequest(String name, long version, NcfModel model, Vocabulary users, Vocabulary items,

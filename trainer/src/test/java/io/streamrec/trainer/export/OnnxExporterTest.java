@@ -58,6 +58,11 @@ class OnnxExporterTest {
                 .containsExactly("batch", "candidates");
         assertThat(dims(proto.getGraph().getOutputList(), ServingSignature.SCORES))
                 .containsExactly("batch", "candidates");
+        // Every initializer feeds a node (ONNX Runtime warns about, and drops, the others).
+        java.util.Set<String> consumed = proto.getGraph().getNodeList().stream()
+                .flatMap(node -> node.getInputList().stream()).collect(Collectors.toSet());
+        assertThat(proto.getGraph().getInitializerList()).allSatisfy(initializer ->
+                assertThat(consumed).as("consumers of " + initializer.getName()).contains(initializer.getName()));
 
         try (OrtGraph graph = new OrtGraph(exported.onnx(), h)) {
             Map<String, NodeInfo> inputs = graph.session().getInputInfo();
@@ -103,7 +108,8 @@ class OnnxExporterTest {
     void nonGatedVariantsCarryOnlyPrecomputedItemTables() throws Exception {
         // The first layer's item half (and the GMF weights) are folded into the item tables, so neither half
         // of the raw item embedding is in the graph. (Gated variants need q_m itself: a ⊙ [z_m ; q_m].)
-        for (ModelConfig config : List.of(ModelConfig.gmf(8), ModelConfig.mlp(16, 8, 4), ModelConfig.neumf(8, 16, 8, 4))) {
+        for (ModelConfig config : List.of(ModelConfig.gmf(8), ModelConfig.mlp(16, 8, 4),
+                ModelConfig.neumf(8, 16, 8, 4))) {
             NcfModel model = ExportFixtures.randomModel(config, USERS, ITEMS, 4, 0.5);
             float[] raw = model.parameterTensors().stream().filter(t -> t.name().equals("item_embedding"))
                     .findFirst().orElseThrow().values();

@@ -38,7 +38,8 @@ class ReleaseBuilderTest {
         assertThat(release.getName()).isEqualTo("default");
         assertThat(release.getVersion()).isEqualTo(7);
         assertThat(release.getVariant()).isEqualTo("neumf");
-        assertThat(release.getCreatedAt()).isEqualTo(ReleaseFixtures.NOW.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        assertThat(release.getCreatedAt())
+                .isEqualTo(ReleaseFixtures.NOW.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
         assertThat(release.getArtifactUri()).isNull();
         assertThat(release.getHistoryLength()).isEqualTo(1);
         assertThat(release.getItemVocabulary()).hasSize(ReleaseFixtures.ITEMS).startsWith("item-1").endsWith("item-60");

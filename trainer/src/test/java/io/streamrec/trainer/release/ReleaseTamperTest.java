@@ -42,14 +42,16 @@ class ReleaseTamperTest {
 
     static Stream<Arguments> tamperings() {
         List<Arguments> cases = new ArrayList<>();
-        cases.add(Arguments.of("graph bytes", "checksum", edit(b -> b.setOnnxModel(flip(SIGNED.getOnnxModel(), 1000)))));
+        cases.add(Arguments.of("graph bytes", "checksum", edit(b -> b.setOnnxModel(
+                flip(SIGNED.getOnnxModel(), 1000)))));
         cases.add(Arguments.of("last graph byte", "checksum", edit(b -> b.setOnnxModel(flip(SIGNED.getOnnxModel(),
                 SIGNED.getOnnxModel().remaining() - 1)))));
         cases.add(Arguments.of("item vocabulary", "signature", edit(b -> b.setItemVocabulary(
                 flip(SIGNED.getItemVocabulary(), 17)))));
         cases.add(Arguments.of("user vocabulary", "signature", edit(b -> b.setUserVocabulary(
                 flip(SIGNED.getUserVocabulary(), 3)))));
-        cases.add(Arguments.of("metrics", "signature", edit(b -> b.setMetrics(flipMetric(SIGNED.getMetrics(), "hr@10")))));
+        cases.add(Arguments.of("metrics", "signature", edit(b -> b.setMetrics(
+                flipMetric(SIGNED.getMetrics(), "hr@10")))));
         cases.add(Arguments.of("hyperparameters", "signature", edit(b -> b.setHyperparameters(
                 flipValue(SIGNED.getHyperparameters(), "model.history_length")))));
         cases.add(Arguments.of("provenance", "signature", edit(b -> b.setProvenance(
@@ -71,7 +73,8 @@ class ReleaseTamperTest {
 
     @Test
     void theUntouchedReleasePasses() {
-        assertThatCode(() -> ReleaseGraphs.verifiedGraph(SIGNED, verifier(), Long.MAX_VALUE)).doesNotThrowAnyException();
+        assertThatCode(() -> ReleaseGraphs.verifiedGraph(SIGNED, verifier(), Long.MAX_VALUE))
+                .doesNotThrowAnyException();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -86,8 +89,10 @@ class ReleaseTamperTest {
 
     @Test
     void aFlippedByteInTheArtifactFileIsRejected(@TempDir Path directory) throws Exception {
-        ModelRelease stored = FIXTURES.release(ModelConfig.neumf(8, 16, 8, 4), ReleaseFixtures.artifactsOnly(directory));
-        assertThatCode(() -> ReleaseGraphs.verifiedGraph(stored, verifier(), Long.MAX_VALUE)).doesNotThrowAnyException();
+        ModelRelease stored = FIXTURES.release(ModelConfig.neumf(8, 16, 8, 4),
+                ReleaseFixtures.artifactsOnly(directory));
+        assertThatCode(() -> ReleaseGraphs.verifiedGraph(stored, verifier(), Long.MAX_VALUE))
+                .doesNotThrowAnyException();
         Path file = Path.of(java.net.URI.create(stored.getArtifactUri()));
         byte[] bytes = Files.readAllBytes(file);
         bytes[bytes.length / 2] ^= 0x01;
