@@ -25,6 +25,11 @@ public final class ReleaseSigner {
         return keyId;
     }
 
+    /** The public half of the signing key, e.g. to verify one's own releases read back. */
+    public java.security.PublicKey publicKey() {
+        return keyPair.getPublic();
+    }
+
     /** A copy of the release with {@code signingKeyId} set and the signature over its canonical form. */
     public ModelRelease sign(ModelRelease release) {
         ModelRelease signed = ModelRelease.newBuilder(release).setSigningKeyId(keyId).setSignature(null).build();

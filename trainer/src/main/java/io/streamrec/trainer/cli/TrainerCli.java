@@ -2,17 +2,19 @@ package io.streamrec.trainer.cli;
 
 import io.streamrec.trainer.bench.BenchCommand;
 import io.streamrec.trainer.release.KeygenCommand;
+import io.streamrec.trainer.service.ServiceCommands;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * The trainer's command line: {@code trainer <subcommand>}. Subcommands: {@code bench} (train
- * variants and print a results table), {@code keygen} (create a release-signing key pair); {@code train}
- * and {@code serve} are to come.
+ * variants and print a results table), {@code keygen} (create a release-signing key pair), {@code once}
+ * (one refit from the interactions topic) and {@code serve} (the refit service).
  */
 @Command(name = "trainer", mixinStandardHelpOptions = true, version = "streamrec trainer 0.1.0",
         description = "streamrec trainer: datasets, the ANeuMF model family, training and evaluation.",
-        subcommands = {BenchCommand.class, KeygenCommand.class})
+        subcommands = {BenchCommand.class, KeygenCommand.class, ServiceCommands.Once.class,
+                ServiceCommands.Serve.class})
 public final class TrainerCli implements Runnable {
 
     @CommandLine.Spec

@@ -1,0 +1,161 @@
+package io.streamrec.trainer.service;
+
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.streamrec.schemas.config.ConfigDocs;
+import io.streamrec.schemas.config.ConfigSources;
+import io.streamrec.schemas.model.ReleaseKeys;
+import io.streamrec.schemas.model.ReleaseSigner;
+import io.streamrec.schemas.serde.AvroSerdeConfig;
+import io.streamrec.schemas.serde.SchemaRegistryClient;
+import io.streamrec.trainer.release.SigningKeys;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.common.config.ConfigException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The trainer service's subcommands: {@code once} and {@code serve}. */
+public final class ServiceCommands {
+
+    private ServiceCommands() {
+    }
+
+    /** Options both subcommands take. */
+    static class ConfigOptions {
+        @Option(names = "--config", paramLabel = "FILE", description = "A properties file.")
+        Path configFile;
+
+        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Overrides one key (repeatable).")
+        List<String> overrides = new ArrayList<>();
+
+        @Option(names = "--describe-config", description = "Prints every trainer key with its default and exits.")
+        boolean describeConfig;
+
+        Map<String, Object> settings() {
+            return ConfigSources.load(Map.of(), configFile, System.getenv(), overrides);
+        }
+    }
+
+    /** Everything a service run needs, built from one configuration map. */
+    record Setup(TrainerServiceConfig config, Map<String, Object> clientConfig, SchemaRegistryClient schemaRegistry,
+                 ReleaseSigner signer) {
+
+        static Setup from(Map<String, Object> settings) {
+            TrainerServiceConfig config = new TrainerServiceConfig(settings);
+            SchemaRegistryClient schemaRegistry = SchemaRegistryClient.fromConfig(new AvroSerdeConfig(settings));
+            ReleaseSigner signer;
+            try {
+                signer = config.signingKeyPem().isBlank()
+                        ? SigningKeys.resolve(config.signingKeyFile(), System.getenv())
+                        : new ReleaseSigner(ReleaseKeys.readKeyPair(config.signingKeyPem()));
+            } catch (RuntimeException e) {
+                throw new ConfigException(TrainerServiceConfig.RELEASE_SIGNING_KEY_FILE_CONFIG,
+                        config.signingKeyFile().map(Path::toString).orElse(""),
+                        "no usable release signing key: " + e.getMessage());
+            }
+            return new Setup(config, settings, schemaRegistry, signer);
+        }
+    }
+
+    private static boolean describe(ConfigOptions options) {
+        if (options.describeConfig) {
+            System.out.println(ConfigDocs.text(TrainerServiceConfig.configDef()));
+            System.out.println(ConfigDocs.text(AvroSerdeConfig.configDef()));
+        }
+        return options.describeConfig;
+    }
+
+    /** {@code trainer once}: one refit; exit 0 published, 3 kept by the gate, 1 failed, 2 configuration error. */
+    @Command(name = "once", mixinStandardHelpOptions = true,
+            description = {"Refits once from the interactions topic: train, evaluate against the serving model,"
+                    + " publish a signed release if it is at least as good.",
+                    "Exit code: 0 published, 3 kept (the gate refused), 1 failed, 2 configuration error."})
+    public static final class Once implements Callable<Integer> {
+
+        @picocli.CommandLine.Mixin
+        ConfigOptions options = new ConfigOptions();
+
+        @Override
+        public Integer call() {
+            if (describe(options)) {
+                return 0;
+            }
+            Setup setup;
+            try {
+                setup = Setup.from(options.settings());
+            } catch (ConfigException e) {
+                System.err.println("trainer once: configuration error: " + e.getMessage());
+                return 2;
+            }
+            PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            try (TrainerService service = new TrainerService(setup.config(), setup.clientConfig(),
+                    setup.schemaRegistry(), setup.signer(), Clock.systemUTC(), meters)) {
+                Thread hook = new Thread(service::stop, "trainer-once-shutdown");
+                Runtime.getRuntime().addShutdownHook(hook);
+                RefitOutcome outcome = service.runOnce();
+                System.out.println(outcome.decision() + " " + outcome.modelName() + " v" + outcome.version() + ": "
+                        + outcome.reason());
+                outcome.report().ifPresent(report -> System.out.println("report: " + report.toAbsolutePath()));
+                return outcome.exitCode();
+            }
+        }
+    }
+
+    /** {@code trainer serve}: refits on an interval and on new interactions, with probes and metrics. */
+    @Command(name = "serve", mixinStandardHelpOptions = true,
+            description = "Runs the trainer service: refit every service.interval.ms, or sooner when"
+                    + " service.min.new.interactions arrived; /health/live, /health/ready and /metrics on http.port.")
+    public static final class Serve implements Callable<Integer> {
+
+        @picocli.CommandLine.Mixin
+        ConfigOptions options = new ConfigOptions();
+
+        @Override
+        public Integer call() throws InterruptedException {
+            if (describe(options)) {
+                return 0;
+            }
+            Setup setup;
+            try {
+                setup = Setup.from(options.settings());
+            } catch (ConfigException e) {
+                System.err.println("trainer serve: configuration error: " + e.getMessage());
+                return 2;
+            }
+            PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            new JvmMemoryMetrics().bindTo(meters);
+            new JvmGcMetrics().bindTo(meters);
+            new JvmThreadMetrics().bindTo(meters);
+            new ProcessorMetrics().bindTo(meters);
+            CountDownLatch finished = new CountDownLatch(1);
+            try (TrainerService service = new TrainerService(setup.config(), setup.clientConfig(),
+                    setup.schemaRegistry(), setup.signer(), Clock.systemUTC(), meters);
+                 TrainerHttp http = new TrainerHttp(setup.config().httpHost(), setup.config().httpPort(), service,
+                         meters)) {
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    service.stop();
+                    try {
+                        finished.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "trainer-serve-shutdown"));
+                System.out.println("trainer service: /health/live, /health/ready, /metrics on port " + http.port());
+                service.serve();
+            } finally {
+                finished.countDown();
+            }
+            return 0;
+        }
+    }
+}

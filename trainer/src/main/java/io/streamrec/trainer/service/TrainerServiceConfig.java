@@ -1,0 +1,251 @@
+package io.streamrec.trainer.service;
+
+import io.streamrec.schemas.topics.TopicCatalog;
+import io.streamrec.trainer.model.ModelConfig;
+import io.streamrec.trainer.model.Variant;
+import io.streamrec.trainer.train.TrainConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * The trainer service's keys, typed and validated. They share one map with Kafka's client keys
+ * ({@code bootstrap.servers}, security settings) and the serde's ({@code schema.registry.url}); the keys the
+ * streams app also reads ({@code interactions.topic}, {@code models.topic}, {@code model.name}) have the same
+ * names and meaning in both, so one environment configures both. Immutable.
+ */
+public final class TrainerServiceConfig extends AbstractConfig {
+
+    public static final String INTERACTIONS_TOPIC_CONFIG = "interactions.topic";
+    public static final String MODELS_TOPIC_CONFIG = "models.topic";
+    public static final String MODEL_NAME_CONFIG = "model.name";
+
+    public static final String MODEL_VARIANT_CONFIG = "model.variant";
+    public static final String MODEL_FACTORS_CONFIG = "model.factors";
+    public static final String MODEL_LAYERS_CONFIG = "model.layers";
+    public static final String MODEL_HISTORY_LENGTH_CONFIG = "model.history.length";
+    public static final String MODEL_USER_EMBEDDING_CONFIG = "model.user.embedding";
+
+    public static final String TRAIN_MAX_EPOCHS_CONFIG = "train.max.epochs";
+    public static final String TRAIN_PATIENCE_CONFIG = "train.patience";
+    public static final String TRAIN_BATCH_SIZE_CONFIG = "train.batch.size";
+    public static final String TRAIN_LEARNING_RATE_CONFIG = "train.learning.rate";
+    public static final String TRAIN_NEGATIVES_CONFIG = "train.negatives";
+    public static final String TRAIN_L2_CONFIG = "train.l2";
+    public static final String TRAIN_UNKNOWN_USER_RATE_CONFIG = "train.unknown.user.rate";
+    public static final String TRAIN_THREADS_CONFIG = "train.threads";
+    public static final String TRAIN_SEED_CONFIG = "train.seed";
+
+    public static final String EVAL_NEGATIVES_CONFIG = "eval.negatives";
+    public static final String GATE_METRIC_CONFIG = "gate.metric";
+    public static final String GATE_TOLERANCE_CONFIG = "gate.tolerance";
+
+    public static final String RELEASE_SIGNING_KEY_FILE_CONFIG = "release.signing.key.file";
+    public static final String RELEASE_SIGNING_KEY_CONFIG = "release.signing.key";
+    public static final String RELEASE_INLINE_MAX_BYTES_CONFIG = "release.inline.max.bytes";
+    public static final String RELEASE_ARTIFACT_DIR_CONFIG = "release.artifact.dir";
+
+    public static final String SNAPSHOT_TIMEOUT_MS_CONFIG = "snapshot.timeout.ms";
+    public static final String SERVICE_INTERVAL_MS_CONFIG = "service.interval.ms";
+    public static final String SERVICE_MIN_NEW_INTERACTIONS_CONFIG = "service.min.new.interactions";
+    public static final String SERVICE_POLL_INTERVAL_MS_CONFIG = "service.poll.interval.ms";
+    public static final String REPORT_DIR_CONFIG = "report.dir";
+    public static final String HTTP_HOST_CONFIG = "http.host";
+    public static final String HTTP_PORT_CONFIG = "http.port";
+
+    /** Values of {@link #GATE_METRIC_CONFIG}. */
+    public static final List<String> GATE_METRICS = List.of("ndcg@10", "hr@10");
+
+    private static final ConfigDef CONFIG_DEF = new ConfigDef()
+            .define(INTERACTIONS_TOPIC_CONFIG, Type.STRING, TopicCatalog.INTERACTIONS.name(),
+                    new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Compacted topic of per-(user, item) state to train on (written by the streams app).")
+            .define(MODELS_TOPIC_CONFIG, Type.STRING, TopicCatalog.MODELS.name(), new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM, "Compacted topic the releases are published to; also where the serving"
+                            + " release and the next version number are read from.")
+            .define(MODEL_NAME_CONFIG, Type.STRING, "default", new ConfigDef.NonEmptyString(), Importance.HIGH,
+                    "Name of the model this trainer publishes (the record key on the models topic).")
+            .define(MODEL_VARIANT_CONFIG, Type.STRING, Variant.HISTORY_ANEUMF.label(),
+                    ConfigDef.ValidString.in("gmf", "mlp", "neumf", "aneumf", "history-aneumf"), Importance.HIGH,
+                    "Which member of the model family to train.")
+            .define(MODEL_FACTORS_CONFIG, Type.INT, 32, Range.atLeast(0), Importance.MEDIUM,
+                    "Width of the GMF branch (predictive factors); 0 for MLP alone.")
+            .define(MODEL_LAYERS_CONFIG, Type.LIST, "64,32,16,8", Importance.MEDIUM,
+                    "MLP layer widths in the NCF convention: the first is the width of [user ; item], the rest the"
+                            + " ReLU layers. Empty for GMF alone.")
+            .define(MODEL_HISTORY_LENGTH_CONFIG, Type.INT, 50, Range.between(1, 1000), Importance.MEDIUM,
+                    "H: recent items the history-attentive variant attends over.")
+            .define(MODEL_USER_EMBEDDING_CONFIG, Type.BOOLEAN, true, Importance.LOW,
+                    "History-attentive variant: add a learned embedding for users seen in training.")
+            .define(TRAIN_MAX_EPOCHS_CONFIG, Type.INT, 20, Range.atLeast(0), Importance.MEDIUM,
+                    "Upper bound on epochs (0 publishes nothing trained: the gate keeps the serving model).")
+            .define(TRAIN_PATIENCE_CONFIG, Type.INT, 3, Range.atLeast(0), Importance.LOW,
+                    "Epochs without improvement on the validation items before training stops (0 = never early).")
+            .define(TRAIN_BATCH_SIZE_CONFIG, Type.INT, 4096, Range.atLeast(2), Importance.LOW,
+                    "Samples per mini-batch (positives plus their negatives).")
+            .define(TRAIN_LEARNING_RATE_CONFIG, Type.DOUBLE, 0.002, Range.atLeast(0), Importance.LOW,
+                    "Adam step size.")
+            .define(TRAIN_NEGATIVES_CONFIG, Type.INT, 4, Range.atLeast(1), Importance.LOW,
+                    "Sampled negatives per positive, resampled every epoch.")
+            .define(TRAIN_L2_CONFIG, Type.DOUBLE, 0.0, Range.atLeast(0), Importance.LOW,
+                    "L2 penalty on the embedding rows a batch touches.")
+            .define(TRAIN_UNKNOWN_USER_RATE_CONFIG, Type.DOUBLE, 0.0, Range.between(0, 0.99), Importance.LOW,
+                    "Share of training groups trained as the unknown user 0, so the model learns to serve new users.")
+            .define(TRAIN_THREADS_CONFIG, Type.INT, Runtime.getRuntime().availableProcessors(), Range.atLeast(1),
+                    Importance.LOW, "Training threads; results are reproducible for a seed and a thread count.")
+            .define(TRAIN_SEED_CONFIG, Type.LONG, 1L, Importance.LOW, "Seed of initialisation, shuffling and sampling.")
+            .define(EVAL_NEGATIVES_CONFIG, Type.INT, 99, Range.atLeast(1), Importance.LOW,
+                    "Sampled negatives each held-out item is ranked against (the NCF protocol uses 99).")
+            .define(GATE_METRIC_CONFIG, Type.STRING, "ndcg@10", ConfigDef.ValidString.in("ndcg@10", "hr@10"),
+                    Importance.MEDIUM, "The metric the publish gate compares, new model against serving model.")
+            .define(GATE_TOLERANCE_CONFIG, Type.DOUBLE, 0.005, Range.atLeast(0), Importance.MEDIUM,
+                    "Publish when new >= serving - tolerance on the gate metric, both evaluated on the same holdout.")
+            .define(RELEASE_SIGNING_KEY_FILE_CONFIG, Type.STRING, "", Importance.HIGH,
+                    "PEM file with the Ed25519 signing key (PRIVATE KEY and PUBLIC KEY blocks; trainer keygen"
+                            + " makes one).")
+            .define(RELEASE_SIGNING_KEY_CONFIG, Type.PASSWORD, "", Importance.HIGH,
+                    "The signing key as PEM text (e.g. from a Kubernetes Secret), instead of the file.")
+            .define(RELEASE_INLINE_MAX_BYTES_CONFIG, Type.INT, 16 * 1024 * 1024,
+                    Range.between(1024, TopicCatalog.MODELS_MAX_MESSAGE_BYTES - 1024 * 1024), Importance.LOW,
+                    "ONNX graphs up to this size travel inside the release; larger ones are written to"
+                            + " release.artifact.dir and referenced by URI.")
+            .define(RELEASE_ARTIFACT_DIR_CONFIG, Type.STRING, "", Importance.LOW,
+                    "Directory (shared with the streams apps, e.g. a volume) for graphs above the inline limit.")
+            .define(SNAPSHOT_TIMEOUT_MS_CONFIG, Type.LONG, Duration.ofMinutes(10).toMillis(), Range.atLeast(1000),
+                    Importance.LOW, "Longest a read of the interactions topic may take.")
+            .define(SERVICE_INTERVAL_MS_CONFIG, Type.LONG, Duration.ofHours(1).toMillis(), Range.atLeast(1000),
+                    Importance.MEDIUM, "Service mode: refit at least this often.")
+            .define(SERVICE_MIN_NEW_INTERACTIONS_CONFIG, Type.LONG, 0L, Range.atLeast(0), Importance.MEDIUM,
+                    "Service mode: also refit as soon as this many records arrived on the interactions topic since"
+                            + " the last snapshot (0 = interval only).")
+            .define(SERVICE_POLL_INTERVAL_MS_CONFIG, Type.LONG, 10_000L, Range.atLeast(100), Importance.LOW,
+                    "Service mode: how often the interactions topic's end offsets are checked.")
+            .define(REPORT_DIR_CONFIG, Type.STRING, "trainer-reports", Importance.LOW,
+                    "Where each run's HTML report (loss and HR/NDCG per epoch, the gate decision) is written.")
+            .define(HTTP_HOST_CONFIG, Type.STRING, "0.0.0.0", Importance.LOW,
+                    "Interface of the service's health and metrics endpoints.")
+            .define(HTTP_PORT_CONFIG, Type.INT, 8090, Range.between(0, 65_535), Importance.LOW,
+                    "Port of /health/live, /health/ready and /metrics in service mode; 0 picks a free one.");
+
+    public TrainerServiceConfig(Map<?, ?> originals) {
+        super(CONFIG_DEF, originals, false);
+        modelConfig(); // validates the combination of variant, factors, layers and history now
+    }
+
+    /** The definition of every key, for documentation generators. */
+    public static ConfigDef configDef() {
+        return new ConfigDef(CONFIG_DEF);
+    }
+
+    public String interactionsTopic() {
+        return getString(INTERACTIONS_TOPIC_CONFIG);
+    }
+
+    public String modelsTopic() {
+        return getString(MODELS_TOPIC_CONFIG);
+    }
+
+    public String modelName() {
+        return getString(MODEL_NAME_CONFIG);
+    }
+
+    /** The model hyperparameters, validated by {@link ModelConfig}. */
+    public ModelConfig modelConfig() {
+        Variant variant = Variant.parse(getString(MODEL_VARIANT_CONFIG));
+        List<Integer> layers = getList(MODEL_LAYERS_CONFIG).stream().map(String::trim).filter(s -> !s.isEmpty())
+                .map(Integer::valueOf).toList();
+        int factors = getInt(MODEL_FACTORS_CONFIG);
+        boolean history = variant == Variant.HISTORY_ANEUMF;
+        try {
+            ModelConfig config = new ModelConfig(variant,
+                    variant == Variant.MLP ? 0 : factors,
+                    variant == Variant.GMF ? List.of() : layers,
+                    history ? getInt(MODEL_HISTORY_LENGTH_CONFIG) : 0,
+                    !history || getBoolean(MODEL_USER_EMBEDDING_CONFIG),
+                    0.01, getLong(TRAIN_SEED_CONFIG));
+            return config;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(MODEL_VARIANT_CONFIG, getString(MODEL_VARIANT_CONFIG),
+                    "invalid model: " + e.getMessage());
+        }
+    }
+
+    /** The training hyperparameters. */
+    public TrainConfig trainConfig() {
+        return new TrainConfig(Math.max(1, getInt(TRAIN_MAX_EPOCHS_CONFIG)), getInt(TRAIN_BATCH_SIZE_CONFIG),
+                getDouble(TRAIN_LEARNING_RATE_CONFIG), getInt(TRAIN_NEGATIVES_CONFIG), getDouble(TRAIN_L2_CONFIG),
+                getDouble(TRAIN_UNKNOWN_USER_RATE_CONFIG), getInt(TRAIN_PATIENCE_CONFIG), getInt(TRAIN_THREADS_CONFIG),
+                getLong(TRAIN_SEED_CONFIG));
+    }
+
+    /** True when the configured epoch budget is zero: the run evaluates an untrained model (a gate test). */
+    public boolean untrained() {
+        return getInt(TRAIN_MAX_EPOCHS_CONFIG) == 0;
+    }
+
+    public int evalNegatives() {
+        return getInt(EVAL_NEGATIVES_CONFIG);
+    }
+
+    public String gateMetric() {
+        return getString(GATE_METRIC_CONFIG);
+    }
+
+    public double gateTolerance() {
+        return getDouble(GATE_TOLERANCE_CONFIG);
+    }
+
+    public Optional<Path> signingKeyFile() {
+        String file = getString(RELEASE_SIGNING_KEY_FILE_CONFIG);
+        return file.isBlank() ? Optional.empty() : Optional.of(Path.of(file));
+    }
+
+    public String signingKeyPem() {
+        return getPassword(RELEASE_SIGNING_KEY_CONFIG).value();
+    }
+
+    public int inlineMaxBytes() {
+        return getInt(RELEASE_INLINE_MAX_BYTES_CONFIG);
+    }
+
+    public Optional<Path> artifactDirectory() {
+        String dir = getString(RELEASE_ARTIFACT_DIR_CONFIG);
+        return dir.isBlank() ? Optional.empty() : Optional.of(Path.of(dir));
+    }
+
+    public Duration snapshotTimeout() {
+        return Duration.ofMillis(getLong(SNAPSHOT_TIMEOUT_MS_CONFIG));
+    }
+
+    public Duration serviceInterval() {
+        return Duration.ofMillis(getLong(SERVICE_INTERVAL_MS_CONFIG));
+    }
+
+    public long minNewInteractions() {
+        return getLong(SERVICE_MIN_NEW_INTERACTIONS_CONFIG);
+    }
+
+    public Duration pollInterval() {
+        return Duration.ofMillis(getLong(SERVICE_POLL_INTERVAL_MS_CONFIG));
+    }
+
+    public Path reportDirectory() {
+        return Path.of(getString(REPORT_DIR_CONFIG));
+    }
+
+    public String httpHost() {
+        return getString(HTTP_HOST_CONFIG);
+    }
+
+    public int httpPort() {
+        return getInt(HTTP_PORT_CONFIG);
+    }
+}
