@@ -46,9 +46,11 @@ public final class TrainerService implements AutoCloseable {
     private final AtomicLong lastPublishedVersion = new AtomicLong(-1);
     private final AtomicLong lastRunEpochSeconds = new AtomicLong(0);
     private final AtomicReference<RefitOutcome> lastOutcome = new AtomicReference<>();
+    private final java.util.Deque<RefitOutcome> history = new java.util.concurrent.ConcurrentLinkedDeque<>();
     private volatile boolean stopping;
     private volatile boolean running;
     private volatile boolean kafkaReachable;
+    private volatile boolean refitRequested;
 
     public TrainerService(TrainerServiceConfig config, Map<String, ?> clientConfig, SchemaRegistryClient schemaRegistry,
                           ReleaseSigner signer, Clock clock, MeterRegistry meters) {
@@ -68,6 +70,11 @@ public final class TrainerService implements AutoCloseable {
     /** The last run's outcome, if any. */
     public java.util.Optional<RefitOutcome> lastOutcome() {
         return java.util.Optional.ofNullable(lastOutcome.get());
+    }
+
+    /** The outcomes of the most recent runs (at most 50), oldest first. */
+    public List<RefitOutcome> history() {
+        return List.copyOf(history);
     }
 
     /** Whether the last look at the interactions topic's offsets succeeded (readiness). */
@@ -114,6 +121,10 @@ public final class TrainerService implements AutoCloseable {
         }
         lastRunEpochSeconds.set(clock.instant().getEpochSecond());
         lastOutcome.set(outcome);
+        history.addLast(outcome);
+        while (history.size() > 50) {
+            history.pollFirst();
+        }
         log.info("event=refit_done decision={} model={} version={} pairs={} peak_heap_mb={} report={} reason=\"{}\"",
                 decision, outcome.modelName(), outcome.version(), outcome.pairs(),
                 outcome.peakHeapBytes() / (1024 * 1024), outcome.report().map(Object::toString).orElse("none"),
@@ -132,6 +143,10 @@ public final class TrainerService implements AutoCloseable {
             boolean due = lastRunNanos == Long.MIN_VALUE
                     || now - lastRunNanos >= config.serviceInterval().toNanos();
             long endOffsets = -1;
+            if (!due && refitRequested) {
+                log.info("event=refit_triggered reason=requested");
+                due = true;
+            }
             if (!due && config.minNewInteractions() > 0) {
                 endOffsets = totalEndOffsets();
                 long arrived = offsetsAtLastRun < 0 || endOffsets < 0 ? 0 : endOffsets - offsetsAtLastRun;
@@ -142,13 +157,14 @@ public final class TrainerService implements AutoCloseable {
                 }
             }
             if (due) {
+                refitRequested = false;
                 long before = totalEndOffsets();
                 runOnce();
                 lastRunNanos = System.nanoTime();
                 offsetsAtLastRun = before;
                 continue;
             }
-            sleep(config.pollInterval());
+            sleepUnlessRequested(config.pollInterval());
         }
         log.info("event=trainer_service_stopped");
     }
@@ -169,9 +185,9 @@ public final class TrainerService implements AutoCloseable {
         }
     }
 
-    private void sleep(Duration duration) {
+    private void sleepUnlessRequested(Duration duration) {
         long deadline = System.nanoTime() + duration.toNanos();
-        while (!stopping && System.nanoTime() < deadline) {
+        while (!stopping && !refitRequested && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(Math.min(200, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
             } catch (InterruptedException e) {
@@ -179,6 +195,11 @@ public final class TrainerService implements AutoCloseable {
                 stopping = true;
             }
         }
+    }
+
+    /** Asks {@link #serve()} for a refit at its next check, whatever the interval (operators, the demo). */
+    public void requestRefit() {
+        refitRequested = true;
     }
 
     /** Asks {@link #serve()} and any running refit to stop (at the next epoch or read batch). */
