@@ -132,12 +132,12 @@ public final class TrainerService implements AutoCloseable {
     }
 
     /**
-     * Refits until {@link #stop()}: at once, then whenever {@code service.interval.ms} has passed since the last
+     * Refits until {@link #stop()}: at once (unless {@code service.refit.on.start=false}), then whenever {@code service.interval.ms} has passed since the last
      * run or {@code service.min.new.interactions} records have arrived on the interactions topic since then.
      */
     public void serve() {
-        long lastRunNanos = Long.MIN_VALUE;
-        long offsetsAtLastRun = -1;
+        long lastRunNanos = config.refitOnStart() ? Long.MIN_VALUE : System.nanoTime();
+        long offsetsAtLastRun = config.refitOnStart() ? -1 : totalEndOffsets();
         while (!stopping) {
             long now = System.nanoTime();
             boolean due = lastRunNanos == Long.MIN_VALUE

@@ -57,6 +57,7 @@ public final class TrainerServiceConfig extends AbstractConfig {
     public static final String SERVICE_INTERVAL_MS_CONFIG = "service.interval.ms";
     public static final String SERVICE_MIN_NEW_INTERACTIONS_CONFIG = "service.min.new.interactions";
     public static final String SERVICE_POLL_INTERVAL_MS_CONFIG = "service.poll.interval.ms";
+    public static final String SERVICE_REFIT_ON_START_CONFIG = "service.refit.on.start";
     public static final String REPORT_DIR_CONFIG = "report.dir";
     public static final String HTTP_HOST_CONFIG = "http.host";
     public static final String HTTP_PORT_CONFIG = "http.port";
@@ -128,6 +129,8 @@ public final class TrainerServiceConfig extends AbstractConfig {
                             + " the last snapshot (0 = interval only).")
             .define(SERVICE_POLL_INTERVAL_MS_CONFIG, Type.LONG, 10_000L, Range.atLeast(100), Importance.LOW,
                     "Service mode: how often the interactions topic's end offsets are checked.")
+            .define(SERVICE_REFIT_ON_START_CONFIG, Type.BOOLEAN, true, Importance.LOW,
+                    "Service mode: refit as soon as the service starts (else wait for the interval or a trigger).")
             .define(REPORT_DIR_CONFIG, Type.STRING, "trainer-reports", Importance.LOW,
                     "Where each run's HTML report (loss and HR/NDCG per epoch, the gate decision) is written.")
             .define(HTTP_HOST_CONFIG, Type.STRING, "0.0.0.0", Importance.LOW,
@@ -235,6 +238,10 @@ public final class TrainerServiceConfig extends AbstractConfig {
 
     public Duration pollInterval() {
         return Duration.ofMillis(getLong(SERVICE_POLL_INTERVAL_MS_CONFIG));
+    }
+
+    public boolean refitOnStart() {
+        return getBoolean(SERVICE_REFIT_ON_START_CONFIG);
     }
 
     public Path reportDirectory() {
