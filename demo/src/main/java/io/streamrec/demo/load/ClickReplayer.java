@@ -27,6 +27,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class ClickReplayer implements AutoCloseable {
 
+    private final AvroSerializer<ClickEvent> serializer;
     private final KafkaProducer<String, ClickEvent> producer;
     private final String topic;
     private final AtomicLong sent = new AtomicLong();
@@ -37,9 +38,20 @@ public final class ClickReplayer implements AutoCloseable {
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.LINGER_MS_CONFIG, 1);
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        this.producer = new KafkaProducer<>(config, new StringSerializer(),
-                new AvroSerializer<>(schemaRegistry, config, false));
+        this.serializer = new AvroSerializer<>(schemaRegistry, config, false);
+        this.producer = new KafkaProducer<>(config, new StringSerializer(), serializer);
         this.topic = topic;
+    }
+
+    /**
+     * Fetches the topic's metadata and registers the click schema, so the first scheduled click is not late by
+     * the producer's own start-up (which would count as latency).
+     */
+    public void warmUp() {
+        producer.partitionsFor(topic);
+        ClickEvent probe = ClickEvent.newBuilder().setUserId("warm-up").setItemId("warm-up").setEventType("view")
+                .setEventTime(Instant.now()).build();
+        serializer.serialize(topic, probe);
     }
 
     /** Clicks handed to the producer and acknowledged so far. */

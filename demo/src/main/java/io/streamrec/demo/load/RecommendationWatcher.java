@@ -35,7 +35,10 @@ public final class RecommendationWatcher implements Runnable, AutoCloseable {
                            long p99Micros, long maxMicros, String latestVersion, long largestGapMs,
                            List<Swap> swaps, List<Second> seconds, Histogram latencies) { }
 
-    /** A change of the answering model version, seen at the consumer. */
+    /**
+     * The first list from a model version newer than any seen before (partitions interleave at the consumer,
+     * so an older version's lists may still trickle in from other partitions for a moment afterwards).
+     */
     public record Swap(long atMs, String from, String to, long gapBeforeMs, long gapAfterMs) { }
 
     /** One second of arrivals. */
@@ -53,9 +56,9 @@ public final class RecommendationWatcher implements Runnable, AutoCloseable {
     private long lists;
     private long fallbacks;
     private String latestVersion = "none";
+    private long newestVersionRank = Long.MIN_VALUE;
     private long lastArrivalMs;
     private long largestGapMs;
-    private long gapBeforeLastSwap = -1;
     private boolean awaitingGapAfterSwap;
 
     /**
@@ -105,6 +108,7 @@ public final class RecommendationWatcher implements Runnable, AutoCloseable {
         long now = System.currentTimeMillis();
         long latencyMicros = Math.max(0, (now - list.getEventTime().toEpochMilli()) * 1000);
         String version = list.getFallback() ? "popularity" : "v" + list.getModelVersion();
+        long rank = list.getFallback() ? -1 : list.getModelVersion();
         synchronized (this) {
             lists++;
             if (list.getFallback()) {
@@ -121,12 +125,14 @@ public final class RecommendationWatcher implements Runnable, AutoCloseable {
                 swaps.add(new Swap(last.atMs(), last.from(), last.to(), last.gapBeforeMs(), gap));
                 awaitingGapAfterSwap = false;
             }
-            if (!version.equals(latestVersion) && !"none".equals(latestVersion)) {
-                swaps.add(new Swap(now, latestVersion, version, gap, -1));
-                awaitingGapAfterSwap = true;
+            if (rank > newestVersionRank) {
+                if (newestVersionRank != Long.MIN_VALUE) {
+                    swaps.add(new Swap(now, latestVersion, version, gap, -1));
+                    awaitingGapAfterSwap = true;
+                }
+                newestVersionRank = rank;
+                latestVersion = version;
             }
-            gapBeforeLastSwap = gap;
-            latestVersion = version;
             lastArrivalMs = now;
         }
         onList.accept(list);
@@ -140,6 +146,22 @@ public final class RecommendationWatcher implements Runnable, AutoCloseable {
         return new Snapshot(lists, fallbacks, Map.copyOf(byVersion), latencies.getValueAtPercentile(50),
                 latencies.getValueAtPercentile(99), latencies.getMaxValue(), latestVersion, largestGapMs,
                 List.copyOf(swaps), seconds, latencies.copy());
+    }
+
+    /** Latency percentiles (microseconds) over the lists received in the last {@code seconds} whole seconds. */
+    public synchronized long[] recentPercentiles(int seconds, double... percentiles) {
+        long current = System.currentTimeMillis() / 1000;
+        Histogram recent = new Histogram(60_000_000L, 2);
+        perSecond.forEach((second, histogram) -> {
+            if (second > current - seconds - 1 && second < current) {
+                recent.add(histogram);
+            }
+        });
+        long[] values = new long[percentiles.length];
+        for (int i = 0; i < percentiles.length; i++) {
+            values[i] = recent.getValueAtPercentile(percentiles[i]);
+        }
+        return values;
     }
 
     /** Forgets the latencies seen so far (e.g. after a warm-up), keeping counts and the swap history. */
