@@ -41,8 +41,8 @@ public final class RecommendationWatcher implements Runnable, AutoCloseable {
      */
     public record Swap(long atMs, String from, String to, long gapBeforeMs, long gapAfterMs) { }
 
-    /** One second of arrivals. */
-    public record Second(long epochSecond, long lists, long p99Micros) { }
+    /** One second of arrivals: how many, their p99 latency, and the longest wait before one of them arrived. */
+    public record Second(long epochSecond, long lists, long p99Micros, long maxGapMs) { }
 
     private final KafkaConsumer<String, Recommendations> consumer;
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -53,6 +53,7 @@ public final class RecommendationWatcher implements Runnable, AutoCloseable {
     private final Map<String, Long> byVersion = new LinkedHashMap<>();
     private final List<Swap> swaps = new ArrayList<>();
     private final Map<Long, Histogram> perSecond = new LinkedHashMap<>();
+    private final Map<Long, Long> maxGapPerSecond = new HashMap<>();
     private long lists;
     private long fallbacks;
     private String latestVersion = "none";
@@ -120,6 +121,7 @@ public final class RecommendationWatcher implements Runnable, AutoCloseable {
             byVersion.merge(version, 1L, Long::sum);
             long gap = lastArrivalMs == 0 ? 0 : now - lastArrivalMs;
             largestGapMs = Math.max(largestGapMs, gap);
+            maxGapPerSecond.merge(now / 1000, gap, Math::max);
             if (awaitingGapAfterSwap) {
                 Swap last = swaps.remove(swaps.size() - 1);
                 swaps.add(new Swap(last.atMs(), last.from(), last.to(), last.gapBeforeMs(), gap));
@@ -142,21 +144,27 @@ public final class RecommendationWatcher implements Runnable, AutoCloseable {
     public synchronized Snapshot snapshot() {
         List<Second> seconds = new ArrayList<>();
         perSecond.forEach((second, histogram) -> seconds.add(new Second(second, histogram.getTotalCount(),
-                histogram.getValueAtPercentile(99))));
+                histogram.getValueAtPercentile(99), maxGapPerSecond.getOrDefault(second, 0L))));
         return new Snapshot(lists, fallbacks, Map.copyOf(byVersion), latencies.getValueAtPercentile(50),
                 latencies.getValueAtPercentile(99), latencies.getMaxValue(), latestVersion, largestGapMs,
                 List.copyOf(swaps), seconds, latencies.copy());
     }
 
-    /** Latency percentiles (microseconds) over the lists received in the last {@code seconds} whole seconds. */
-    public synchronized long[] recentPercentiles(int seconds, double... percentiles) {
-        long current = System.currentTimeMillis() / 1000;
-        Histogram recent = new Histogram(60_000_000L, 2);
+    /** Latencies (microseconds) of the lists received in the epoch seconds [{@code from}, {@code to}). */
+    public synchronized Histogram latenciesBetween(long fromEpochSecond, long toEpochSecond) {
+        Histogram window = new Histogram(60_000_000L, 2);
         perSecond.forEach((second, histogram) -> {
-            if (second > current - seconds - 1 && second < current) {
-                recent.add(histogram);
+            if (second >= fromEpochSecond && second < toEpochSecond) {
+                window.add(histogram);
             }
         });
+        return window;
+    }
+
+    /** Latency percentiles (microseconds) over the lists received in the last {@code seconds} whole seconds. */
+    public long[] recentPercentiles(int seconds, double... percentiles) {
+        long current = System.currentTimeMillis() / 1000;
+        Histogram recent = latenciesBetween(current - seconds, current);
         long[] values = new long[percentiles.length];
         for (int i = 0; i < percentiles.length; i++) {
             values[i] = recent.getValueAtPercentile(percentiles[i]);

@@ -1,0 +1,100 @@
+package io.streamrec.demo;
+
+import io.streamrec.demo.bench.EndToEndBench;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code streamrec bench}: the end-to-end benchmark of the streams app through a real broker. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Drives the streams app (in its own JVM) through the local broker at fixed click rates and prints"
+                + " sustained throughput, click→list latency p50/p99, the output gap around a hot swap, and RSS.")
+public final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--variant", defaultValue = "neumf", description = "Model variant (default ${DEFAULT-VALUE}).")
+    String variant;
+
+    @Option(names = "--rates", defaultValue = "250,500,1000", split = ",", description = "Click rates to step"
+            + " through (default ${DEFAULT-VALUE}).")
+    List<Double> rates;
+
+    @Option(names = "--step-seconds", defaultValue = "30", description = "Seconds per rate (default ${DEFAULT-VALUE}).")
+    long stepSeconds;
+
+    @Option(names = "--warmup-seconds", defaultValue = "20", description = "Warm-up at the first rate (default"
+            + " ${DEFAULT-VALUE}).")
+    long warmupSeconds;
+
+    @Option(names = "--swap-rate", defaultValue = "0", description = "Rate of the hot-swap phase; 0 skips it.")
+    double swapRate;
+
+    @Option(names = "--soak-minutes", defaultValue = "0", description = "Minutes of a memory soak; 0 skips it.")
+    long soakMinutes;
+
+    @Option(names = "--soak-rate", defaultValue = "500", description = "Rate of the soak (default ${DEFAULT-VALUE}).")
+    double soakRate;
+
+    @Option(names = "--dir", defaultValue = "run/bench", description = "Working directory (default ${DEFAULT-VALUE}).")
+    Path directory;
+
+    @Option(names = "--app-jar", defaultValue = "streams-app/target/streams-app-0.1.0-SNAPSHOT.jar",
+            description = "The streams app jar (default ${DEFAULT-VALUE}).")
+    Path appJar;
+
+    @Option(names = "--app-java-options", defaultValue = "-Xms512m -Xmx1g",
+            description = "JVM options of the app (default ${DEFAULT-VALUE}).")
+    String appJavaOptions;
+
+    @Option(names = "--app-set", paramLabel = "KEY=VALUE", description = "A streams app setting (repeatable), e.g."
+            + " commit.interval.ms=50.")
+    List<String> appSettings = List.of();
+
+    @Option(names = "--out", description = "Also write the markdown table here.")
+    Path out;
+
+    @Option(names = "--seed", defaultValue = "11")
+    long seed;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, String> overrides = new HashMap<>();
+        for (String setting : appSettings) {
+            String[] parts = setting.split("=", 2);
+            if (parts.length != 2) {
+                System.err.println("streamrec bench: --app-set needs KEY=VALUE, got " + setting);
+                return 2;
+            }
+            overrides.put(parts[0], parts[1]);
+        }
+        deleteRecursively(directory.resolve("stack"));
+        deleteRecursively(directory.resolve("state"));
+        EndToEndBench.Result result = new EndToEndBench(new EndToEndBench.Settings(variant, rates,
+                Duration.ofSeconds(stepSeconds), Duration.ofSeconds(warmupSeconds), swapRate,
+                Duration.ofMinutes(soakMinutes), soakRate, directory, appJar, appJavaOptions, overrides, seed),
+                System.out).run();
+        System.out.println();
+        System.out.println(result.markdown());
+        if (out != null) {
+            Files.writeString(out, result.markdown(), StandardCharsets.UTF_8);
+        }
+        return 0;
+    }
+
+    private static void deleteRecursively(Path path) throws java.io.IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (var walk = Files.walk(path)) {
+            for (Path file : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
+    }
+}

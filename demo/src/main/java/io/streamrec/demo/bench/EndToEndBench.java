@@ -1,0 +1,291 @@
+package io.streamrec.demo.bench;
+
+import io.streamrec.app.StreamsAppConfig;
+import io.streamrec.avro.ModelRelease;
+import io.streamrec.demo.load.ClickReplayer;
+import io.streamrec.demo.load.RecommendationWatcher;
+import io.streamrec.devstack.LocalStack;
+import io.streamrec.schemas.model.ReleaseKeys;
+import io.streamrec.schemas.model.ReleaseSigner;
+import io.streamrec.schemas.serde.RestSchemaRegistryClient;
+import io.streamrec.schemas.serde.SchemaRegistryClient;
+import io.streamrec.schemas.topics.TopicCatalog;
+import io.streamrec.trainer.data.Corpus;
+import io.streamrec.trainer.data.Splits;
+import io.streamrec.trainer.data.SyntheticConfig;
+import io.streamrec.trainer.data.SyntheticGenerator;
+import io.streamrec.trainer.kafka.ModelReleasePublisher;
+import io.streamrec.trainer.model.ModelConfig;
+import io.streamrec.trainer.model.NcfModel;
+import io.streamrec.trainer.release.Provenance;
+import io.streamrec.trainer.release.ReleaseBuilder;
+import io.streamrec.trainer.release.ReleaseRequest;
+import io.streamrec.trainer.release.ReleaseSettings;
+import io.streamrec.trainer.train.TrainConfig;
+import io.streamrec.trainer.train.Trainer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Drives a running streams app (its own JVM) through the real local broker: fixed click rates in steps, a hot
+ * swap under load, and optionally a long soak for memory, and prints what a downstream consumer experienced.
+ * The broker, registry, load generator and consumer share the machine with the app, as the bars demand.
+ *
+ * <p>The catalogue has 3,706 items and 6,040 users (MovieLens-1M's size); the model is the configured variant,
+ * trained for one epoch on a synthetic corpus of that size: serving cost depends on the architecture and the
+ * catalogue, not on accuracy.
+ */
+public final class EndToEndBench {
+
+    /** What to run. Immutable. */
+    public record Settings(String variant, List<Double> rates, Duration step, Duration warmup, double swapRate,
+                           Duration soak, double soakRate, Path directory, Path appJar, String appJavaOptions,
+                           Map<String, String> appOverrides, long seed) { }
+
+    /** One rate step's result. */
+    public record Step(double offered, double achieved, long p50Micros, long p99Micros, long maxMicros, long backlog,
+                       double appCpuPercent) { }
+
+    /** The swap phase's result. */
+    public record SwapResult(double rate, long swapGapMs, long normalGapMs, long missing, long fallbackLists,
+                             long p99MicrosAroundSwap) { }
+
+    /** Everything measured. */
+    public record Result(String variant, List<Step> steps, SwapResult swap, long rssStartBytes, long rssEndBytes,
+                         long rssPeakBytes, Duration soak, String markdown) { }
+
+    private static final int USERS = 6040;
+    private static final int ITEMS = 3706;
+
+    private final Settings settings;
+    private final PrintStream out;
+
+    public EndToEndBench(Settings settings, PrintStream out) {
+        this.settings = settings;
+        this.out = out;
+    }
+
+    public Result run() throws Exception {
+        Files.createDirectories(settings.directory());
+        out.println("==> local stack");
+        try (LocalStack stack = LocalStack.start(LocalStack.Settings.in(settings.directory().resolve("stack"))
+                .withBrokerPort(0).withRegistryPort(0))) {
+            SchemaRegistryClient registry = RestSchemaRegistryClient.forUrl(stack.schemaRegistryUrl());
+            Map<String, Object> client = new HashMap<>(stack.clientProperties());
+
+            out.println("==> training " + settings.variant() + " models at MovieLens-1M size (" + USERS + " users, "
+                    + ITEMS + " items)");
+            Corpus corpus = SyntheticGenerator.generate(SyntheticConfig.defaults().withSize(USERS, ITEMS)
+                    .withSeed(settings.seed()));
+            KeyPair keys = ReleaseKeys.generate();
+            Path publicKey = settings.directory().resolve("release-signing.pub");
+            Files.writeString(publicKey, ReleaseKeys.publicKeyPem(keys.getPublic()), StandardCharsets.US_ASCII);
+            ModelRelease first = release(corpus, keys, 1, settings.seed());
+            ModelRelease second = release(corpus, keys, 2, settings.seed() + 1);
+            try (ModelReleasePublisher publisher = new ModelReleasePublisher(client, TopicCatalog.MODELS.name())) {
+                publisher.publish(first);
+
+                int httpPort = freePort();
+                Map<String, Object> app = new HashMap<>(client);
+                app.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-" + settings.variant());
+                app.put(StreamsConfig.STATE_DIR_CONFIG, settings.directory().resolve("state").toString());
+                app.put(StreamsAppConfig.HTTP_PORT_CONFIG, httpPort);
+                app.put(StreamsAppConfig.HTTP_HOST_CONFIG, "127.0.0.1");
+                app.put(StreamsAppConfig.MODEL_TRUSTED_KEYS_FILE_CONFIG, publicKey.toString());
+                app.putAll(settings.appOverrides());
+                out.println("==> streams app (own JVM: " + settings.appJavaOptions() + ")");
+                try (StreamsAppProcess process = StreamsAppProcess.start(settings.appJar(), settings.appJavaOptions(),
+                        app, httpPort, settings.directory().resolve("streams-app.log"), Duration.ofMinutes(3))) {
+                    return measure(client, registry, process, publisher, second);
+                }
+            }
+        }
+    }
+
+    private Result measure(Map<String, Object> client, SchemaRegistryClient registry, StreamsAppProcess process,
+                           ModelReleasePublisher publisher, ModelRelease second) throws Exception {
+        Corpus clicksCorpus = SyntheticGenerator.generate(SyntheticConfig.defaults().withSize(USERS, ITEMS)
+                .withSeed(settings.seed()));
+        AtomicReference<Double> rate = new AtomicReference<>(settings.rates().get(0));
+        AtomicBoolean stop = new AtomicBoolean();
+        RecommendationWatcher watcher = new RecommendationWatcher(client, registry, TopicCatalog.RECOMMENDATIONS.name(),
+                list -> { });
+        watcher.awaitAssignment(Duration.ofSeconds(30));
+        Thread watcherThread = new Thread(watcher, "bench-watcher");
+        watcherThread.start();
+        try (ClickReplayer replayer = new ClickReplayer(client, registry, TopicCatalog.CLICKS.name())) {
+            replayer.warmUp();
+            Thread load = new Thread(() -> replayer.run(new CyclingClickSource(clicksCorpus, settings.seed()),
+                    rate::get, Duration.ofDays(1), stop::get), "bench-load");
+            load.start();
+
+            out.printf(Locale.ROOT, "==> warm-up %ds at %.0f clicks/s%n", settings.warmup().toSeconds(), rate.get());
+            Thread.sleep(settings.warmup().toMillis());
+            long[] memoryAtStart = process.memory();
+
+            List<Step> steps = new ArrayList<>();
+            for (double offered : settings.rates()) {
+                rate.set(offered);
+                steps.add(step(watcher, replayer, process, offered));
+            }
+
+            SwapResult swap = null;
+            if (settings.swapRate() > 0) {
+                swap = swap(watcher, replayer, publisher, second, rate);
+            }
+            if (!settings.soak().isZero()) {
+                rate.set(settings.soakRate());
+                out.printf(Locale.ROOT, "==> soak %d min at %.0f clicks/s%n", settings.soak().toMinutes(), settings.soakRate());
+                long end = System.nanoTime() + settings.soak().toNanos();
+                while (System.nanoTime() < end) {
+                    Thread.sleep(Duration.ofSeconds(30).toMillis());
+                    long[] memory = process.memory();
+                    out.printf(Locale.ROOT, "    RSS %d MiB (peak %d MiB), lists %,d%n", memory[0] >> 20, memory[1] >> 20,
+                            watcher.snapshot().lists());
+                }
+            }
+            long[] memoryAtEnd = process.memory();
+            stop.set(true);
+            load.join();
+            watcher.close();
+            watcherThread.join();
+            watcher.closeConsumer();
+            Result partial = new Result(settings.variant(), steps, swap, memoryAtStart[0], memoryAtEnd[0], memoryAtEnd[1],
+                    settings.soak(), "");
+            return new Result(partial.variant(), steps, swap, memoryAtStart[0], memoryAtEnd[0], memoryAtEnd[1],
+                    settings.soak(), markdown(partial));
+        }
+    }
+
+    private Step step(RecommendationWatcher watcher, ClickReplayer replayer, StreamsAppProcess process, double offered)
+            throws Exception {
+        out.printf(Locale.ROOT, "==> %.0f clicks/s for %ds%n", offered, settings.step().toSeconds());
+        long startSecond = System.currentTimeMillis() / 1000 + 5; // the first seconds settle into the new rate
+        long listsAtStart = watcher.snapshot().lists();
+        double cpuAtStart = process.cpuSeconds();
+        long started = System.nanoTime();
+        Thread.sleep(settings.step().toMillis());
+        double seconds = (System.nanoTime() - started) / 1e9;
+        long endSecond = System.currentTimeMillis() / 1000;
+        RecommendationWatcher.Snapshot seen = watcher.snapshot();
+        Histogram window = watcher.latenciesBetween(startSecond, endSecond);
+        double achieved = (seen.lists() - listsAtStart) / seconds;
+        long backlog = replayer.sent() - seen.lists();
+        double cpu = (process.cpuSeconds() - cpuAtStart) / seconds * 100;
+        Step step = new Step(offered, achieved, window.getValueAtPercentile(50), window.getValueAtPercentile(99),
+                window.getMaxValue(), backlog, cpu);
+        out.printf(Locale.ROOT, "    achieved %.0f lists/s, p50 %.1f ms, p99 %.1f ms, backlog %,d, app CPU %.0f%%%n",
+                achieved, step.p50Micros() / 1000.0, step.p99Micros() / 1000.0, backlog, cpu);
+        return step;
+    }
+
+    private SwapResult swap(RecommendationWatcher watcher, ClickReplayer replayer, ModelReleasePublisher publisher,
+                            ModelRelease newer, AtomicReference<Double> rate) throws Exception {
+        rate.set(settings.swapRate());
+        out.printf(Locale.ROOT, "==> hot swap at %.0f clicks/s: 15 s, publish v2, 20 s%n", settings.swapRate());
+        long swapsBefore = watcher.snapshot().swaps().size();
+        long fallbackBefore = watcher.snapshot().fallbackLists();
+        long from = System.currentTimeMillis() / 1000;
+        Thread.sleep(15_000);
+        publisher.publish(newer);
+        Thread.sleep(20_000);
+        rate.set(0.0);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (watcher.snapshot().lists() < replayer.sent() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        long to = System.currentTimeMillis() / 1000;
+        RecommendationWatcher.Snapshot seen = watcher.snapshot();
+        long missing = replayer.sent() - seen.lists();
+        if (seen.swaps().size() <= swapsBefore) {
+            out.println("    no swap seen downstream");
+            return new SwapResult(settings.swapRate(), -1, -1, missing, seen.fallbackLists() - fallbackBefore, -1);
+        }
+        long swapSecond = seen.swaps().get(seen.swaps().size() - 1).atMs() / 1000;
+        long swapGap = 0;
+        long normalGap = 0;
+        for (RecommendationWatcher.Second second : seen.seconds()) {
+            if (second.epochSecond() < from + 2 || second.epochSecond() >= to - 1) {
+                continue;
+            }
+            if (Math.abs(second.epochSecond() - swapSecond) <= 2) {
+                swapGap = Math.max(swapGap, second.maxGapMs());
+            } else {
+                normalGap = Math.max(normalGap, second.maxGapMs());
+            }
+        }
+        long p99 = watcher.latenciesBetween(swapSecond - 2, swapSecond + 3).getValueAtPercentile(99);
+        SwapResult result = new SwapResult(settings.swapRate(), swapGap, normalGap, missing,
+                seen.fallbackLists() - fallbackBefore, p99);
+        out.printf(Locale.ROOT, "    largest gap around the swap %d ms, elsewhere %d ms; missing lists %d; p99 around"
+                + " the swap %.1f ms%n", swapGap, normalGap, missing, p99 / 1000.0);
+        rate.set(settings.rates().get(0));
+        return result;
+    }
+
+    private ModelRelease release(Corpus corpus, KeyPair keys, long version, long seed) {
+        ModelConfig config = switch (settings.variant()) {
+            case "gmf" -> ModelConfig.gmf(32);
+            case "mlp" -> ModelConfig.mlp(64, 32, 16, 8);
+            case "neumf" -> ModelConfig.neumf(32, 64, 32, 16, 8);
+            case "aneumf" -> ModelConfig.aneumf(32, 64, 32, 16, 8);
+            case "history-aneumf" -> ModelConfig.historyAneumf(32, 50, 64, 32, 16, 8);
+            default -> throw new IllegalArgumentException("unknown variant " + settings.variant());
+        };
+        NcfModel model = NcfModel.create(config.withSeed(seed), corpus.users().size(), corpus.items().size());
+        TrainConfig training = TrainConfig.defaults().withMaxEpochs(1).withSeed(seed);
+        try (Trainer trainer = new Trainer(training)) {
+            trainer.fit(model, Splits.leaveLastOut(corpus.interactions(), 99, seed).train(), null);
+        }
+        return new ReleaseBuilder(new ReleaseSigner(keys), ReleaseSettings.inlineOnly(), Clock.systemUTC())
+                .build(new ReleaseRequest("default", version, model, corpus.users(), corpus.items(), Map.of(), Map.of(),
+                        Provenance.of("synthetic " + USERS + "x" + ITEMS, corpus.interactions().size(), Duration.ZERO)));
+    }
+
+    private String markdown(Result result) {
+        StringBuilder table = new StringBuilder();
+        table.append(String.format(Locale.ROOT, "End to end, %s, %d users, %d items; app %s %s%n%n", result.variant(),
+                USERS, ITEMS, settings.appJavaOptions(), settings.appOverrides()));
+        table.append("| offered clicks/s | achieved lists/s | p50 ms | p99 ms | max ms | backlog at end | app CPU % |\n");
+        table.append("|---|---|---|---|---|---|---|\n");
+        for (Step step : result.steps()) {
+            table.append(String.format(Locale.ROOT, "| %.0f | %.0f | %.1f | %.1f | %.1f | %,d | %.0f |%n", step.offered(),
+                    step.achieved(), step.p50Micros() / 1000.0, step.p99Micros() / 1000.0, step.maxMicros() / 1000.0,
+                    step.backlog(), step.appCpuPercent()));
+        }
+        if (result.swap() != null) {
+            SwapResult swap = result.swap();
+            table.append(String.format(Locale.ROOT, "%nHot swap at %.0f clicks/s: largest output gap around the swap %d ms,"
+                            + " elsewhere %d ms; lists missing after drain %d; fallback lists %d; p99 around the swap %.1f ms%n",
+                    swap.rate(), swap.swapGapMs(), swap.normalGapMs(), swap.missing(), swap.fallbackLists(),
+                    swap.p99MicrosAroundSwap() / 1000.0));
+        }
+        table.append(String.format(Locale.ROOT, "%nApp RSS: %d MiB after warm-up, %d MiB at the end (peak %d MiB)%s%n",
+                result.rssStartBytes() >> 20, result.rssEndBytes() >> 20, result.rssPeakBytes() >> 20,
+                result.soak().isZero() ? "" : ", after a " + result.soak().toMinutes() + "-minute soak at "
+                        + settings.soakRate() + " clicks/s"));
+        return table.toString();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
