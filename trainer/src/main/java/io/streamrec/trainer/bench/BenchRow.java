@@ -62,6 +62,10 @@ public record BenchRow(String spec, ModelConfig model) {
         return rows;
     }
 
-    /** The production default of the history-attentive model in bench form. */
-    public static final String HISTORY_DEFAULT = "history:64:-:50";
+    /**
+     * The production default of the history-attentive model in bench form: GMF 32 plus the gated MLP
+     * [64, 32, 16, 8] head over attention across the last 50 items, chosen over a GMF-only head
+     * (history:64:-:50) by validation HR@10 on ml-1m-ncf (0.8435 vs 0.8411).
+     */
+    public static final String HISTORY_DEFAULT = "history:32:64-32-16-8:50";
 }
