@@ -1,0 +1,142 @@
+package io.streamrec.app.bench;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import io.streamrec.app.model.ArtifactFetcher;
+import io.streamrec.app.model.LoadedModel;
+import io.streamrec.app.model.ModelLoader;
+import io.streamrec.app.model.OnnxRuntime;
+import io.streamrec.schemas.model.ReleaseKeys;
+import io.streamrec.schemas.model.ReleaseSigner;
+import io.streamrec.avro.ModelRelease;
+import io.streamrec.schemas.model.ReleaseVerifier;
+import io.streamrec.schemas.model.ServingSignature;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.LongBuffer;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * Full-catalogue scoring for one user through the streams app's serving path: a release built and signed by
+ * the trainer, loaded by {@link ModelLoader} (verify, build the session with one intra-op thread and no
+ * spinning, warm up, probe), scored with {@link LoadedModel#scoreCatalogue} in ONE ONNX Runtime call over all
+ * 3,706 items; against the same 3,706 candidates scored with one call per item. A third method runs the same
+ * graph in a session of the same settings on input tensors built once over direct buffers, which separates
+ * the graph's cost from the serving wrapper's per-call tensor building. Sample-time mode, so the runner reports
+ * percentiles. Run it with {@code streams-app/bench/scoring.sh} ({@link ScoringBench}).
+ *
+ * <p>JMH state: one model per trial, used by one benchmark thread.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class ScoringBenchmark {
+
+    @Param({"gmf", "mlp", "neumf", "aneumf", "history-aneumf", "history-gmf64"})
+    public String variant;
+
+    private OnnxRuntime runtime;
+    private LoadedModel model;
+    private int user;
+    private long[] history;
+    private long[][] singleItems;
+    private OrtSession session;
+    private OnnxTensor userTensor;
+    private OnnxTensor historyTensor;
+    private OnnxTensor catalogueTensor;
+    private Map<String, OnnxTensor> inputs;
+
+    @Setup(Level.Trial)
+    public void load() throws Exception {
+        KeyPair keys = ReleaseKeys.generate();
+        runtime = new OnnxRuntime(new OnnxRuntime.Settings(1, false));
+        ModelLoader loader = new ModelLoader(runtime, ReleaseVerifier.trusting(List.of(keys.getPublic())),
+                new ArtifactFetcher(256L * 1024 * 1024, Duration.ofSeconds(10)), 3);
+        ModelRelease release = BenchModels.release(BenchModels.randomModel(BenchModels.configs().get(variant), 1),
+                new ReleaseSigner(keys));
+        model = loader.load(release);
+        SplittableRandom random = new SplittableRandom(2);
+        user = 1 + random.nextInt(BenchModels.USERS);
+        history = new long[model.historyLength()];
+        for (int j = 0; j < history.length; j++) {
+            history[j] = 1 + random.nextInt(BenchModels.ITEMS); // a full history: the costliest case
+        }
+        singleItems = new long[model.itemCount()][];
+        long[] catalogue = new long[model.itemCount()];
+        for (int i = 0; i < singleItems.length; i++) {
+            singleItems[i] = new long[] {i + 1};
+            catalogue[i] = i + 1;
+        }
+        byte[] graph = new byte[release.getOnnxModel().remaining()];
+        release.getOnnxModel().duplicate().get(graph);
+        session = runtime.createSession(graph);
+        OrtEnvironment environment = runtime.environment();
+        userTensor = OnnxTensor.createTensor(environment, direct(new long[] {user}), new long[] {1});
+        historyTensor = OnnxTensor.createTensor(environment, direct(history), new long[] {1, history.length});
+        catalogueTensor = OnnxTensor.createTensor(environment, direct(catalogue), new long[] {1, catalogue.length});
+        inputs = Map.of(ServingSignature.USER, userTensor, ServingSignature.HISTORY, historyTensor,
+                ServingSignature.CANDIDATES, catalogueTensor);
+    }
+
+    /** A direct buffer: ONNX Runtime wraps it without copying. */
+    private static LongBuffer direct(long[] values) {
+        LongBuffer buffer = ByteBuffer.allocateDirect(values.length * Long.BYTES).order(ByteOrder.nativeOrder())
+                .asLongBuffer();
+        buffer.put(values).flip();
+        return buffer;
+    }
+
+    @TearDown(Level.Trial)
+    public void close() throws Exception {
+        catalogueTensor.close();
+        historyTensor.close();
+        userTensor.close();
+        session.close();
+        model.close();
+        runtime.close();
+    }
+
+    /** The whole catalogue in one call. */
+    @Benchmark
+    public float[] fullCatalogue() throws Exception {
+        return model.scoreCatalogue(user, history);
+    }
+
+    /** The whole catalogue in one call of the same graph, on input tensors built once. */
+    @Benchmark
+    public float[] graphOnly() throws Exception {
+        try (OrtSession.Result result = session.run(inputs)) {
+            java.nio.FloatBuffer scores = ((OnnxTensor) result.get(0)).getFloatBuffer();
+            float[] out = new float[scores.remaining()];
+            scores.get(out);
+            return out;
+        }
+    }
+
+    /** The same candidates, one call per item. */
+    @Benchmark
+    public void perItem(Blackhole sink) throws Exception {
+        long[] users = {user};
+        long[][] histories = {history};
+        for (long[] item : singleItems) {
+            sink.consume(model.score(users, histories, item, 1));
+        }
+    }
+}
