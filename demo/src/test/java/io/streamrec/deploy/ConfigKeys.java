@@ -132,14 +132,19 @@ final class ConfigKeys {
         };
     }
 
-    /** A configured value, or the config class's default when the deployment leaves the key out. */
+    /**
+     * A configured value, or the default of the config class that defines the key (for the streams app: its own
+     * ConfigDef, then Kafka Streams'), or null when neither has one.
+     */
     static String value(Program program, Map<String, Object> configuration, String key) {
         Object value = configuration.get(key);
         if (value != null) {
             return value.toString();
         }
         Object fallback = switch (program) {
-            case STREAMS_APP -> StreamsAppConfig.configDef().defaultValues().get(key);
+            case STREAMS_APP -> StreamsAppConfig.configDef().defaultValues().containsKey(key)
+                    ? StreamsAppConfig.configDef().defaultValues().get(key)
+                    : StreamsConfig.configDef().defaultValues().get(key);
             case TRAINER_SERVE, TRAINER_ONCE -> TrainerServiceConfig.configDef().defaultValues().get(key);
             default -> null;
         };

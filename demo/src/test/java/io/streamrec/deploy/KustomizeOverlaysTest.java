@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.streamrec.app.StreamsAppConfig;
+import io.streamrec.schemas.config.ConfigSources;
 import io.streamrec.schemas.model.ReleaseKeys;
 import io.streamrec.trainer.release.SigningKeys;
 import io.streamrec.trainer.service.TrainerServiceConfig;
@@ -173,7 +174,7 @@ class KustomizeOverlaysTest {
 
         Container app = statefulSet.getSpec().getTemplate().getSpec().getContainers().get(0);
         List<EnvVar> env = app.getEnv();
-        String advertised = ConfigKeysEnv.of(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG);
+        String advertised = ConfigSources.environmentVariableOf(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG);
         int at = indexOf(env, advertised);
         assertThat(at).as(advertised + " is set").isNotNegative();
         Matcher references = REFERENCE.matcher(env.get(at).getValue());
@@ -194,8 +195,7 @@ class KustomizeOverlaysTest {
 
         Map<String, Object> configuration = configurationOf(overlay, Program.STREAMS_APP);
         int standbys = Integer.parseInt(ConfigKeys.value(Program.STREAMS_APP, configuration,
-                StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG) == null ? "0"
-                : configuration.getOrDefault(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "0").toString());
+                StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG));
         assertThat(standbys).as("standby replicas need other instances").isLessThan(statefulSet.getSpec().getReplicas());
         // The catalog's topics and Kafka Streams' internal topics at one replication factor.
         Workload provisioning = workloads(overlay, new ArrayList<>()).stream()
@@ -585,12 +585,5 @@ class KustomizeOverlaysTest {
 
     private static String id(HasMetadata object) {
         return object.getKind() + "/" + object.getMetadata().getName();
-    }
-
-    /** Environment variable names of configuration keys, by the code's rule. */
-    private static final class ConfigKeysEnv {
-        static String of(String key) {
-            return io.streamrec.schemas.config.ConfigSources.environmentVariableOf(key);
-        }
     }
 }

@@ -67,13 +67,9 @@ final class WorkloadChecks {
     private static void checkFiles(Workload workload, Program program, Map<String, Object> configuration,
                                    String where, List<String> problems) {
         if (program == Program.STREAMS_APP) {
+            // Left unset, Kafka Streams' default (under java.io.tmpdir) is on no persistent volume: reported.
             String stateDir = ConfigKeys.value(program, configuration, StreamsConfig.STATE_DIR_CONFIG);
-            if (stateDir == null) {
-                problems.add(where + StreamsConfig.STATE_DIR_CONFIG + " is not set: RocksDB state would live in the"
-                        + " container's file system");
-            } else {
-                writableDirectory(workload, StreamsConfig.STATE_DIR_CONFIG, stateDir, true, where, problems);
-            }
+            writableDirectory(workload, StreamsConfig.STATE_DIR_CONFIG, stateDir, true, where, problems);
             String trusted = ConfigKeys.value(program, configuration, StreamsAppConfig.MODEL_TRUSTED_KEYS_FILE_CONFIG);
             if (trusted != null && !trusted.isBlank()) {
                 readableFile(workload, StreamsAppConfig.MODEL_TRUSTED_KEYS_FILE_CONFIG, trusted, where, problems);
