@@ -43,9 +43,14 @@ final class BenchModels {
         return configs;
     }
 
-    /** A model of the variant with every parameter drawn from N(0, 0.1²): no zero terms to skip. */
+    /** A model of the variant at benchmark size with every parameter drawn from N(0, 0.1²). */
     static NcfModel randomModel(ModelConfig config, long seed) {
-        NcfModel model = NcfModel.create(config, USERS, ITEMS);
+        return randomModel(config, USERS, ITEMS, seed);
+    }
+
+    /** A model of the variant with every parameter drawn from N(0, 0.1²): no zero terms to skip. */
+    static NcfModel randomModel(ModelConfig config, int users, int items, long seed) {
+        NcfModel model = NcfModel.create(config, users, items);
         SplittableRandom random = new SplittableRandom(seed);
         Parameters p = model.parameters();
         for (float[][] table : new float[][][] {p.users(), p.items(), p.history()}) {
@@ -66,9 +71,14 @@ final class BenchModels {
 
     /** The signed release of the model, graph inline. */
     static ModelRelease release(NcfModel model, ReleaseSigner signer) {
-        ReleaseBuilder builder = new ReleaseBuilder(signer, ReleaseSettings.inlineOnly(), Clock.systemUTC());
-        return builder.build(new ReleaseRequest("bench", 1, model, Vocabulary.sequential("user-", USERS),
-                Vocabulary.sequential("item-", ITEMS), Map.of(), Map.of(),
+        return release(model, signer, ReleaseSettings.inlineOnly());
+    }
+
+    /** The signed release of the model, vocabularies {@code user-1..} and {@code item-1..}. */
+    static ModelRelease release(NcfModel model, ReleaseSigner signer, ReleaseSettings settings) {
+        ReleaseBuilder builder = new ReleaseBuilder(signer, settings, Clock.systemUTC());
+        return builder.build(new ReleaseRequest("bench", 1, model, Vocabulary.sequential("user-", model.numUsers()),
+                Vocabulary.sequential("item-", model.numItems()), Map.of("hr@10", 0.5), Map.of(),
                 Provenance.of("random weights", 0, Duration.ZERO)));
     }
 
