@@ -98,8 +98,9 @@ public final class TrainerServiceConfig extends AbstractConfig {
                     "Sampled negatives per positive, resampled every epoch.")
             .define(TRAIN_L2_CONFIG, Type.DOUBLE, 0.0, Range.atLeast(0), Importance.LOW,
                     "L2 penalty on the embedding rows a batch touches.")
-            .define(TRAIN_UNKNOWN_USER_RATE_CONFIG, Type.DOUBLE, 0.0, Range.between(0, 0.99), Importance.LOW,
-                    "Share of training groups trained as the unknown user 0, so the model learns to serve new users.")
+            .define(TRAIN_UNKNOWN_USER_RATE_CONFIG, Type.DOUBLE, -1.0, Range.between(-1, 0.99), Importance.LOW,
+                    "Share of training groups trained as the unknown user 0, so the model learns to serve new users"
+                            + " from their history; -1 means 0.1 for history-aneumf and 0 for the other variants.")
             .define(TRAIN_THREADS_CONFIG, Type.INT, Runtime.getRuntime().availableProcessors(), Range.atLeast(1),
                     Importance.LOW, "Training threads; results are reproducible for a seed and a thread count.")
             .define(TRAIN_SEED_CONFIG, Type.LONG, 1L, Importance.LOW, "Seed of initialisation, shuffling and sampling.")
@@ -183,9 +184,13 @@ public final class TrainerServiceConfig extends AbstractConfig {
 
     /** The training hyperparameters. */
     public TrainConfig trainConfig() {
+        double unknownUserRate = getDouble(TRAIN_UNKNOWN_USER_RATE_CONFIG);
+        if (unknownUserRate < 0) {
+            unknownUserRate = modelConfig().usesHistory() ? 0.1 : 0.0;
+        }
         return new TrainConfig(Math.max(1, getInt(TRAIN_MAX_EPOCHS_CONFIG)), getInt(TRAIN_BATCH_SIZE_CONFIG),
                 getDouble(TRAIN_LEARNING_RATE_CONFIG), getInt(TRAIN_NEGATIVES_CONFIG), getDouble(TRAIN_L2_CONFIG),
-                getDouble(TRAIN_UNKNOWN_USER_RATE_CONFIG), getInt(TRAIN_PATIENCE_CONFIG), getInt(TRAIN_THREADS_CONFIG),
+                unknownUserRate, getInt(TRAIN_PATIENCE_CONFIG), getInt(TRAIN_THREADS_CONFIG),
                 getLong(TRAIN_SEED_CONFIG));
     }
 
