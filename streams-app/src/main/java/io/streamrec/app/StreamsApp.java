@@ -148,10 +148,12 @@ public final class StreamsApp implements AutoCloseable {
         streamsMetrics.bindTo(meters);
         log.info("event=streams_app_starting application_id={} model={} pinned={} unsigned_accepted={}",
                 merged.get("application.id"), config.modelName(), config.pinnedVersion(), config.acceptUnsigned());
-        streams.start();
-        // The same Recommender class as the topology's (its meters are shared by name), so the API answers alike.
+        // The API answers before Kafka Streams starts: start() blocks until the global models store is restored
+        // (for ever while Kafka is unreachable), and probes must see "live, not ready" meanwhile. The same
+        // Recommender class as the topology's (its meters are shared by name), so the API answers alike.
         http.start(new ApiHandler(httpSettings, http.advertised(), streams, models,
                 new Recommender(models, config.excludeSeen(), meters), meters, Clock.systemUTC()));
+        streams.start();
         return new StreamsApp(config, onnx, models, rocksDbMemory, meters, streams, streamsMetrics, http);
     }
 
