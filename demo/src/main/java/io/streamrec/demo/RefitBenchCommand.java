@@ -1,0 +1,63 @@
+package io.streamrec.demo;
+
+import io.streamrec.demo.bench.RefitBench;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code streamrec bench-refit}: one trainer refit from the interactions topic, timed per phase. */
+@Command(name = "bench-refit", mixinStandardHelpOptions = true,
+        description = "Writes a dataset's interactions to a local broker's interactions topic, runs one refit"
+                + " (trainer once) and prints the time of each phase and the peak heap.")
+public final class RefitBenchCommand implements Callable<Integer> {
+
+    @Option(names = "--data", paramLabel = "PATH", description = "Dataset (as for demo --data); default: synthetic at"
+            + " MovieLens-1M size.")
+    Path data;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A trainer setting (repeatable), e.g."
+            + " model.variant=neumf.")
+    List<String> settings = List.of();
+
+    @Option(names = "--dir", defaultValue = "run/bench-refit", description = "Working directory (default"
+            + " ${DEFAULT-VALUE}); its stack folder is wiped.")
+    Path directory;
+
+    @Option(names = "--out", description = "Also write the markdown here.")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, Object> trainer = new HashMap<>();
+        for (String setting : settings) {
+            String[] parts = setting.split("=", 2);
+            if (parts.length != 2) {
+                System.err.println("streamrec bench-refit: --set needs KEY=VALUE, got " + setting);
+                return 2;
+            }
+            trainer.put(parts[0], parts[1]);
+        }
+        Path stack = directory.resolve("stack");
+        if (Files.exists(stack)) {
+            try (var walk = Files.walk(stack)) {
+                for (Path file : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(file);
+                }
+            }
+        }
+        String markdown = new RefitBench(Optional.ofNullable(data), trainer, directory, System.out).run();
+        System.out.println();
+        System.out.println(markdown);
+        if (out != null) {
+            Files.writeString(out, markdown, StandardCharsets.UTF_8);
+        }
+        return 0;
+    }
+}
