@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The first step after the clicks source: decodes the raw record and validates it. A valid click goes on, as
- * (user id, ClickEvent), to the processors named in {@code validChildren}; anything else goes, with its
- * original bytes and the reason in headers, to the dead-letter sink. Decoding here rather than in the source
+ * (user id, ClickEvent), to the processors named in {@code validChildren}; a tombstone keyed by a valid user id
+ * goes on as (user id, null), a request to forget that user; anything else goes, with its original bytes and the
+ * reason in headers, to the dead-letter sink. Decoding here rather than in the source
  * keeps the exact bytes for the dead letter and writes it in the same transaction as the input's offset.
  *
  * <p>Output types are mixed (typed clicks, raw dead letters), hence {@code Object}; every forward names its
@@ -54,8 +55,7 @@ final class ClickIntakeProcessor implements Processor<byte[], byte[], Object, Ob
     public void process(Record<byte[], byte[]> record) {
         RecordMetadata source = context.recordMetadata().orElseThrow();
         if (record.value() == null) {
-            deadLetter(record, source, "null-value", "a click record must have a value (tombstones mean nothing on "
-                    + source.topic() + ")");
+            forget(record, source);
             return;
         }
         ClickEvent click;
@@ -75,6 +75,25 @@ final class ClickIntakeProcessor implements Processor<byte[], byte[], Object, Ob
         Record<Object, Object> valid = new Record<>(click.getUserId(), click, record.timestamp(), record.headers());
         for (String child : validChildren) {
             context.forward(valid, child);
+        }
+    }
+
+    /**
+     * A tombstone keyed by a user id asks to forget the user: their history, their interaction state (and,
+     * through tombstones on the interactions topic, their training data). Without a usable key it means nothing.
+     */
+    private void forget(Record<byte[], byte[]> record, RecordMetadata source) {
+        String userId = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+        Optional<ClickValidator.Violation> violation = validator.checkUserId(userId);
+        if (violation.isPresent()) {
+            deadLetter(record, source, violation.get().reason(), "a tombstone on " + source.topic()
+                    + " forgets the user its key names, but " + violation.get().message());
+            return;
+        }
+        log.info("event=user_forget_requested partition={} offset={}", source.partition(), source.offset());
+        Record<Object, Object> forget = new Record<>(userId, null, record.timestamp(), record.headers());
+        for (String child : validChildren) {
+            context.forward(forget, child);
         }
     }
 

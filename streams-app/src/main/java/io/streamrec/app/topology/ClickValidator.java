@@ -51,6 +51,14 @@ public final class ClickValidator {
         return Optional.empty();
     }
 
+    /** Whether a user id (e.g. the key of a forget request) is one a click could carry. */
+    public Optional<Violation> checkUserId(String userId) {
+        if (userId == null) {
+            return Optional.of(new Violation("null-key", "the record has no key"));
+        }
+        return checkId("userId", userId);
+    }
+
     private Optional<Violation> checkId(String field, String value) {
         if (value.isBlank()) {
             return Optional.of(new Violation("blank-id", field + " is blank"));

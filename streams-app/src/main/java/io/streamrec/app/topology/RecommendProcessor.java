@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
  * Answers a click with a ranked list: updates the user's history and the task's popularity counts, then asks
  * the {@link Recommender} for the top K (the serving model, or the task's popularity as the fallback).
  *
+ * <p>A forget request (a null click for a user) deletes the user's history.
+ *
  * <p>Punctuators (wall clock): popularity refresh, TTL eviction of old history, and, when coalescing is on,
  * answering the latest pending click of users whose interval has passed.
  */
@@ -78,6 +80,15 @@ final class RecommendProcessor implements Processor<String, ClickEvent, String, 
     public void process(Record<String, ClickEvent> record) {
         ClickEvent click = record.value();
         String userId = record.key();
+        if (click == null) {
+            // Forget the user: their history goes; item counts are aggregates and stay.
+            histories.delete(userId);
+            if (coalescing()) {
+                pending.delete(userId);
+            }
+            log.info("event=user_forgotten store=history");
+            return;
+        }
         UserHistory history = Optional.ofNullable(histories.get(userId)).orElse(UserHistory.EMPTY)
                 .with(click.getItemId(), click.getEventTime().toEpochMilli(), settings.historyMaxItems());
         popularity.count(click.getItemId());

@@ -247,7 +247,7 @@ class RecommenderTopologyTest {
         byte[] garbage = "{\"json\": \"not avro\"}".getBytes(StandardCharsets.UTF_8);
         rawClicks.pipeInput(user, garbage);
         rawClicks.pipeInput(user, new byte[] {0, 0, 0, 0});
-        rawClicks.pipeInput(user, (byte[]) null);
+        rawClicks.pipeInput((byte[]) null, (byte[]) null);
         clicks.pipeInput("user-1", click("user-1", "item-1", "teleport", START));
         clicks.pipeInput(" ", click(" ", "item-1", "view", START));
         clicks.pipeInput("user-1", click("user-1", "item-with-a-very-long-id", "view", START));
@@ -257,7 +257,7 @@ class RecommenderTopologyTest {
 
         List<TestRecord<byte[], byte[]>> letters = deadLetters.readRecordsToList();
         assertThat(letters).extracting(letter -> DeadLetters.header(letter.headers(), DeadLetters.REASON))
-                .containsExactly("undeserializable", "undeserializable", "null-value", "unknown-event-type",
+                .containsExactly("undeserializable", "undeserializable", "null-key", "unknown-event-type",
                         "blank-id", "oversize-id", "future-event-time", "key-mismatch", "key-mismatch");
         Headers first = letters.get(0).headers();
         assertThat(DeadLetters.header(first, DeadLetters.MESSAGE)).contains("unknown magic byte 0x7b");
@@ -274,6 +274,32 @@ class RecommenderTopologyTest {
 
         send("user-1", "item-1"); // the app carries on
         assertThat(recommendations.readValue().getUserId()).isEqualTo("user-1");
+    }
+
+    @Test
+    void aTombstoneOnClicksForgetsTheUserEverywhere() {
+        start();
+        send("user-1", "item-1");
+        send("user-1", "item-2");
+        send("user-2", "item-1");
+        interactions.readRecordsToList();
+        recommendations.readValuesToList();
+
+        rawClicks.pipeInput("user-1".getBytes(StandardCharsets.UTF_8), (byte[]) null);
+
+        List<TestRecord<InteractionKey, Interaction>> tombstones = interactions.readRecordsToList();
+        assertThat(tombstones).extracting(TestRecord::key).containsExactlyInAnyOrder(
+                new InteractionKey("user-1", "item-1"), new InteractionKey("user-1", "item-2"));
+        assertThat(tombstones).extracting(TestRecord::value).containsOnlyNulls();
+        KeyValueStore<String, UserHistory> histories = driver.getKeyValueStore(RecommenderTopology.HISTORY_STORE);
+        assertThat(histories.get("user-1")).isNull();
+        assertThat(histories.get("user-2").itemIds()).containsExactly("item-1");
+        assertThat(recommendations.isEmpty()).isTrue();
+        assertThat(deadLetters.isEmpty()).isTrue();
+
+        send("user-1", "item-3"); // a new start: only the new click counts
+        assertThat(histories.get("user-1").itemIds()).containsExactly("item-3");
+        assertThat(interactions.readValue().getCount()).isEqualTo(1);
     }
 
     @Test
