@@ -14,8 +14,10 @@ import java.util.Arrays;
  * @param itemCount     items 1..itemCount are scorable (the size of the release's item vocabulary)
  * @param userCount     users 1..userCount have a learned embedding (the size of the release's user
  *                      vocabulary; 0 when the graph ignores {@code user})
+ * @param scoring       how the graph meets its candidates
  */
-public record ExportedModel(byte[] onnx, Variant variant, int historyLength, int itemCount, int userCount) {
+public record ExportedModel(byte[] onnx, Variant variant, int historyLength, int itemCount, int userCount,
+                            CandidateScoring scoring) {
 
     /** Copies the bytes. */
     public ExportedModel {
@@ -40,7 +42,8 @@ public record ExportedModel(byte[] onnx, Variant variant, int historyLength, int
     @Override
     public boolean equals(Object other) {
         return other instanceof ExportedModel m && Arrays.equals(onnx, m.onnx) && variant == m.variant
-                && historyLength == m.historyLength && itemCount == m.itemCount && userCount == m.userCount;
+                && historyLength == m.historyLength && itemCount == m.itemCount && userCount == m.userCount
+                && scoring == m.scoring;
     }
 
     @Override
@@ -51,6 +54,6 @@ public record ExportedModel(byte[] onnx, Variant variant, int historyLength, int
     @Override
     public String toString() {
         return "ExportedModel[" + variant.label() + ", " + onnx.length + " bytes, H=" + historyLength + ", items="
-                + itemCount + ", users=" + userCount + "]";
+                + itemCount + ", users=" + userCount + ", " + scoring.label() + "]";
     }
 }

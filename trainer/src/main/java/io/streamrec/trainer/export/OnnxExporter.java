@@ -67,6 +67,12 @@ public final class OnnxExporter {
     /** Metadata key of the model's one-line description ({@link ModelConfig#describe()}). */
     public static final String META_DESCRIPTION = "streamrec.model.description";
 
+    /** Metadata key of the graph's {@link CandidateScoring}, e.g. {@code catalogue}. */
+    public static final String META_CANDIDATE_SCORING = "streamrec.model.candidate_scoring";
+
+    /** The default: the streams app ranks the whole catalogue on every click. */
+    public static final CandidateScoring DEFAULT_SCORING = CandidateScoring.CATALOGUE;
+
     /**
      * The attention logit of a padding slot. Finite, not -inf: with an all-padding history every slot is
      * masked, and -inf would make the softmax NaN; with finite masking it is uniform over keys that are zero.
@@ -86,13 +92,24 @@ public final class OnnxExporter {
         return model.config().userEmbedding() ? model.numUsers() : 0;
     }
 
-    /** Exports the model's current parameters. */
+    /** The scoring a graph of this model gets when {@code requested} is asked for (see {@link CandidateScoring}). */
+    public static CandidateScoring effectiveScoring(ModelConfig config, CandidateScoring requested) {
+        return config.usesHistory() ? CandidateScoring.GATHER : requested;
+    }
+
+    /** Exports the model's current parameters with the {@link #DEFAULT_SCORING}. */
     public static ExportedModel export(NcfModel model, ExportMetadata metadata) {
+        return export(model, metadata, DEFAULT_SCORING);
+    }
+
+    /** Exports the model's current parameters. */
+    public static ExportedModel export(NcfModel model, ExportMetadata metadata, CandidateScoring requested) {
         ModelConfig config = model.config();
         int historyLength = servingHistoryLength(config);
         int userCount = servingUserCount(model);
+        CandidateScoring scoring = effectiveScoring(config, requested);
         GraphWriter writer = new GraphWriter("streamrec_" + config.variant().label().replace('-', '_'));
-        ONNXRef<?> scores = new Graph(model, writer).scores();
+        ONNXRef<?> scores = new Graph(model, writer, scoring).scores();
 
         List<GraphWriter.Port> inputs = List.of(
                 new GraphWriter.Port(ServingSignature.USER, OnnxMl.TensorProto.DataType.INT64, List.of("batch")),
@@ -103,13 +120,13 @@ public final class OnnxExporter {
         GraphWriter.Port output = new GraphWriter.Port(ServingSignature.SCORES, OnnxMl.TensorProto.DataType.FLOAT,
                 List.of("batch", "candidates"));
         byte[] bytes = writer.finish(scores, inputs, output,
-                metadata(config, metadata, historyLength, model.numItems(), userCount),
+                metadata(config, metadata, historyLength, model.numItems(), userCount, scoring),
                 config.describe(), metadata.codeVersion(), metadata.version());
-        return new ExportedModel(bytes, config.variant(), historyLength, model.numItems(), userCount);
+        return new ExportedModel(bytes, config.variant(), historyLength, model.numItems(), userCount, scoring);
     }
 
     private static Map<String, String> metadata(ModelConfig config, ExportMetadata metadata, int historyLength,
-                                                int itemCount, int userCount) {
+                                                int itemCount, int userCount, CandidateScoring scoring) {
         Map<String, String> out = new HashMap<>();
         metadata.hyperparameters().forEach((key, value) -> out.put(META_HYPERPARAMETER_PREFIX + key, value));
         metadata.provenance().forEach((key, value) -> out.put(META_PROVENANCE_PREFIX + key, value));
@@ -120,6 +137,7 @@ public final class OnnxExporter {
         out.put(ServingSignature.META_ITEM_COUNT, Integer.toString(itemCount));
         out.put(ServingSignature.META_USER_COUNT, Integer.toString(userCount));
         out.put(META_DESCRIPTION, config.describe());
+        out.put(META_CANDIDATE_SCORING, scoring.label());
         return out;
     }
 
@@ -141,10 +159,13 @@ public final class OnnxExporter {
         private final ONNXPlaceholder candidateInput;
         private final ONNXRef<?> zero;
         private final float[] itemTable;
-        private ONNXRef<?> candidateShape;
+        /** Score the whole catalogue and pick the candidates at the end (plain variants only). */
+        private final boolean catalogue;
+        private ONNXRef<?> rowShape;
 
-        Graph(NcfModel model, GraphWriter writer) {
+        Graph(NcfModel model, GraphWriter writer, CandidateScoring scoring) {
             this.g = writer;
+            this.catalogue = scoring == CandidateScoring.CATALOGUE;
             this.config = model.config();
             model.parameterTensors().forEach(t -> params.put(t.name(), t));
             this.items = model.numItems();
@@ -196,32 +217,46 @@ public final class OnnxExporter {
         }
 
         /**
-         * A user's row [B, 1, w] repeated for each of its candidates, [B, C, w]. Expanding and then adding
-         * same-shaped tensors beats a broadcasting Add, which ONNX Runtime runs as one short loop per candidate.
+         * A [B, 1, w] tensor repeated for each scored item, [B, C, w] (or [B, N+1, w] for the catalogue).
+         * Expanding and then adding same-shaped tensors beats a broadcasting Add, which ONNX Runtime runs as
+         * one short loop per candidate.
          */
-        private ONNXRef<?> perCandidate(ONNXRef<?> userRows, String name, int w) {
-            ONNXRef<?> shape = g.op(ONNXOperators.CONCAT, name + "_shape", Map.of("axis", 0), candidateShape(),
+        private ONNXRef<?> perCandidate(ONNXRef<?> rows, String name, int w) {
+            ONNXRef<?> shape = g.op(ONNXOperators.CONCAT, name + "_shape", Map.of("axis", 0), rowShape(),
                     g.longs(name + "_width", w));
-            return g.op(ServingOps.EXPAND, name, userRows, shape);
+            return g.op(ServingOps.EXPAND, name, rows, shape);
         }
 
-        /** The shape [B, C] of the candidates, computed once. */
-        private ONNXRef<?> candidateShape() {
-            if (candidateShape == null) {
-                candidateShape = g.op(ServingOps.SHAPE, "candidate_shape", candidateInput);
+        /** The items scored per user, computed once: [B, C] (the candidates) or [B, N+1] (the catalogue). */
+        private ONNXRef<?> rowShape() {
+            if (rowShape == null) {
+                rowShape = catalogue
+                        ? g.op(ONNXOperators.CONCAT, "catalogue_shape", Map.of("axis", 0),
+                                g.op(ServingOps.SHAPE, "batch_shape", userInput), g.longs("catalogue_size", items + 1))
+                        : g.op(ServingOps.SHAPE, "candidate_shape", candidateInput);
             }
-            return candidateShape;
+            return rowShape;
+        }
+
+        /**
+         * An item table [N+1, w] as the scored items' rows: the table itself for the catalogue (it broadcasts
+         * against [B, N+1, w]), else its rows gathered by candidate, [B, C, w].
+         */
+        private ONNXRef<?> itemRows(String name, float[] table, int w, ONNXRef<?> candidates) {
+            ONNXRef<?> initializer = rowsOf(name + "_table", table, items + 1, w);
+            return catalogue ? initializer : g.gather(name, initializer, candidates);
         }
 
         /**
          * The output layer and the scores: {@code logit = w_o,m · h + gmf}, the GMF term (which carries the
          * output bias) entering the last Gemm as its C input; or the GMF term alone. Reshaped to [B, C].
          *
-         * @param gmf    the GMF term, any shape with B*C elements in candidate order, including b_o; null
-         *               without a GMF branch
-         * @param hidden the last hidden layer [B*C, w]; null without an MLP branch
+         * @param gmf        the GMF term, any shape with one element per scored (user, item) in order, including
+         *                   b_o; null without a GMF branch
+         * @param hidden     the last hidden layer, one row per scored (user, item); null without an MLP branch
+         * @param candidates the candidates, clamped: in catalogue scoring they pick the scores of [B, N+1]
          */
-        private ONNXRef<?> output(ONNXRef<?> gmf, ONNXRef<?> hidden) {
+        private ONNXRef<?> output(ONNXRef<?> gmf, ONNXRef<?> hidden, ONNXRef<?> candidates) {
             ONNXRef<?> logit;
             if (hidden == null) {
                 logit = gmf;
@@ -235,7 +270,11 @@ public final class OnnxExporter {
                 logit = g.op(ONNXOperators.GEMM, "logit", Map.of("transB", 1),
                         g.floats("output_mlp_weight", mlpWeight, 1, last), hidden, addend);
             }
-            return g.op(ServingOps.RESHAPE, "scores", logit, candidateShape());
+            if (!catalogue) {
+                return g.op(ServingOps.RESHAPE, "scores", logit, rowShape());
+            }
+            ONNXRef<?> all = g.op(ServingOps.RESHAPE, "catalogue_scores", logit, rowShape());       // [B, N+1]
+            return g.op(ServingOps.GATHER_ELEMENTS, "scores", Map.of("axis", 1), all, candidates);
         }
 
         /**
@@ -259,13 +298,16 @@ public final class OnnxExporter {
             ONNXRef<?> gmf = null;
             if (dg > 0) {
                 float[] userGmf = TableMath.withColumn(TableMath.columns(userTable, u, width, 0, dg), u, dg, 1f);
-                // [B, 1, Dg+1] x [B, Dg+1, C]: wide along the candidates (ONNX Runtime folds the transpose into
-                // the product).
-                ONNXRef<?> gmfItems = g.gather("gmf_items", rowsOf("gmf_item_table", gmfItemTable(), items + 1, dg + 1),
-                        candidates);
+                // [B, 1, Dg+1] x [B, Dg+1, C] (ONNX Runtime folds the transpose into the product), or for the
+                // catalogue [B, 1, Dg+1] x [Dg+1, N+1] against the table stored transposed: wide along the items.
+                ONNXRef<?> gmfItems = catalogue
+                        ? g.floats("gmf_item_table_t", TableMath.transposedBlock(gmfItemTable(), items + 1, dg + 1, 0,
+                                dg + 1), dg + 1, items + 1)
+                        : g.op(ServingOps.TRANSPOSE, "gmf_items_t", Map.of("perm", new int[] {0, 2, 1}),
+                                g.gather("gmf_items", rowsOf("gmf_item_table", gmfItemTable(), items + 1, dg + 1),
+                                        candidates));
                 gmf = g.op(ServingOps.MAT_MUL, "gmf",                                            // [B, 1, C]
-                        g.gather("gmf_user", rowsOf("gmf_user_table", userGmf, u, 1, dg + 1), user),
-                        g.op(ServingOps.TRANSPOSE, "gmf_items_t", Map.of("perm", new int[] {0, 2, 1}), gmfItems));
+                        g.gather("gmf_user", rowsOf("gmf_user_table", userGmf, u, 1, dg + 1), user), gmfItems);
             }
             ONNXRef<?> hidden = null;
             if (dm > 0) {
@@ -279,31 +321,37 @@ public final class OnnxExporter {
                     // a = softmax([W_a,z p_m] + [W_a,q q_m + b_a]), x' = a ⊙ [p_m ; q_m].
                     float[] wa = values("gate_weight");
                     ONNXRef<?> gateLogits = g.op(ONNXOperators.ADD, "gate_logits",
-                            g.gather("gate_items", rowsOf("gate_item_table", TableMath.affine(itemTable, items + 1,
-                                    width, dg, wa, f, f, dm, dm, values("gate_bias")), items + 1, f), candidates),
+                            itemRows("gate_items", TableMath.affine(itemTable, items + 1, width, dg, wa, f, f, dm, dm,
+                                    values("gate_bias")), f, candidates),
                             perCandidate(g.gather("gate_user", rowsOf("gate_user_table", TableMath.affine(userMlp, u,
                                     dm, 0, wa, f, f, 0, dm, null), u, 1, f), user), "gate_user_rows", f));
                     ONNXRef<?> gate = g.op(ONNXOperators.SOFTMAX, "gate", Map.of("axis", -1), gateLogits);
                     ONNXRef<?> joined = g.op(ONNXOperators.CONCAT, "mlp_input", Map.of("axis", 2),
                             perCandidate(g.gather("mlp_user", rowsOf("mlp_user_table", userMlp, u, 1, dm), user),
                                     "mlp_user_rows", dm),
-                            g.gather("mlp_items", rowsOf("mlp_item_table", TableMath.columns(itemTable, items + 1,
-                                    width, dg, width), items + 1, dm), candidates));
+                            itemInput(TableMath.columns(itemTable, items + 1, width, dg, width), candidates));
                     firstLayer = g.op(ServingOps.RELU, "mlp_1", g.op(ONNXOperators.GEMM, "mlp_1_linear",
                             Map.of("transB", 1), flat(g.op(ONNXOperators.MUL, "gated", gate, joined), "gated_rows", f),
                             g.floats("mlp_1_weight", w1, first, f), g.floats("mlp_1_bias", b1, first)));
                 } else {
                     // h_1 = relu([W_1,z p_m] + [W_1,q q_m + b_1]).
                     ONNXRef<?> linear = g.op(ONNXOperators.ADD, "mlp_1_linear",
-                            g.gather("mlp_1_items", rowsOf("mlp_1_item_table", TableMath.affine(itemTable, items + 1,
-                                    width, dg, w1, first, f, dm, dm, b1), items + 1, first), candidates),
+                            itemRows("mlp_1_items", TableMath.affine(itemTable, items + 1, width, dg, w1, first, f, dm,
+                                    dm, b1), first, candidates),
                             perCandidate(g.gather("mlp_1_user", rowsOf("mlp_1_user_table", TableMath.affine(userMlp, u,
                                     dm, 0, w1, first, f, 0, dm, null), u, 1, first), user), "mlp_1_user_rows", first));
                     firstLayer = flat(g.op(ServingOps.RELU, "mlp_1", linear), "mlp_1_rows", first);
                 }
                 hidden = tower(firstLayer);
             }
-            return output(gmf, hidden);
+            return output(gmf, hidden, candidates);
+        }
+
+        /** The items' MLP halves {@code q_m} as the second half of the gated input, [B, C or N+1, Dm]. */
+        private ONNXRef<?> itemInput(float[] itemMlp, ONNXRef<?> candidates) {
+            ONNXRef<?> rows = itemRows("mlp_items", itemMlp, dm, candidates);
+            // A concatenation needs the batch dimension the catalogue table lacks.
+            return catalogue ? perCandidate(rows, "mlp_items", dm) : rows;
         }
 
         /**
@@ -409,7 +457,7 @@ public final class OnnxExporter {
                 ONNXRef<?> userMlp = flat(g.op(ServingOps.MAT_MUL, "mlp_pooled", alpha, values), "mlp_user_rows", dm);
                 hidden = tower(historyFirstLayer(userMlp, candidateRows));
             }
-            return output(gmf, hidden);
+            return output(gmf, hidden, candidates);
         }
 
         /** The first MLP layer on per-candidate user rows [B*C, Dm]: [B*C, w_1]. */

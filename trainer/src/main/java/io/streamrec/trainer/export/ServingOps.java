@@ -27,7 +27,9 @@ enum ServingOps implements ONNXOperator {
     /** Logical and of two boolean tensors. */
     AND("And", 2, 0),
     /** Broadcast to a shape. */
-    EXPAND("Expand", 2, 0);
+    EXPAND("Expand", 2, 0),
+    /** Picks elements along an axis by an index tensor of the output's shape. */
+    GATHER_ELEMENTS("GatherElements", 2, 0, new ONNXAttribute("axis", AttributeType.INT, false));
 
     /** The default ONNX domain's opset these semantics are from. */
     static final int OPSET = 13;

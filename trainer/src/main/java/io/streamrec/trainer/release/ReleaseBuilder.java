@@ -68,7 +68,7 @@ public final class ReleaseBuilder {
         hyperparameters.putAll(Hyperparameters.of(config));
         Map<String, String> provenance = request.provenance().toMap();
         ExportedModel graph = OnnxExporter.export(model, new ExportMetadata(request.name(), request.version(),
-                request.provenance().codeVersion(), hyperparameters, provenance));
+                request.provenance().codeVersion(), hyperparameters, provenance), settings.scoring());
         byte[] bytes = graph.onnx();
         String sha256 = graph.sha256();
 
@@ -97,9 +97,9 @@ public final class ReleaseBuilder {
             release.setOnnxModel(null).setArtifactUri(uri.toString());
         }
         ModelRelease signed = signer.sign(release.build());
-        log.info("event=release_built model={} version={} variant={} graph_bytes={} inline={} sha256={} key={}",
-                signed.getName(), signed.getVersion(), signed.getVariant(), bytes.length,
-                signed.getOnnxModel() != null, sha256, signer.keyId());
+        log.info("event=release_built model={} version={} variant={} scoring={} graph_bytes={} inline={} sha256={}"
+                        + " key={}", signed.getName(), signed.getVersion(), signed.getVariant(), graph.scoring().label(),
+                bytes.length, signed.getOnnxModel() != null, sha256, signer.keyId());
         return signed;
     }
 }

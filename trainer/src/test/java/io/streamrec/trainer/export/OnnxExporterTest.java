@@ -83,6 +83,7 @@ class OnnxExporterTest {
                     .containsEntry(ServingSignature.META_ITEM_COUNT, Integer.toString(ITEMS))
                     .containsEntry(ServingSignature.META_USER_COUNT, Integer.toString(exported.userCount()))
                     .containsEntry(OnnxExporter.META_DESCRIPTION, config.describe())
+                    .containsEntry(OnnxExporter.META_CANDIDATE_SCORING, exported.scoring().label())
                     .containsEntry(OnnxExporter.META_HYPERPARAMETER_PREFIX + "epochs", "3")
                     .containsEntry(OnnxExporter.META_PROVENANCE_PREFIX + "data.source", "synthetic")
                     .containsEntry(OnnxExporter.META_PROVENANCE_PREFIX + "data.pairs", "1234");

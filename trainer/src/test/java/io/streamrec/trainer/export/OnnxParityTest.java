@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * ONNX Runtime's scores of an exported graph equal the trainer's own forward pass ({@link NcfModel#score})
  * within 1e-5, for every variant, on random parameters and inputs: unknown, largest and out-of-range users;
  * empty, partial, full and junk-laden histories; candidates including item 0, the last item and indices
- * outside the vocabulary; batches of one and of several users; the full catalogue.
+ * outside the vocabulary; batches of one and of several users; the full catalogue; both ways of meeting the
+ * candidates ({@link CandidateScoring}).
  */
 class OnnxParityTest {
 
@@ -27,19 +28,25 @@ class OnnxParityTest {
     private static final int USERS = 30;
     private static final int ITEMS = 50;
 
+    /** Every variant with each way of meeting the candidates (the history variant always gathers). */
     static Stream<Arguments> variants() {
-        return ExportFixtures.configs().entrySet().stream().map(e -> Arguments.of(e.getKey(), e.getValue()));
+        return ExportFixtures.configs().entrySet().stream().flatMap(e -> Stream.of(CandidateScoring.values())
+                .filter(scoring -> OnnxExporter.effectiveScoring(e.getValue(), scoring) == scoring)
+                .map(scoring -> Arguments.of(e.getKey() + " " + scoring.label(), e.getValue(), scoring)));
     }
 
-    private static ExportedModel export(NcfModel model) {
-        return OnnxExporter.export(model, new ExportMetadata("parity", 1, "test", Map.of(), Map.of()));
+    private static ExportedModel export(NcfModel model, CandidateScoring scoring) {
+        ExportedModel exported = OnnxExporter.export(model, new ExportMetadata("parity", 1, "test", Map.of(),
+                Map.of()), scoring);
+        assertThat(exported.scoring()).isEqualTo(scoring);
+        return exported;
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("variants")
-    void mixedBatchMatchesTheTrainer(String name, ModelConfig config) throws Exception {
+    void mixedBatchMatchesTheTrainer(String name, ModelConfig config, CandidateScoring scoring) throws Exception {
         NcfModel model = ExportFixtures.randomModel(config, USERS, ITEMS, 7, 0.5);
-        ExportedModel exported = export(model);
+        ExportedModel exported = export(model, scoring);
         int h = exported.historyLength();
         SplittableRandom random = new SplittableRandom(11);
         int[] users = {0, USERS, 1 + random.nextInt(USERS), -5, USERS + 10, 3};
@@ -72,9 +79,9 @@ class OnnxParityTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("variants")
-    void fullCatalogueMatchesTheTrainer(String name, ModelConfig config) throws Exception {
+    void fullCatalogueMatchesTheTrainer(String name, ModelConfig config, CandidateScoring scoring) throws Exception {
         NcfModel model = ExportFixtures.randomModel(config, USERS, ITEMS, 8, 0.5);
-        ExportedModel exported = export(model);
+        ExportedModel exported = export(model, scoring);
         int h = exported.historyLength();
         SplittableRandom random = new SplittableRandom(12);
         try (OrtGraph graph = new OrtGraph(exported.onnx(), h)) {
@@ -95,9 +102,9 @@ class OnnxParityTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("variants")
-    void singleCandidatesMatchTheTrainer(String name, ModelConfig config) throws Exception {
+    void singleCandidatesMatchTheTrainer(String name, ModelConfig config, CandidateScoring scoring) throws Exception {
         NcfModel model = ExportFixtures.randomModel(config, USERS, ITEMS, 9, 0.5);
-        ExportedModel exported = export(model);
+        ExportedModel exported = export(model, scoring);
         int h = exported.historyLength();
         SplittableRandom random = new SplittableRandom(13);
         int[] users = {2, 0, USERS};
