@@ -4,14 +4,17 @@
 #   streams-app/bench/scoring.sh                      # all variants (about 20 minutes)
 #   streams-app/bench/scoring.sh neumf,history-aneumf # some
 #   streams-app/bench/scoring.sh --quick              # short iterations, a smoke run
-# The graphs are exported by the trainer module, so it is installed first. The dependencies are copied into
-# streams-app/target/bench-lib, so a concurrent 'mvn install' of another module cannot pull a jar from under
-# the benchmark's forked JVMs. Run it when the machine is quiet: the table reports the load average.
+# The graphs are exported by the trainer module, so it is installed first. Classes and dependencies are
+# copied to a private temporary directory, so concurrent builds in the shared tree (a clean, an install of
+# another module) cannot pull a class or jar from under the benchmark's forked JVMs. Run it when the
+# machine is quiet: the table reports the load average before and after.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 mvn -q -B -pl trainer install -DskipTests
-rm -rf streams-app/target/bench-lib
+run="$(mktemp -d "${TMPDIR:-/tmp}/streamrec-scoring.XXXXXX")"
+trap 'rm -rf "$run"' EXIT
 mvn -q -B -pl streams-app test-compile dependency:copy-dependencies -DincludeScope=test \
-  -DoutputDirectory=target/bench-lib
-cp="streams-app/target/test-classes:streams-app/target/classes:streams-app/target/bench-lib/*"
-exec java -Xmx1g -cp "$cp" io.streamrec.app.bench.ScoringBench "$@"
+  -DoutputDirectory="$run/lib"
+cp -r streams-app/target/classes "$run/classes"
+cp -r streams-app/target/test-classes "$run/test-classes"
+java -Xmx1g -cp "$run/test-classes:$run/classes:$run/lib/*" io.streamrec.app.bench.ScoringBench "$@"
