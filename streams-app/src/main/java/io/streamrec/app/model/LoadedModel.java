@@ -6,6 +6,8 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.streamrec.schemas.model.ServingSignature;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.HashMap;
@@ -17,7 +19,8 @@ import java.util.Objects;
  * A model ready to score: an ONNX Runtime session over the release's graph plus the vocabularies that map
  * external ids to the graph's indices (model index i + 1 is vocabulary entry i; 0 is padding / unknown).
  *
- * <p>Thread-safe: ONNX Runtime sessions accept concurrent {@code run} calls, and every tensor is created and
+ * <p>Thread-safe: ONNX Runtime sessions accept concurrent {@code run} calls; the catalogue's candidate tensor is
+ * created once and only ever read (ONNX Runtime never writes a graph input), every other tensor is created and
  * closed within one call. Lifetime: owned by the {@link ModelRegistry}, which closes it only after the last
  * {@link ModelLease} on it is released; never close it while a call may be running (that crashes the JVM).
  */
@@ -29,20 +32,28 @@ public final class LoadedModel implements AutoCloseable {
     private final List<String> itemIds;
     private final Map<String, Integer> itemIndexById;
     private final Map<String, Integer> userIndexById;
-    private final long[] catalogue;
+    /** The candidates [1, itemCount] of a full-catalogue call, built once: every click asks for them. */
+    private final OnnxTensor catalogue;
 
+    /**
+     * Takes ownership of {@code session}: {@link #close()} closes it. Callers close the model (not the session)
+     * when something fails after this.
+     */
     LoadedModel(ModelInfo info, OrtEnvironment environment, OrtSession session, List<String> itemIds,
-                List<String> userIds) {
+                List<String> userIds) throws OrtException {
         this.info = Objects.requireNonNull(info, "info");
         this.environment = environment;
         this.session = session;
         this.itemIds = List.copyOf(itemIds);
         this.itemIndexById = indexById(itemIds);
         this.userIndexById = indexById(userIds);
-        this.catalogue = new long[itemIds.size()];
-        for (int i = 0; i < catalogue.length; i++) {
-            catalogue[i] = i + 1;
+        LongBuffer indices = ByteBuffer.allocateDirect(itemIds.size() * Long.BYTES).order(ByteOrder.nativeOrder())
+                .asLongBuffer();
+        for (int i = 1; i <= itemIds.size(); i++) {
+            indices.put(i);
         }
+        indices.flip();
+        this.catalogue = OnnxTensor.createTensor(environment, indices, new long[] {1, itemIds.size()});
     }
 
     private static Map<String, Integer> indexById(List<String> ids) {
@@ -103,7 +114,13 @@ public final class LoadedModel implements AutoCloseable {
      * @return {@code scores[i]} is the score of model index {@code i + 1}
      */
     public float[] scoreCatalogue(int userIndex, long[] history) throws OrtException {
-        return score(new long[] {userIndex}, new long[][] {history}, catalogue, catalogue.length)[0];
+        checkHistory(history);
+        try (OnnxTensor user = OnnxTensor.createTensor(environment, LongBuffer.wrap(new long[] {userIndex}),
+                     new long[] {1});
+             OnnxTensor historyTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(history),
+                     new long[] {1, history.length})) {
+            return run(user, historyTensor, catalogue, 1, itemIds.size())[0];
+        }
     }
 
     /** Scores the given candidates (model indices) for a batch of users, all with the same candidates. */
@@ -114,10 +131,7 @@ public final class LoadedModel implements AutoCloseable {
         LongBuffer historyBuffer = LongBuffer.allocate(batch * historyLength);
         LongBuffer candidateBuffer = LongBuffer.allocate(batch * candidateCount);
         for (int b = 0; b < batch; b++) {
-            if (histories[b].length != historyLength) {
-                throw new IllegalArgumentException("history has " + histories[b].length + " entries, the model takes "
-                        + historyLength);
-            }
+            checkHistory(histories[b]);
             historyBuffer.put(histories[b]);
             candidateBuffer.put(candidatesPerUser, 0, candidateCount);
         }
@@ -127,11 +141,24 @@ public final class LoadedModel implements AutoCloseable {
              OnnxTensor history = OnnxTensor.createTensor(environment, historyBuffer,
                      new long[] {batch, historyLength});
              OnnxTensor candidates = OnnxTensor.createTensor(environment, candidateBuffer,
-                     new long[] {batch, candidateCount});
-             OrtSession.Result result = session.run(Map.of(
-                     ServingSignature.USER, user,
-                     ServingSignature.HISTORY, history,
-                     ServingSignature.CANDIDATES, candidates))) {
+                     new long[] {batch, candidateCount})) {
+            return run(user, history, candidates, batch, candidateCount);
+        }
+    }
+
+    private void checkHistory(long[] history) {
+        if (history.length != info.historyLength()) {
+            throw new IllegalArgumentException("history has " + history.length + " entries, the model takes "
+                    + info.historyLength());
+        }
+    }
+
+    private float[][] run(OnnxTensor user, OnnxTensor history, OnnxTensor candidates, int batch, int candidateCount)
+            throws OrtException {
+        try (OrtSession.Result result = session.run(Map.of(
+                ServingSignature.USER, user,
+                ServingSignature.HISTORY, history,
+                ServingSignature.CANDIDATES, candidates))) {
             OnnxValue output = result.get(ServingSignature.SCORES)
                     .orElseThrow(() -> new OrtException("the graph produced no '" + ServingSignature.SCORES + "'"));
             FloatBuffer scores = ((OnnxTensor) output).getFloatBuffer();
@@ -149,7 +176,7 @@ public final class LoadedModel implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
+        try (OnnxTensor closedAfterTheSession = catalogue) {
             session.close();
         } catch (OrtException e) {
             throw new IllegalStateException("closing the session of " + info + " failed", e);

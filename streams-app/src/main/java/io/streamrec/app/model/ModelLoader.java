@@ -70,6 +70,7 @@ public final class ModelLoader {
             throw new ReleaseRejectedException("graph", what + ": ONNX Runtime cannot load the graph: "
                     + e.getMessage(), e);
         }
+        LoadedModel model;
         try {
             checkSignature(what, session, release.getHistoryLength());
             checkMetadata(what, session, release);
@@ -77,12 +78,21 @@ public final class ModelLoader {
                     release.getCreatedAt(), release.getItemVocabulary().size(), release.getUserVocabulary().size(),
                     release.getHistoryLength(), release.getMetrics(), release.getHyperparameters(),
                     release.getProvenance(), signed ? release.getSigningKeyId() : null, graph.length);
-            LoadedModel model = new LoadedModel(info, runtime.environment(), session, release.getItemVocabulary(),
+            model = new LoadedModel(info, runtime.environment(), session, release.getItemVocabulary(),
                     release.getUserVocabulary());
+        } catch (ReleaseRejectedException | RuntimeException e) {
+            closeQuietly(session);
+            throw e;
+        } catch (OrtException e) {
+            closeQuietly(session);
+            throw new ReleaseRejectedException("graph", what + ": cannot build the catalogue's candidate tensor: "
+                    + e.getMessage(), e);
+        }
+        try {
             probe(what, model, release.getVersion());
             return model;
         } catch (ReleaseRejectedException | RuntimeException e) {
-            closeQuietly(session);
+            model.close(); // the model owns the session now
             throw e;
         }
     }
