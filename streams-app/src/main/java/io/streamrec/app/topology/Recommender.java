@@ -12,6 +12,7 @@ import io.streamrec.avro.RecommendedItem;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -110,22 +111,18 @@ public final class Recommender {
         }
         scoringLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
 
-        int[] seenIndices = seen.stream().mapToInt(model::itemIndex).filter(index -> index != 0).toArray();
-        int[] top = TopK.select(scores, k, index -> contains(seenIndices, index));
+        // A bit set, not a scan of the history per candidate: the catalogue is thousands of items, the history
+        // up to hundreds, and this runs on every click.
+        BitSet seenIndices = new BitSet(scores.length + 1);
+        for (String itemId : seen) {
+            seenIndices.set(model.itemIndex(itemId));
+        }
+        int[] top = TopK.select(scores, k, seenIndices::get);
         List<RecommendedItem> items = new ArrayList<>(top.length);
         for (int index : top) {
             items.add(new RecommendedItem(model.itemId(index), scores[index - 1]));
         }
         return Optional.of(new Recommendations(userId, items, model.info().name(), model.info().version(), false,
                 eventTime, Instant.ofEpochMilli(nowMs)));
-    }
-
-    private static boolean contains(int[] values, int value) {
-        for (int candidate : values) {
-            if (candidate == value) {
-                return true;
-            }
-        }
-        return false;
     }
 }

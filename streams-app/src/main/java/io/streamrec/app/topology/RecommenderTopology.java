@@ -78,8 +78,10 @@ public final class RecommenderTopology {
 
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HISTORY_STORE),
                 Serdes.String(), UserHistory.serde()), RECOMMEND);
+        // Cached: popular items are counted many times per commit interval, and the cache turns those updates
+        // into one RocksDB write and one changelog record per item and commit.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ITEM_COUNTS_STORE),
-                Serdes.String(), Serdes.Long()), RECOMMEND);
+                Serdes.String(), Serdes.Long()).withCachingEnabled(), RECOMMEND);
         if (!config.coalesceInterval().isZero()) {
             topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_STORE),
                     Serdes.String(), Serdes.Long()), RECOMMEND);
