@@ -9,12 +9,13 @@ import picocli.CommandLine.Command;
 /**
  * The trainer's command line: {@code trainer <subcommand>}. Subcommands: {@code bench} (train
  * variants and print a results table), {@code keygen} (create a release-signing key pair), {@code once}
- * (one refit from the interactions topic) and {@code serve} (the refit service).
+ * (one refit from the interactions topic), {@code serve} (the refit service) and {@code republish} (rollback:
+ * an earlier release again, as the next version).
  */
 @Command(name = "trainer", mixinStandardHelpOptions = true, version = "streamrec trainer 0.1.0",
         description = "streamrec trainer: datasets, the ANeuMF model family, training and evaluation.",
         subcommands = {BenchCommand.class, KeygenCommand.class, ServiceCommands.Once.class,
-                ServiceCommands.Serve.class})
+                ServiceCommands.Serve.class, ServiceCommands.Republish.class})
 public final class TrainerCli implements Runnable {
 
     @CommandLine.Spec

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -19,13 +20,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the models topic from the beginning up to the end offsets taken when the read starts and keeps the
- * latest release per model name (the record key), as compaction eventually would: later offsets win, a
- * tombstone removes the name. The trainer derives the next version and its gate's baseline from it. Records
- * that cannot be decoded are skipped and counted, never fatal. No consumer group: partitions are assigned,
- * nothing is committed.
+ * Reads the models topic from the beginning up to the end offsets taken when the read starts. {@link #read}
+ * keeps the latest release per model name (the record key), as compaction eventually would: later offsets win,
+ * a tombstone removes the name; the trainer derives the next version and its gate's baseline from it.
+ * {@link #find} looks for one older version (for a rollback). Records that cannot be decoded are skipped and
+ * counted, never fatal. No consumer group: partitions are assigned, nothing is committed.
  *
- * <p>Each {@link #read} creates and closes its own consumer; safe to call from several threads.
+ * <p>Each call creates and closes its own consumer; safe to call from several threads.
  */
 public final class ModelReleaseReader {
 
@@ -48,13 +49,56 @@ public final class ModelReleaseReader {
 
     /** Reads the topic to its current end. */
     public ModelsSnapshot read() {
+        Map<String, ModelRelease> latest = new HashMap<>();
+        Map<String, Long> highest = new HashMap<>();
+        Scan scan = scan(new Visitor() {
+            @Override
+            public void release(String name, ModelRelease release) {
+                latest.put(name, release);
+                highest.merge(name, release.getVersion(), Math::max);
+            }
+
+            @Override
+            public void tombstone(String name) {
+                latest.remove(name);
+            }
+        });
+        log.info("event=models_read topic={} records={} unreadable={} names={}", topic, scan.records(),
+                scan.unreadable(), latest.keySet());
+        return new ModelsSnapshot(topic, latest, highest, scan.endOffsets(), scan.records(), scan.unreadable());
+    }
+
+    /**
+     * The release of {@code name} with {@code version}, if the topic still holds it: compaction keeps only the
+     * latest record per name once the log cleaner has passed, so an older version may be gone. When a version
+     * was published twice, the later record wins, as it would for a reader of the whole log.
+     */
+    public Optional<ModelRelease> find(String name, long version) {
+        ModelRelease[] found = new ModelRelease[1];
+        scan((releaseName, release) -> {
+            if (releaseName.equals(name) && release.getVersion() == version) {
+                found[0] = release;
+            }
+        });
+        return Optional.ofNullable(found[0]);
+    }
+
+    /** What a scan of the topic meets, in offset order. */
+    private interface Visitor {
+        void release(String name, ModelRelease release);
+
+        default void tombstone(String name) {
+        }
+    }
+
+    private record Scan(Map<TopicPartition, Long> endOffsets, long records, long unreadable) { }
+
+    private Scan scan(Visitor visitor) {
         Map<String, Object> config = new HashMap<>(LargeMessages.consumer());
         config.putAll(clientConfig);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.remove(ConsumerConfig.GROUP_ID_CONFIG); // a read, not a subscription
-        Map<String, ModelRelease> latest = new HashMap<>();
-        Map<String, Long> highest = new HashMap<>();
         long records = 0;
         long unreadable = 0;
         Map<TopicPartition, Long> endOffsets;
@@ -91,7 +135,7 @@ public final class ModelReleaseReader {
                     }
                     String name = new String(record.key(), StandardCharsets.UTF_8);
                     if (record.value() == null) {
-                        latest.remove(name);
+                        visitor.tombstone(name);
                         continue;
                     }
                     ModelRelease release;
@@ -110,14 +154,11 @@ public final class ModelReleaseReader {
                                 release.getName());
                         continue;
                     }
-                    latest.put(name, release);
-                    highest.merge(name, release.getVersion(), Math::max);
+                    visitor.release(name, release);
                 }
             }
         }
-        log.info("event=models_read topic={} records={} unreadable={} names={}", topic, records, unreadable,
-                latest.keySet());
-        return new ModelsSnapshot(topic, latest, highest, endOffsets, records, unreadable);
+        return new Scan(endOffsets, records, unreadable);
     }
 
     private static boolean caughtUp(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> endOffsets) {

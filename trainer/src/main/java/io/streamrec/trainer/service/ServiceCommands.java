@@ -6,25 +6,37 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.streamrec.avro.ModelRelease;
 import io.streamrec.schemas.config.ConfigDocs;
 import io.streamrec.schemas.config.ConfigSources;
 import io.streamrec.schemas.model.ReleaseKeys;
+import io.streamrec.schemas.model.ReleaseRejectedException;
 import io.streamrec.schemas.model.ReleaseSigner;
+import io.streamrec.schemas.model.ReleaseVerifier;
 import io.streamrec.schemas.serde.AvroSerdeConfig;
 import io.streamrec.schemas.serde.SchemaRegistryClient;
+import io.streamrec.trainer.kafka.ModelReleasePublisher;
+import io.streamrec.trainer.kafka.ModelReleaseReader;
+import io.streamrec.trainer.release.ReleaseRepublisher;
 import io.streamrec.trainer.release.SigningKeys;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The trainer service's subcommands: {@code once} and {@code serve}. */
+/** The trainer service's subcommands: {@code once}, {@code serve} and {@code republish}. */
 public final class ServiceCommands {
 
     private ServiceCommands() {
@@ -156,6 +168,76 @@ public final class ServiceCommands {
                 finished.countDown();
             }
             return 0;
+        }
+    }
+
+    /** {@code trainer republish --version N}: rollback by publishing release N again as the next version. */
+    @Command(name = "republish", mixinStandardHelpOptions = true,
+            description = {"Rolls back: publishes release N of model.name again under the next version, the same"
+                    + " graph re-signed with this trainer's key, so every streams-app instance swaps to it.",
+                    "Release N must still be in the models topic (once the log cleaner has passed, compaction keeps"
+                            + " only the latest record per model name) and be signed by this trainer's key or one"
+                            + " in --trusted-keys.",
+                    "Exit code: 0 published, 1 failed (not found, not verifiable, not published), 2 configuration"
+                            + " error."})
+    public static final class Republish implements Callable<Integer> {
+
+        @picocli.CommandLine.Mixin
+        ConfigOptions options = new ConfigOptions();
+
+        @Option(names = "--version", required = true, paramLabel = "N", description = "The release to bring back.")
+        long version;
+
+        @Option(names = "--trusted-keys", paramLabel = "FILE", description = "PEM public keys that may have signed"
+                + " release N besides this trainer's own (after a key rotation).")
+        Path trustedKeys;
+
+        @Override
+        public Integer call() {
+            if (describe(options)) {
+                return 0;
+            }
+            Setup setup;
+            List<PublicKey> trusted = new ArrayList<>();
+            try {
+                setup = Setup.from(options.settings());
+                trusted.add(setup.signer().publicKey());
+                if (trustedKeys != null) {
+                    trusted.addAll(ReleaseKeys.readPublicKeys(Files.readString(trustedKeys, StandardCharsets.UTF_8)));
+                }
+            } catch (ConfigException | IOException | IllegalArgumentException e) {
+                System.err.println("trainer republish: configuration error: " + e.getMessage());
+                return 2;
+            }
+            TrainerServiceConfig config = setup.config();
+            String name = config.modelName();
+            ModelReleaseReader reader = new ModelReleaseReader(setup.clientConfig(), config.modelsTopic(),
+                    config.snapshotTimeout());
+            try {
+                Optional<ModelRelease> earlier = reader.find(name, version);
+                if (earlier.isEmpty()) {
+                    System.err.println("trainer republish: " + config.modelsTopic() + " holds no release " + name + " v"
+                            + version + " (never published, or compacted away)");
+                    return 1;
+                }
+                long next = reader.read().nextVersion(name);
+                ModelRelease copy = new ReleaseRepublisher(setup.signer(), ReleaseVerifier.trusting(trusted),
+                        Long.MAX_VALUE, Clock.systemUTC()).republish(earlier.get(), next);
+                try (ModelReleasePublisher publisher = new ModelReleasePublisher(setup.clientConfig(),
+                        config.modelsTopic())) {
+                    publisher.publish(copy);
+                }
+                System.out.println("published " + name + " v" + next + " = v" + version + " (sha256 " + copy.getSha256()
+                        + ", key " + copy.getSigningKeyId() + ")");
+                return 0;
+            } catch (ReleaseRejectedException e) {
+                System.err.println("trainer republish: " + name + " v" + version + " cannot be vouched for ("
+                        + e.reason() + "): " + e.getMessage());
+                return 1;
+            } catch (KafkaException e) {
+                System.err.println("trainer republish: " + e.getMessage());
+                return 1;
+            }
         }
     }
 }
