@@ -198,6 +198,47 @@ public final class NcfModel implements Scorer {
         return params;
     }
 
+    /**
+     * A model for new vocabularies that starts from {@code previous}'s parameters: the dense parameters whole,
+     * and the embedding row of every user and item both vocabularies share; rows of newcomers keep their fresh
+     * initialisation. Row 0 (the unknown user, the padding item) is carried over too.
+     *
+     * @param userMap for each new user index 1..numUsers, its index in {@code previous}, or 0 when it is new
+     * @param itemMap the same for items
+     * @throws IllegalArgumentException when the configurations differ (a different architecture cannot
+     *                                  inherit parameters) or a map names an index {@code previous} lacks
+     */
+    public static NcfModel warmStarted(NcfModel previous, int numUsers, int[] userMap, int numItems, int[] itemMap) {
+        if (userMap.length != numUsers + 1 || itemMap.length != numItems + 1) {
+            throw new IllegalArgumentException("maps must have numUsers + 1 and numItems + 1 entries");
+        }
+        NcfModel model = create(previous.config, numUsers, numItems);
+        Parameters from = previous.params;
+        Parameters to = model.params;
+        copyMappedRows(from.users(), to.users(), userMap);
+        copyMappedRows(from.items(), to.items(), itemMap);
+        copyMappedRows(from.history(), to.history(), itemMap);
+        System.arraycopy(from.dense(), 0, to.dense(), 0, to.dense().length);
+        return model;
+    }
+
+    private static void copyMappedRows(float[][] from, float[][] to, int[] map) {
+        if (to == null) {
+            return;
+        }
+        System.arraycopy(from[0], 0, to[0], 0, to[0].length);
+        for (int row = 1; row < map.length; row++) {
+            int old = map[row];
+            if (old < 0 || old >= from.length) {
+                throw new IllegalArgumentException("index " + old + " is outside the previous model's " + (from.length
+                        - 1) + " rows");
+            }
+            if (old != 0) {
+                System.arraycopy(from[old], 0, to[row], 0, to[row].length);
+            }
+        }
+    }
+
     /** Where each dense parameter lives in {@link Parameters#dense()}. */
     public DenseLayout denseLayout() {
         return layout;

@@ -75,20 +75,23 @@ public final class RefitRun {
     private final ReleaseSigner signer;
     private final Clock clock;
     private final Consumer<EpochStats> epochListener;
+    private final WarmStart warmStart;
 
     /**
      * @param clientConfig  Kafka client and serde settings ({@code bootstrap.servers}, {@code schema.registry.url},
      *                      security)
      * @param epochListener told of each epoch on the run's thread (live progress, metrics)
+     * @param warmStart     the last published model, to start from (and updated when this run publishes)
      */
-    public RefitRun(TrainerServiceConfig config, Map<String, ?> clientConfig, SchemaRegistryClient schemaRegistry,
-                    ReleaseSigner signer, Clock clock, Consumer<EpochStats> epochListener) {
+    RefitRun(TrainerServiceConfig config, Map<String, ?> clientConfig, SchemaRegistryClient schemaRegistry,
+             ReleaseSigner signer, Clock clock, Consumer<EpochStats> epochListener, WarmStart warmStart) {
         this.config = config;
         this.clientConfig = new LinkedHashMap<>(clientConfig);
         this.schemaRegistry = schemaRegistry;
         this.signer = signer;
         this.clock = clock;
         this.epochListener = epochListener;
+        this.warmStart = warmStart;
     }
 
     /** Runs the refit; never throws for a failed run (the outcome says FAILED and why). */
@@ -126,7 +129,14 @@ public final class RefitRun {
             Split validation = splits[1];
             GateHoldout gate = gateHoldout(corpus.interactions(), test.heldOut(), serving);
 
-            NcfModel model = NcfModel.create(config.modelConfig(), corpus.users().size(), corpus.items().size());
+            // A zero-epoch run is the gate's negative control: it must be untrained, not the serving model again.
+            Optional<NcfModel> warm = config.untrained() || !config.warmStart() ? Optional.empty()
+                    : warmStart.modelFor(config.modelConfig(), serving.map(ModelRelease::getSha256), corpus.users(),
+                            corpus.items());
+            NcfModel model = warm.orElseGet(() -> NcfModel.create(config.modelConfig(), corpus.users().size(),
+                    corpus.items().size()));
+            String initialisation = warm.isPresent() ? "warm:v" + servingVersion : "scratch";
+            log.info("event=refit_init model={} version={} init={}", name, version, initialisation);
             RankingMetrics candidate;
             Optional<RankingMetrics> baseline;
             long trainStart = System.nanoTime();
@@ -176,6 +186,7 @@ public final class RefitRun {
                         .with(DATA_MAX_EVENT_TIME, Long.toString(maxTimestamp(corpus.interactions())))
                         .with("data.users", Integer.toString(corpus.users().size()))
                         .with("data.items", Integer.toString(corpus.items().size()))
+                        .with("training.init", initialisation)
                         .with("gate.holdout", gate.fresh() ? "fresh" : "all")
                         .with("gate.users", Integer.toString(gate.heldOut().usersWithTargets()));
                 Map<String, Double> metrics = new LinkedHashMap<>();
@@ -195,6 +206,7 @@ public final class RefitRun {
                         return publisher.publish(release);
                     }
                 });
+                warmStart.remember(model, corpus.users(), corpus.items(), release.getSha256());
                 log.info("event=gate_publish model={} version={} {}", name, version, comparison);
                 return outcome(RefitOutcome.Decision.PUBLISHED, version, "published: " + comparison, candidate,
                         baseline.orElse(null), servingVersion, gate.heldOut().usersWithTargets(), epochs, pairs, phases);

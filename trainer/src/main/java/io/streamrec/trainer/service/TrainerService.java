@@ -44,6 +44,7 @@ public final class TrainerService implements AutoCloseable {
     private final MeterRegistry meters;
     private final KafkaConsumer<byte[], byte[]> offsetsProbe;
     private final AtomicLong lastPublishedVersion = new AtomicLong(-1);
+    private final WarmStart warmStart = new WarmStart();
     private final AtomicLong lastRunEpochSeconds = new AtomicLong(0);
     private final AtomicReference<RefitOutcome> lastOutcome = new AtomicReference<>();
     private final java.util.Deque<RefitOutcome> history = new java.util.concurrent.ConcurrentLinkedDeque<>();
@@ -92,7 +93,8 @@ public final class TrainerService implements AutoCloseable {
         running = true;
         Instant started = clock.instant();
         try {
-            RefitOutcome outcome = new RefitRun(config, clientConfig, schemaRegistry, signer, clock, this::onEpoch)
+            RefitOutcome outcome = new RefitRun(config, clientConfig, schemaRegistry, signer, clock, this::onEpoch,
+                    warmStart)
                     .run(() -> stopping);
             try {
                 outcome = outcome.withReport(RefitReport.write(outcome, config.reportDirectory(), started));

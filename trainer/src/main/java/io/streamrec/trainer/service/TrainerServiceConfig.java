@@ -43,6 +43,7 @@ public final class TrainerServiceConfig extends AbstractConfig {
     public static final String TRAIN_UNKNOWN_USER_RATE_CONFIG = "train.unknown.user.rate";
     public static final String TRAIN_THREADS_CONFIG = "train.threads";
     public static final String TRAIN_SEED_CONFIG = "train.seed";
+    public static final String TRAIN_WARM_START_CONFIG = "train.warm.start";
 
     public static final String EVAL_NEGATIVES_CONFIG = "eval.negatives";
     public static final String GATE_METRIC_CONFIG = "gate.metric";
@@ -101,9 +102,14 @@ public final class TrainerServiceConfig extends AbstractConfig {
             .define(TRAIN_UNKNOWN_USER_RATE_CONFIG, Type.DOUBLE, -1.0, Range.between(-1, 0.99), Importance.LOW,
                     "Share of training groups trained as the unknown user 0, so the model learns to serve new users"
                             + " from their history; -1 means 0.1 for history-aneumf and 0 for the other variants.")
-            .define(TRAIN_THREADS_CONFIG, Type.INT, Runtime.getRuntime().availableProcessors(), Range.atLeast(1),
-                    Importance.LOW, "Training threads; results are reproducible for a seed and a thread count.")
+            .define(TRAIN_THREADS_CONFIG, Type.INT, 0, Range.atLeast(0), Importance.LOW,
+                    "Training threads; 0 = one per available core. Results are reproducible for a seed and a thread"
+                            + " count.")
             .define(TRAIN_SEED_CONFIG, Type.LONG, 1L, Importance.LOW, "Seed of initialisation, shuffling and sampling.")
+            .define(TRAIN_WARM_START_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM,
+                    "Start a refit from the parameters of the model this service published last, when that model"
+                            + " still serves and the model settings are unchanged (shared users and items keep their"
+                            + " rows, newcomers start fresh); else, and after a restart, train from scratch.")
             .define(EVAL_NEGATIVES_CONFIG, Type.INT, 99, Range.atLeast(1), Importance.LOW,
                     "Sampled negatives each held-out item is ranked against (the NCF protocol uses 99).")
             .define(GATE_METRIC_CONFIG, Type.STRING, "ndcg@10", ConfigDef.ValidString.in("ndcg@10", "hr@10"),
@@ -190,11 +196,21 @@ public final class TrainerServiceConfig extends AbstractConfig {
         }
         return new TrainConfig(Math.max(1, getInt(TRAIN_MAX_EPOCHS_CONFIG)), getInt(TRAIN_BATCH_SIZE_CONFIG),
                 getDouble(TRAIN_LEARNING_RATE_CONFIG), getInt(TRAIN_NEGATIVES_CONFIG), getDouble(TRAIN_L2_CONFIG),
-                unknownUserRate, getInt(TRAIN_PATIENCE_CONFIG), getInt(TRAIN_THREADS_CONFIG),
+                unknownUserRate, getInt(TRAIN_PATIENCE_CONFIG), trainThreads(),
                 getLong(TRAIN_SEED_CONFIG));
     }
 
     /** True when the configured epoch budget is zero: the run evaluates an untrained model (a gate test). */
+    /** {@code train.threads}, with 0 resolved to the available cores. */
+    public int trainThreads() {
+        int configured = getInt(TRAIN_THREADS_CONFIG);
+        return configured == 0 ? Runtime.getRuntime().availableProcessors() : configured;
+    }
+
+    public boolean warmStart() {
+        return getBoolean(TRAIN_WARM_START_CONFIG);
+    }
+
     public boolean untrained() {
         return getInt(TRAIN_MAX_EPOCHS_CONFIG) == 0;
     }

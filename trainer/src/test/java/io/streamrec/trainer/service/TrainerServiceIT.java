@@ -76,35 +76,43 @@ class TrainerServiceIT {
         SchemaRegistryClient schemaRegistry = RestSchemaRegistryClient.forUrl(stack.schemaRegistryUrl());
         ReleaseSigner signer = new ReleaseSigner(KEY);
 
-        RefitOutcome first = run(settings, schemaRegistry, signer);
-        assertThat(first.decision()).as(first.reason()).isEqualTo(RefitOutcome.Decision.PUBLISHED);
-        assertThat(first.version()).isEqualTo(1);
-        assertThat(first.candidate().orElseThrow().hitRate()).isGreaterThan(0.2);
-        assertThat(first.report()).isPresent();
-        assertThat(Files.readString(first.report().get())).contains("<svg").contains("PUBLISHED");
-        assertThat(first.phases()).containsKeys("models", "snapshot", "split", "train", "evaluate", "export", "publish");
+        // One service for the two trained runs, so the second starts from the first's parameters.
+        try (TrainerService service = new TrainerService(new TrainerServiceConfig(settings), settings, schemaRegistry,
+                signer, Clock.systemUTC(), new SimpleMeterRegistry())) {
+            RefitOutcome first = service.runOnce();
+            assertThat(first.decision()).as(first.reason()).isEqualTo(RefitOutcome.Decision.PUBLISHED);
+            assertThat(first.version()).isEqualTo(1);
+            assertThat(first.candidate().orElseThrow().hitRate()).isGreaterThan(0.2);
+            assertThat(first.report()).isPresent();
+            assertThat(Files.readString(first.report().get())).contains("<svg").contains("PUBLISHED");
+            assertThat(first.phases()).containsKeys("models", "snapshot", "split", "train", "evaluate", "export",
+                    "publish");
 
-        ModelRelease published = new ModelReleaseReader(stack.clientProperties(), models, Duration.ofSeconds(30))
-                .read().latest("default").orElseThrow();
-        assertThat(published.getVersion()).isEqualTo(1);
-        assertThat(published.getItemVocabulary()).hasSize(corpus.items().size());
-        assertThat(published.getMetrics()).containsKeys("hr@10", "ndcg@10");
-        assertThat(published.getProvenance()).containsKeys("data.source", "data.pairs", RefitRun.DATA_MAX_EVENT_TIME);
-        ReleaseGraphs.verifiedGraph(published, ReleaseVerifier.trusting(List.of(KEY.getPublic())), Long.MAX_VALUE);
+            ModelRelease published = new ModelReleaseReader(stack.clientProperties(), models, Duration.ofSeconds(30))
+                    .read().latest("default").orElseThrow();
+            assertThat(published.getVersion()).isEqualTo(1);
+            assertThat(published.getItemVocabulary()).hasSize(corpus.items().size());
+            assertThat(published.getMetrics()).containsKeys("hr@10", "ndcg@10");
+            assertThat(published.getProvenance()).containsKeys("data.source", "data.pairs", RefitRun.DATA_MAX_EVENT_TIME)
+                    .containsEntry("training.init", "scratch");
+            ReleaseGraphs.verifiedGraph(published, ReleaseVerifier.trusting(List.of(KEY.getPublic())), Long.MAX_VALUE);
 
-        Map<String, Object> untrained = new HashMap<>(settings);
-        untrained.put(TrainerServiceConfig.TRAIN_MAX_EPOCHS_CONFIG, 0);
-        RefitOutcome worse = run(untrained, schemaRegistry, signer);
-        assertThat(worse.decision()).as(worse.reason()).isEqualTo(RefitOutcome.Decision.KEPT);
-        assertThat(worse.exitCode()).isEqualTo(3);
-        assertThat(worse.serving().orElseThrow().ndcg()).isGreaterThan(worse.candidate().orElseThrow().ndcg());
-        assertThat(worse.reason()).contains("serving v1");
+            Map<String, Object> untrained = new HashMap<>(settings);
+            untrained.put(TrainerServiceConfig.TRAIN_MAX_EPOCHS_CONFIG, 0);
+            RefitOutcome worse = run(untrained, schemaRegistry, signer);
+            assertThat(worse.decision()).as(worse.reason()).isEqualTo(RefitOutcome.Decision.KEPT);
+            assertThat(worse.exitCode()).isEqualTo(3);
+            assertThat(worse.serving().orElseThrow().ndcg()).isGreaterThan(worse.candidate().orElseThrow().ndcg());
+            assertThat(worse.reason()).contains("serving v1");
 
-        RefitOutcome again = run(settings, schemaRegistry, signer);
-        assertThat(again.decision()).as(again.reason()).isEqualTo(RefitOutcome.Decision.PUBLISHED);
-        assertThat(again.version()).isEqualTo(2);
-        assertThat(new ModelReleaseReader(stack.clientProperties(), models, Duration.ofSeconds(30)).read()
-                .latest("default").orElseThrow().getVersion()).isEqualTo(2);
+            RefitOutcome again = service.runOnce();
+            assertThat(again.decision()).as(again.reason()).isEqualTo(RefitOutcome.Decision.PUBLISHED);
+            assertThat(again.version()).isEqualTo(2);
+            ModelRelease second = new ModelReleaseReader(stack.clientProperties(), models, Duration.ofSeconds(30)).read()
+                    .latest("default").orElseThrow();
+            assertThat(second.getVersion()).isEqualTo(2);
+            assertThat(second.getProvenance()).containsEntry("training.init", "warm:v1");
+        }
     }
 
     private static RefitOutcome run(Map<String, Object> settings, SchemaRegistryClient schemaRegistry,
