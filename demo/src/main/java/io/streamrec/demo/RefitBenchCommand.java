@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 /** {@code streamrec bench-refit}: one trainer refit from the interactions topic, timed per phase. */
 @Command(name = "bench-refit", mixinStandardHelpOptions = true,
         description = "Writes a dataset's interactions to a local broker's interactions topic, runs one refit"
-                + " (trainer once) and prints the time of each phase and the peak heap.")
+                + " (or --refits N in a row) and prints the time of each phase and the peak heap.")
 public final class RefitBenchCommand implements Callable<Integer> {
 
     @Option(names = "--data", paramLabel = "PATH", description = "Dataset (as for demo --data); default: synthetic at"
@@ -29,6 +29,10 @@ public final class RefitBenchCommand implements Callable<Integer> {
     @Option(names = "--dir", defaultValue = "run/bench-refit", description = "Working directory (default"
             + " ${DEFAULT-VALUE}); its stack folder is wiped.")
     Path directory;
+
+    @Option(names = "--refits", defaultValue = "1", description = "Refits in a row by one trainer service; the"
+            + " later ones start from the earlier one's parameters (default ${DEFAULT-VALUE}).")
+    int refits;
 
     @Option(names = "--out", description = "Also write the markdown here.")
     Path out;
@@ -52,7 +56,7 @@ public final class RefitBenchCommand implements Callable<Integer> {
                 }
             }
         }
-        String markdown = new RefitBench(Optional.ofNullable(data), trainer, directory, System.out).run();
+        String markdown = new RefitBench(Optional.ofNullable(data), trainer, directory, System.out, refits).run();
         System.out.println();
         System.out.println(markdown);
         if (out != null) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamrec.app.StreamsAppConfig;
 import io.streamrec.schemas.config.ConfigDocs;
 import io.streamrec.schemas.serde.AvroSerdeConfig;
+import io.streamrec.trainer.service.TrainerServiceConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +25,7 @@ class ReadmeConfigReferenceTest {
         Map<String, ConfigDef> sections = new LinkedHashMap<>();
         sections.put("serde", AvroSerdeConfig.configDef());
         sections.put("streams-app", StreamsAppConfig.configDef());
+        sections.put("trainer", TrainerServiceConfig.configDef());
         return sections;
     }
 

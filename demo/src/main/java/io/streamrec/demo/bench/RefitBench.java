@@ -19,15 +19,18 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The trainer's refit measured from the topic: a dataset's interactions are written to the interactions topic of
- * a local broker, then one {@code trainer once} run (snapshot, split, train, evaluate, export, publish) is timed
- * phase by phase, with its peak heap.
+ * a local broker, then one or more refits of one trainer service (snapshot, split, train, evaluate, export,
+ * publish; the later ones warm-started from the earlier) are timed phase by phase, with their peak heap.
  */
 public final class RefitBench {
 
@@ -35,15 +38,22 @@ public final class RefitBench {
     private final Map<String, Object> trainerSettings;
     private final Path directory;
     private final PrintStream out;
+    private final int refits;
 
-    public RefitBench(Optional<Path> data, Map<String, Object> trainerSettings, Path directory, PrintStream out) {
+    /** @param refits how many refits in a row, at least 1 */
+    public RefitBench(Optional<Path> data, Map<String, Object> trainerSettings, Path directory, PrintStream out,
+                      int refits) {
+        if (refits < 1) {
+            throw new IllegalArgumentException("refits must be >= 1, got " + refits);
+        }
+        this.refits = refits;
         this.data = data;
         this.trainerSettings = new HashMap<>(trainerSettings);
         this.directory = directory;
         this.out = out;
     }
 
-    /** Runs the refit and returns the markdown summary. */
+    /** Runs the refits and returns the markdown summary. */
     public String run() throws Exception {
         Corpus corpus = DemoDatasets.load(data, 6040, 3706, 7);
         out.printf(Locale.ROOT, "==> %s: %,d users, %,d items, %,d interactions%n", corpus.name(), corpus.users().size(),
@@ -59,32 +69,52 @@ public final class RefitBench {
                     TopicCatalog.INTERACTIONS.name(), Instant.parse("2026-01-01T00:00:00Z"));
             out.printf(Locale.ROOT, "==> %,d interactions written to the topic in %.1f s%n", written,
                     (System.nanoTime() - seedStart) / 1e9);
-            RefitOutcome outcome;
+            List<RefitOutcome> outcomes = new ArrayList<>();
             try (TrainerService service = new TrainerService(new TrainerServiceConfig(settings), settings, registry,
                     new ReleaseSigner(ReleaseKeys.generate()), Clock.systemUTC(), new SimpleMeterRegistry())) {
-                outcome = service.runOnce();
+                for (int run = 1; run <= refits; run++) {
+                    out.printf(Locale.ROOT, "==> refit %d of %d%n", run, refits);
+                    outcomes.add(service.runOnce());
+                }
             }
             StringBuilder table = new StringBuilder();
-            table.append(String.format(Locale.ROOT, "Refit of %s (%,d interactions) from the interactions topic: %s v%d,"
-                            + " %s; HR@10 %.4f, NDCG@10 %.4f on %d held-out users; peak heap %d MiB (%s)%n%n",
-                    corpus.name(), outcome.pairs(), outcome.decision(), outcome.version(),
+            table.append(String.format(Locale.ROOT, "Refits of %s (%,d interactions) from the interactions topic, %s;"
+                            + " max heap %d MiB. A refit after a published one starts from its parameters when"
+                            + " train.warm.start is on (the default).%n%n", corpus.name(), outcomes.get(0).pairs(),
                     new TrainerServiceConfig(settings).modelConfig().describe(),
-                    outcome.candidate().map(m -> m.hitRate()).orElse(Double.NaN),
-                    outcome.candidate().map(m -> m.ndcg()).orElse(Double.NaN), outcome.gateUsers(),
-                    outcome.peakHeapBytes() >> 20, "max heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB"));
-            table.append("| phase | seconds |\n|---|---|\n");
-            long total = 0;
-            for (Map.Entry<String, Duration> phase : outcome.phases().entrySet()) {
-                total += phase.getValue().toMillis();
-                table.append(String.format(Locale.ROOT, "| %s | %.1f |%n", phase.getKey(),
-                        phase.getValue().toMillis() / 1000.0));
+                    Runtime.getRuntime().maxMemory() >> 20));
+            table.append("| phase |");
+            outcomes.forEach(o -> table.append(" refit ").append(outcomes.indexOf(o) + 1).append(" s |"));
+            table.append("\n|---|").append("---|".repeat(outcomes.size())).append('\n');
+            for (String phase : outcomes.get(0).phases().keySet()) {
+                table.append("| ").append(phase).append(" |");
+                for (RefitOutcome o : outcomes) {
+                    Duration time = o.phases().getOrDefault(phase, Duration.ZERO);
+                    table.append(String.format(Locale.ROOT, " %.1f |", time.toMillis() / 1000.0));
+                }
+                table.append('\n');
             }
-            table.append(String.format(Locale.ROOT, "| **total (topic to published release)** | **%.1f** |%n",
-                    total / 1000.0));
-            table.append(String.format(Locale.ROOT, "%nEpochs: %d (%s)%n", outcome.epochs().size(),
-                    outcome.epochs().stream().map(e -> String.format(Locale.ROOT, "%.1f s", e.seconds()))
-                            .reduce((a, b) -> a + ", " + b).orElse("none")));
+            appendRow(table, "**total (topic to published release)**", outcomes, o -> String.format(Locale.ROOT,
+                    "**%.1f**", o.phases().values().stream().mapToLong(Duration::toMillis).sum() / 1000.0));
+            appendRow(table, "epochs", outcomes, o -> Integer.toString(o.epochs().size()));
+            appendRow(table, "decision", outcomes, o -> o.decision() + " v" + o.version());
+            appendRow(table, "HR@10 / NDCG@10 (held-out)", outcomes, o -> o.candidate()
+                    .map(m -> String.format(Locale.ROOT, "%.4f / %.4f", m.hitRate(), m.ndcg())).orElse("-"));
+            appendRow(table, "peak heap MiB", outcomes, o -> Long.toString(o.peakHeapBytes() >> 20));
+            for (RefitOutcome o : outcomes) {
+                table.append(String.format(Locale.ROOT, "%nRefit %d epochs: %s", outcomes.indexOf(o) + 1,
+                        o.epochs().stream().map(e -> String.format(Locale.ROOT, "%.1f s", e.seconds()))
+                                .reduce((a, b) -> a + ", " + b).orElse("none")));
+            }
+            table.append('\n');
             return table.toString();
         }
+    }
+
+    private static void appendRow(StringBuilder table, String label, List<RefitOutcome> outcomes,
+                                  Function<RefitOutcome, String> cell) {
+        table.append("| ").append(label).append(" |");
+        outcomes.forEach(o -> table.append(' ').append(cell.apply(o)).append(" |"));
+        table.append('\n');
     }
 }
