@@ -176,10 +176,12 @@ public final class LoadedModel implements AutoCloseable {
 
     @Override
     public void close() {
-        try (OnnxTensor closedAfterTheSession = catalogue) {
+        try {
             session.close();
         } catch (OrtException e) {
             throw new IllegalStateException("closing the session of " + info + " failed", e);
+        } finally {
+            catalogue.close(); // after the session, so no call can still be reading it
         }
     }
 

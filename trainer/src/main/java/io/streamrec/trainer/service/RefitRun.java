@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One refit, the trainer loop of the design: read the models topic (serving release, next version) → read the
  * interactions snapshot → hold out each user's latest interaction for the gate and the one before it for
- * early stopping → train → evaluate the new model and the serving release on the same holdout (NCF protocol,
+ * early stopping → train (from the last published model's parameters when {@link WarmStart} allows, else from
+ * scratch) → evaluate the new model and the serving release on the same holdout (NCF protocol,
  * HR@10 / NDCG@10) → publish a signed release only if the new model is at least as good, within the tolerance.
  *
  * <p>The gate prefers a fresh holdout: when the serving release records the latest event time it was trained
