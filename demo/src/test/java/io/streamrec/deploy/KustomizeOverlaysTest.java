@@ -438,6 +438,14 @@ class KustomizeOverlaysTest {
                         readOnly, Map.of(), Optional.empty()));
             } else if (volume == null) {
                 problems.add(name + ": mounts the undeclared volume " + mount.getName());
+            } else if (volume.getPersistentVolumeClaim() != null) {
+                String claim = volume.getPersistentVolumeClaim().getClaimName();
+                if (objects.stream().noneMatch(o -> o instanceof PersistentVolumeClaim pvc
+                        && claim.equals(pvc.getMetadata().getName()))) {
+                    problems.add(name + ": volume " + mount.getName() + " names the undeclared claim " + claim);
+                }
+                mounts.add(new Workload.Mount(mount.getMountPath(), mount.getName(), Workload.Source.PERSISTENT,
+                        readOnly, Map.of(), Optional.empty()));
             } else if (volume.getEmptyDir() != null) {
                 mounts.add(new Workload.Mount(mount.getMountPath(), mount.getName(), Workload.Source.EMPTY_DIR,
                         readOnly, Map.of(), Optional.empty()));

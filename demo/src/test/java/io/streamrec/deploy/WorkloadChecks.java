@@ -83,6 +83,11 @@ final class WorkloadChecks {
             }
             String reports = ConfigKeys.value(program, configuration, TrainerServiceConfig.REPORT_DIR_CONFIG);
             writableDirectory(workload, TrainerServiceConfig.REPORT_DIR_CONFIG, reports, false, where, problems);
+            String warmStart = ConfigKeys.value(program, configuration, TrainerServiceConfig.TRAIN_WARM_START_DIR_CONFIG);
+            if (warmStart != null && !warmStart.isBlank()) {
+                writableDirectory(workload, TrainerServiceConfig.TRAIN_WARM_START_DIR_CONFIG, warmStart, true, where,
+                        problems);
+            }
         }
         for (String key : List.of(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG)) {
             Object location = configuration.get(key);

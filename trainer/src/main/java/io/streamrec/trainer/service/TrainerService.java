@@ -44,7 +44,7 @@ public final class TrainerService implements AutoCloseable {
     private final MeterRegistry meters;
     private final KafkaConsumer<byte[], byte[]> offsetsProbe;
     private final AtomicLong lastPublishedVersion = new AtomicLong(-1);
-    private final WarmStart warmStart = new WarmStart();
+    private final WarmStart warmStart;
     private final AtomicLong lastRunEpochSeconds = new AtomicLong(0);
     private final AtomicReference<RefitOutcome> lastOutcome = new AtomicReference<>();
     private final java.util.Deque<RefitOutcome> history = new java.util.concurrent.ConcurrentLinkedDeque<>();
@@ -56,6 +56,7 @@ public final class TrainerService implements AutoCloseable {
     public TrainerService(TrainerServiceConfig config, Map<String, ?> clientConfig, SchemaRegistryClient schemaRegistry,
                           ReleaseSigner signer, Clock clock, MeterRegistry meters) {
         this.config = config;
+        this.warmStart = new WarmStart(config.warmStartDirectory());
         this.clientConfig = new HashMap<>(clientConfig);
         this.schemaRegistry = schemaRegistry;
         this.signer = signer;

@@ -44,6 +44,7 @@ public final class TrainerServiceConfig extends AbstractConfig {
     public static final String TRAIN_THREADS_CONFIG = "train.threads";
     public static final String TRAIN_SEED_CONFIG = "train.seed";
     public static final String TRAIN_WARM_START_CONFIG = "train.warm.start";
+    public static final String TRAIN_WARM_START_DIR_CONFIG = "train.warm.start.dir";
 
     public static final String EVAL_NEGATIVES_CONFIG = "eval.negatives";
     public static final String GATE_METRIC_CONFIG = "gate.metric";
@@ -109,7 +110,11 @@ public final class TrainerServiceConfig extends AbstractConfig {
             .define(TRAIN_WARM_START_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM,
                     "Start a refit from the parameters of the model this service published last, when that model"
                             + " still serves and the model settings are unchanged (shared users and items keep their"
-                            + " rows, newcomers start fresh); else, and after a restart, train from scratch.")
+                            + " rows, newcomers start fresh); else train from scratch.")
+            .define(TRAIN_WARM_START_DIR_CONFIG, Type.STRING, "", Importance.LOW,
+                    "Directory for the warm-start checkpoint (the last published model's parameters, a few bytes per"
+                            + " parameter), so a restarted service or a 'trainer once' run per schedule still starts"
+                            + " warm. Empty: kept in memory only, and the first refit after a restart is from scratch.")
             .define(EVAL_NEGATIVES_CONFIG, Type.INT, 99, Range.atLeast(1), Importance.LOW,
                     "Sampled negatives each held-out item is ranked against (the NCF protocol uses 99).")
             .define(GATE_METRIC_CONFIG, Type.STRING, "ndcg@10", ConfigDef.ValidString.in("ndcg@10", "hr@10"),
@@ -209,6 +214,11 @@ public final class TrainerServiceConfig extends AbstractConfig {
 
     public boolean warmStart() {
         return getBoolean(TRAIN_WARM_START_CONFIG);
+    }
+
+    public Optional<Path> warmStartDirectory() {
+        String dir = getString(TRAIN_WARM_START_DIR_CONFIG);
+        return dir.isBlank() ? Optional.empty() : Optional.of(Path.of(dir));
     }
 
     public boolean untrained() {

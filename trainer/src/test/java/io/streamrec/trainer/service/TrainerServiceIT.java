@@ -73,10 +73,12 @@ class TrainerServiceIT {
         settings.put(TrainerServiceConfig.TRAIN_BATCH_SIZE_CONFIG, 256);
         settings.put(TrainerServiceConfig.TRAIN_LEARNING_RATE_CONFIG, 0.01);
         settings.put(TrainerServiceConfig.REPORT_DIR_CONFIG, dir.resolve("reports").toString());
+        settings.put(TrainerServiceConfig.TRAIN_WARM_START_DIR_CONFIG, dir.resolve("warm-start").toString());
         SchemaRegistryClient schemaRegistry = RestSchemaRegistryClient.forUrl(stack.schemaRegistryUrl());
         ReleaseSigner signer = new ReleaseSigner(KEY);
 
-        // One service for the two trained runs, so the second starts from the first's parameters.
+        // The second trained run is a new service (a restart, or the next 'trainer once'): it starts from the
+        // first one's parameters through the warm-start checkpoint.
         try (TrainerService service = new TrainerService(new TrainerServiceConfig(settings), settings, schemaRegistry,
                 signer, Clock.systemUTC(), new SimpleMeterRegistry())) {
             RefitOutcome first = service.runOnce();
@@ -105,7 +107,7 @@ class TrainerServiceIT {
             assertThat(worse.serving().orElseThrow().ndcg()).isGreaterThan(worse.candidate().orElseThrow().ndcg());
             assertThat(worse.reason()).contains("serving v1");
 
-            RefitOutcome again = service.runOnce();
+            RefitOutcome again = run(settings, schemaRegistry, signer);
             assertThat(again.decision()).as(again.reason()).isEqualTo(RefitOutcome.Decision.PUBLISHED);
             assertThat(again.version()).isEqualTo(2);
             ModelRelease second = new ModelReleaseReader(stack.clientProperties(), models, Duration.ofSeconds(30)).read()

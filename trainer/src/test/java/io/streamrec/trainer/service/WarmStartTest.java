@@ -7,6 +7,8 @@ import io.streamrec.trainer.data.Vocabulary;
 import io.streamrec.trainer.model.ModelConfig;
 import io.streamrec.trainer.model.NcfModel;
 import io.streamrec.trainer.model.ParameterTensor;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +16,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class WarmStartTest {
 
@@ -93,5 +96,34 @@ class WarmStartTest {
     void aMapBeyondThePreviousModelIsRefused() {
         assertThatThrownBy(() -> NcfModel.warmStarted(previous, 1, new int[] {0, 9}, 1, new int[] {0, 1}))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("outside");
+    }
+
+    @Test
+    void aCheckpointFileCarriesTheModelAcrossARestart(@TempDir Path dir) throws Exception {
+        new WarmStart(Optional.of(dir)).remember(previous, USERS_BEFORE, ITEMS_BEFORE, "sha-v1");
+        assertThat(dir.resolve(WarmStart.FILE_NAME)).exists();
+        try (var files = Files.list(dir)) {
+            assertThat(files).hasSize(1); // no temporary file left behind
+        }
+
+        WarmStart restarted = new WarmStart(Optional.of(dir));
+        NcfModel fromFile = restarted.modelFor(CONFIG.withSeed(7), Optional.of("sha-v1"), USERS_BEFORE, ITEMS_BEFORE)
+                .orElseThrow();
+        assertThat(fromFile.parameterTensors()).isEqualTo(previous.parameterTensors());
+        assertThat(restarted.modelFor(CONFIG.withSeed(7), Optional.of("sha-v2"), USERS_BEFORE, ITEMS_BEFORE))
+                .isEmpty();
+    }
+
+    @Test
+    void anUnreadableCheckpointMeansTrainingFromScratch(@TempDir Path dir) throws Exception {
+        new WarmStart(Optional.of(dir)).remember(previous, USERS_BEFORE, ITEMS_BEFORE, "sha-v1");
+        Path file = dir.resolve(WarmStart.FILE_NAME);
+        byte[] bytes = Files.readAllBytes(file);
+        Files.write(file, Arrays.copyOf(bytes, bytes.length - 3)); // truncated
+
+        assertThat(new WarmStart(Optional.of(dir)).modelFor(CONFIG.withSeed(7), Optional.of("sha-v1"), USERS_BEFORE,
+                ITEMS_BEFORE)).isEmpty();
+        assertThat(new WarmStart(Optional.of(dir.resolve("absent"))).modelFor(CONFIG.withSeed(7),
+                Optional.of("sha-v1"), USERS_BEFORE, ITEMS_BEFORE)).isEmpty();
     }
 }
