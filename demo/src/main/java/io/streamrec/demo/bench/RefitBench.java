@@ -84,7 +84,9 @@ public final class RefitBench {
                     new TrainerServiceConfig(settings).modelConfig().describe(),
                     Runtime.getRuntime().maxMemory() >> 20));
             table.append("| phase |");
-            outcomes.forEach(o -> table.append(" refit ").append(outcomes.indexOf(o) + 1).append(" s |"));
+            for (int run = 1; run <= outcomes.size(); run++) {
+                table.append(" refit ").append(run).append(" s |");
+            }
             table.append("\n|---|").append("---|".repeat(outcomes.size())).append('\n');
             for (String phase : outcomes.get(0).phases().keySet()) {
                 table.append("| ").append(phase).append(" |");
@@ -101,10 +103,11 @@ public final class RefitBench {
             appendRow(table, "HR@10 / NDCG@10 (held-out)", outcomes, o -> o.candidate()
                     .map(m -> String.format(Locale.ROOT, "%.4f / %.4f", m.hitRate(), m.ndcg())).orElse("-"));
             appendRow(table, "peak heap MiB", outcomes, o -> Long.toString(o.peakHeapBytes() >> 20));
-            for (RefitOutcome o : outcomes) {
-                table.append(String.format(Locale.ROOT, "%nRefit %d epochs: %s", outcomes.indexOf(o) + 1,
-                        o.epochs().stream().map(e -> String.format(Locale.ROOT, "%.1f s", e.seconds()))
-                                .reduce((a, b) -> a + ", " + b).orElse("none")));
+            for (int run = 1; run <= outcomes.size(); run++) {
+                String epochs = outcomes.get(run - 1).epochs().stream()
+                        .map(e -> String.format(Locale.ROOT, "%.1f s", e.seconds()))
+                        .reduce((a, b) -> a + ", " + b).orElse("none");
+                table.append(String.format(Locale.ROOT, "%nRefit %d epochs: %s", run, epochs));
             }
             table.append('\n');
             return table.toString();
