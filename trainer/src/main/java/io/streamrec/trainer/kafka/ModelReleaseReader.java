@@ -5,17 +5,12 @@ import io.streamrec.schemas.serde.AvroSerde;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,19 +63,27 @@ public final class ModelReleaseReader {
         return new ModelsSnapshot(topic, latest, highest, scan.endOffsets(), scan.records(), scan.unreadable());
     }
 
+    /** A release looked up by version, and the version the next release of its name gets. */
+    public record Lookup(Optional<ModelRelease> release, long nextVersion) { }
+
     /**
-     * The release of {@code name} with {@code version}, if the topic still holds it: compaction keeps only the
-     * latest record per name once the log cleaner has passed, so an older version may be gone. When a version
-     * was published twice, the later record wins, as it would for a reader of the whole log.
+     * The release of {@code name} with {@code version}, if the topic still holds it (compaction keeps only the
+     * latest record per name once the log cleaner has passed, so an older version may be gone), found in the
+     * same read as the next version number. When a version was published twice, the later record wins, as it
+     * would for a reader of the whole log.
      */
-    public Optional<ModelRelease> find(String name, long version) {
+    public Lookup find(String name, long version) {
         ModelRelease[] found = new ModelRelease[1];
+        long[] highest = {0};
         scan((releaseName, release) -> {
-            if (releaseName.equals(name) && release.getVersion() == version) {
-                found[0] = release;
+            if (releaseName.equals(name)) {
+                highest[0] = Math.max(highest[0], release.getVersion());
+                if (release.getVersion() == version) {
+                    found[0] = release;
+                }
             }
         });
-        return Optional.ofNullable(found[0]);
+        return new Lookup(Optional.ofNullable(found[0]), highest[0] + 1);
     }
 
     /** What a scan of the topic meets, in offset order. */
@@ -96,77 +99,49 @@ public final class ModelReleaseReader {
     private Scan scan(Visitor visitor) {
         Map<String, Object> config = new HashMap<>(LargeMessages.consumer());
         config.putAll(clientConfig);
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.remove(ConsumerConfig.GROUP_ID_CONFIG); // a read, not a subscription
-        long records = 0;
-        long unreadable = 0;
+        long[] records = {0};
+        long[] unreadable = {0};
         Map<TopicPartition, Long> endOffsets;
-        try (AvroSerde<ModelRelease> serde = AvroSerde.specific(ModelRelease.class);
-             KafkaConsumer<byte[], byte[]> consumer =
-                     new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (AvroSerde<ModelRelease> serde = AvroSerde.specific(ModelRelease.class)) {
             serde.configure(config, false);
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
-                    .map(info -> new TopicPartition(topic, info.partition()))
-                    .toList();
-            if (partitions.isEmpty()) {
-                throw new KafkaException("topic " + topic + " does not exist or has no partitions");
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            endOffsets = consumer.endOffsets(partitions, timeout);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (!caughtUp(consumer, endOffsets)) {
-                if (System.nanoTime() > deadline) {
-                    throw new KafkaException("reading " + topic + " up to " + endOffsets + " took longer than "
-                            + timeout);
+            endOffsets = TopicReads.readToEnd(config, topic, timeout, () -> false, record -> {
+                records[0]++;
+                if (!visit(record, serde, visitor)) {
+                    unreadable[0]++;
                 }
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.offset() >= endOffsets.getOrDefault(
-                            new TopicPartition(record.topic(), record.partition()), Long.MAX_VALUE)) {
-                        continue; // after the read's end point: the next read takes it
-                    }
-                    records++;
-                    if (record.key() == null) {
-                        unreadable++;
-                        log.warn("event=release_record_skipped topic={} partition={} offset={} error=\"no key\"",
-                                record.topic(), record.partition(), record.offset());
-                        continue;
-                    }
-                    String name = new String(record.key(), StandardCharsets.UTF_8);
-                    if (record.value() == null) {
-                        visitor.tombstone(name);
-                        continue;
-                    }
-                    ModelRelease release;
-                    try {
-                        release = serde.deserializer().deserialize(record.topic(), record.headers(), record.value());
-                    } catch (SerializationException e) {
-                        unreadable++;
-                        log.warn("event=release_record_skipped topic={} partition={} offset={} error=\"{}\"",
-                                record.topic(), record.partition(), record.offset(), e.getMessage());
-                        continue;
-                    }
-                    if (!name.equals(release.getName())) {
-                        unreadable++;
-                        log.warn("event=release_record_skipped topic={} partition={} offset={} error=\"key '{}'"
-                                + " but release name '{}'\"", record.topic(), record.partition(), record.offset(), name,
-                                release.getName());
-                        continue;
-                    }
-                    visitor.release(name, release);
-                }
-            }
+            });
         }
-        return new Scan(endOffsets, records, unreadable);
+        return new Scan(endOffsets, records[0], unreadable[0]);
     }
 
-    private static boolean caughtUp(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> endOffsets) {
-        for (Map.Entry<TopicPartition, Long> end : endOffsets.entrySet()) {
-            if (consumer.position(end.getKey()) < end.getValue()) {
-                return false;
-            }
+    /** Hands one record to the visitor; false when it is unreadable (logged and skipped). */
+    private static boolean visit(ConsumerRecord<byte[], byte[]> record, AvroSerde<ModelRelease> serde,
+                                 Visitor visitor) {
+        if (record.key() == null) {
+            log.warn("event=release_record_skipped topic={} partition={} offset={} error=\"no key\"",
+                    record.topic(), record.partition(), record.offset());
+            return false;
         }
+        String name = new String(record.key(), StandardCharsets.UTF_8);
+        if (record.value() == null) {
+            visitor.tombstone(name);
+            return true;
+        }
+        ModelRelease release;
+        try {
+            release = serde.deserializer().deserialize(record.topic(), record.headers(), record.value());
+        } catch (SerializationException e) {
+            log.warn("event=release_record_skipped topic={} partition={} offset={} error=\"{}\"",
+                    record.topic(), record.partition(), record.offset(), e.getMessage());
+            return false;
+        }
+        if (!name.equals(release.getName())) {
+            log.warn("event=release_record_skipped topic={} partition={} offset={} error=\"key '{}'"
+                    + " but release name '{}'\"", record.topic(), record.partition(), record.offset(), name,
+                    release.getName());
+            return false;
+        }
+        visitor.release(name, release);
         return true;
     }
 }

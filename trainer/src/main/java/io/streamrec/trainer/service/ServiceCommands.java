@@ -79,6 +79,16 @@ public final class ServiceCommands {
         }
     }
 
+    /** The setup, or empty once the configuration error is printed as {@code trainer <command>: ...}. */
+    private static Optional<Setup> setup(ConfigOptions options, String command) {
+        try {
+            return Optional.of(Setup.from(options.settings()));
+        } catch (ConfigException e) {
+            System.err.println("trainer " + command + ": configuration error: " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
     private static boolean describe(ConfigOptions options) {
         if (options.describeConfig) {
             System.out.println(ConfigDocs.text(TrainerServiceConfig.configDef()));
@@ -102,13 +112,11 @@ public final class ServiceCommands {
             if (describe(options)) {
                 return 0;
             }
-            Setup setup;
-            try {
-                setup = Setup.from(options.settings());
-            } catch (ConfigException e) {
-                System.err.println("trainer once: configuration error: " + e.getMessage());
+            Optional<Setup> configured = setup(options, "once");
+            if (configured.isEmpty()) {
                 return 2;
             }
+            Setup setup = configured.get();
             PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             try (TrainerService service = new TrainerService(setup.config(), setup.clientConfig(),
                     setup.schemaRegistry(), setup.signer(), Clock.systemUTC(), meters)) {
@@ -137,13 +145,11 @@ public final class ServiceCommands {
             if (describe(options)) {
                 return 0;
             }
-            Setup setup;
-            try {
-                setup = Setup.from(options.settings());
-            } catch (ConfigException e) {
-                System.err.println("trainer serve: configuration error: " + e.getMessage());
+            Optional<Setup> configured = setup(options, "serve");
+            if (configured.isEmpty()) {
                 return 2;
             }
+            Setup setup = configured.get();
             PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             new JvmMemoryMetrics().bindTo(meters);
             new JvmGcMetrics().bindTo(meters);
@@ -197,30 +203,34 @@ public final class ServiceCommands {
             if (describe(options)) {
                 return 0;
             }
-            Setup setup;
-            List<PublicKey> trusted = new ArrayList<>();
-            try {
-                setup = Setup.from(options.settings());
-                trusted.add(setup.signer().publicKey());
-                if (trustedKeys != null) {
-                    trusted.addAll(ReleaseKeys.readPublicKeys(Files.readString(trustedKeys, StandardCharsets.UTF_8)));
-                }
-            } catch (ConfigException | IOException | IllegalArgumentException e) {
-                System.err.println("trainer republish: configuration error: " + e.getMessage());
+            Optional<Setup> configured = setup(options, "republish");
+            if (configured.isEmpty()) {
                 return 2;
+            }
+            Setup setup = configured.get();
+            List<PublicKey> trusted = new ArrayList<>();
+            trusted.add(setup.signer().publicKey());
+            if (trustedKeys != null) {
+                try {
+                    trusted.addAll(ReleaseKeys.readPublicKeys(Files.readString(trustedKeys, StandardCharsets.UTF_8)));
+                } catch (IOException | IllegalArgumentException e) {
+                    System.err.println("trainer republish: configuration error: " + e.getMessage());
+                    return 2;
+                }
             }
             TrainerServiceConfig config = setup.config();
             String name = config.modelName();
             ModelReleaseReader reader = new ModelReleaseReader(setup.clientConfig(), config.modelsTopic(),
                     config.snapshotTimeout());
             try {
-                Optional<ModelRelease> earlier = reader.find(name, version);
+                ModelReleaseReader.Lookup lookup = reader.find(name, version);
+                Optional<ModelRelease> earlier = lookup.release();
                 if (earlier.isEmpty()) {
                     System.err.println("trainer republish: " + config.modelsTopic() + " holds no release " + name + " v"
                             + version + " (never published, or compacted away)");
                     return 1;
                 }
-                long next = reader.read().nextVersion(name);
+                long next = lookup.nextVersion();
                 ModelRelease copy = new ReleaseRepublisher(setup.signer(), ReleaseVerifier.trusting(trusted),
                         Long.MAX_VALUE, Clock.systemUTC()).republish(earlier.get(), next);
                 try (ModelReleasePublisher publisher = new ModelReleasePublisher(setup.clientConfig(),

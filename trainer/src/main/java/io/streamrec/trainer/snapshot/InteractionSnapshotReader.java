@@ -7,6 +7,7 @@ import io.streamrec.schemas.serde.SchemaRegistryClient;
 import io.streamrec.trainer.data.Corpus;
 import io.streamrec.trainer.data.Interactions;
 import io.streamrec.trainer.data.Vocabulary;
+import io.streamrec.trainer.kafka.TopicReads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,11 +18,8 @@ import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,100 +62,74 @@ public final class InteractionSnapshotReader {
     public InteractionSnapshot read(BooleanSupplier cancelled) {
         long start = System.nanoTime();
         Map<String, Object> config = new HashMap<>(consumerConfig);
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.remove(ConsumerConfig.GROUP_ID_CONFIG); // assigned partitions, no group: a read, not a subscription
         config.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
-
-        AvroDeserializer<InteractionKey> keys = new AvroDeserializer<>(InteractionKey.class, schemaRegistry, config, true);
-        AvroDeserializer<Interaction> values = new AvroDeserializer<>(Interaction.class, schemaRegistry, config, false);
-        Map<String, Integer> userIndex = new HashMap<>();
-        Map<String, Integer> itemIndex = new HashMap<>();
-        List<String> users = new ArrayList<>();
-        List<String> items = new ArrayList<>();
-        PairTable pairs = new PairTable(1 << 16);
-        long records = 0;
-        long tombstones = 0;
-        long unreadable = 0;
-        Map<TopicPartition, Long> endOffsets;
-
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                     new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
-                    .map(info -> new TopicPartition(topic, info.partition()))
-                    .toList();
-            if (partitions.isEmpty()) {
-                throw new KafkaException("topic " + topic + " does not exist or has no partitions");
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            endOffsets = consumer.endOffsets(partitions, timeout);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (!caughtUp(consumer, endOffsets)) {
-                if (cancelled.getAsBoolean()) {
-                    throw new CancellationException("snapshot read of " + topic + " cancelled");
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new KafkaException("reading " + topic + " up to " + endOffsets + " took longer than "
-                            + timeout);
-                }
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.offset() >= endOffsets.getOrDefault(
-                            new TopicPartition(record.topic(), record.partition()), Long.MAX_VALUE)) {
-                        continue; // arrived after the snapshot point: the next run takes it
-                    }
-                    records++;
-                    InteractionKey key;
-                    Interaction value;
-                    try {
-                        key = keys.deserialize(record.topic(), record.headers(), record.key());
-                        value = values.deserialize(record.topic(), record.headers(), record.value());
-                    } catch (SerializationException e) {
-                        unreadable++;
-                        log.warn("event=snapshot_record_skipped topic={} partition={} offset={} error=\"{}\"",
-                                record.topic(), record.partition(), record.offset(), e.getMessage());
-                        continue;
-                    }
-                    if (key == null) {
-                        unreadable++;
-                        continue;
-                    }
-                    if (value == null) {
-                        tombstones++;
-                        Integer user = userIndex.get(key.getUserId());
-                        Integer item = itemIndex.get(key.getItemId());
-                        if (user != null && item != null) {
-                            pairs.remove(user, item);
-                        }
-                        continue;
-                    }
-                    int user = userIndex.computeIfAbsent(key.getUserId(), id -> {
-                        users.add(id);
-                        return users.size();
-                    });
-                    int item = itemIndex.computeIfAbsent(key.getItemId(), id -> {
-                        items.add(id);
-                        return items.size();
-                    });
-                    pairs.put(user, item, value.getLastSeen().toEpochMilli());
-                }
-            }
-        }
-        Corpus corpus = compact(users, items, pairs);
+        Accumulator state = new Accumulator(
+                new AvroDeserializer<>(InteractionKey.class, schemaRegistry, config, true),
+                new AvroDeserializer<>(Interaction.class, schemaRegistry, config, false));
+        Map<TopicPartition, Long> endOffsets = TopicReads.readToEnd(config, topic, timeout, cancelled, state::add);
+        Corpus corpus = compact(state.users, state.items, state.pairs);
         Duration readTime = Duration.ofNanos(System.nanoTime() - start);
         log.info("event=snapshot_read topic={} records={} tombstones={} unreadable={} pairs={} users={} items={}"
-                        + " read_ms={}", topic, records, tombstones, unreadable, corpus.interactions().size(),
-                corpus.users().size(), corpus.items().size(), readTime.toMillis());
-        return new InteractionSnapshot(corpus, topic, endOffsets, records, tombstones, unreadable, readTime);
+                        + " read_ms={}", topic, state.records, state.tombstones, state.unreadable,
+                corpus.interactions().size(), corpus.users().size(), corpus.items().size(), readTime.toMillis());
+        return new InteractionSnapshot(corpus, topic, endOffsets, state.records, state.tombstones, state.unreadable,
+                readTime);
     }
 
-    private static boolean caughtUp(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> endOffsets) {
-        for (Map.Entry<TopicPartition, Long> end : endOffsets.entrySet()) {
-            if (consumer.position(end.getKey()) < end.getValue()) {
-                return false;
-            }
+    /** The pairs read so far, with ids interned once; one per read, on the reading thread. */
+    private static final class Accumulator {
+        private final AvroDeserializer<InteractionKey> keys;
+        private final AvroDeserializer<Interaction> values;
+        private final Map<String, Integer> userIndex = new HashMap<>();
+        private final Map<String, Integer> itemIndex = new HashMap<>();
+        private final List<String> users = new ArrayList<>();
+        private final List<String> items = new ArrayList<>();
+        private final PairTable pairs = new PairTable(1 << 16);
+        private long records;
+        private long tombstones;
+        private long unreadable;
+
+        Accumulator(AvroDeserializer<InteractionKey> keys, AvroDeserializer<Interaction> values) {
+            this.keys = keys;
+            this.values = values;
         }
-        return true;
+
+        void add(ConsumerRecord<byte[], byte[]> record) {
+            records++;
+            InteractionKey key;
+            Interaction value;
+            try {
+                key = keys.deserialize(record.topic(), record.headers(), record.key());
+                value = values.deserialize(record.topic(), record.headers(), record.value());
+            } catch (SerializationException e) {
+                unreadable++;
+                log.warn("event=snapshot_record_skipped topic={} partition={} offset={} error=\"{}\"",
+                        record.topic(), record.partition(), record.offset(), e.getMessage());
+                return;
+            }
+            if (key == null) {
+                unreadable++;
+                return;
+            }
+            if (value == null) {
+                tombstones++;
+                Integer user = userIndex.get(key.getUserId());
+                Integer item = itemIndex.get(key.getItemId());
+                if (user != null && item != null) {
+                    pairs.remove(user, item);
+                }
+                return;
+            }
+            int user = userIndex.computeIfAbsent(key.getUserId(), id -> {
+                users.add(id);
+                return users.size();
+            });
+            int item = itemIndex.computeIfAbsent(key.getItemId(), id -> {
+                items.add(id);
+                return items.size();
+            });
+            pairs.put(user, item, value.getLastSeen().toEpochMilli());
+        }
     }
 
     /** The live pairs with vocabularies of only the users and items that still have one. */

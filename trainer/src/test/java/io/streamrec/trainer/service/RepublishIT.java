@@ -72,7 +72,8 @@ class RepublishIT {
         assertThat(serving.getSha256()).isEqualTo(first.getSha256()).isNotEqualTo(second.getSha256());
         assertThat(serving.getProvenance()).containsEntry(ReleaseRepublisher.REPUBLISHED_FROM, "1");
         assertThat(ReleaseVerifier.trusting(List.of(keys.getPublic())).verifySignature(serving)).isTrue();
-        assertThat(reader.find("default", 2)).map(ModelRelease::getSha256).contains(second.getSha256());
+        assertThat(reader.find("default", 2).release()).map(ModelRelease::getSha256).contains(second.getSha256());
+        assertThat(reader.find("default", 2).nextVersion()).isEqualTo(4);
 
         assertThat(republish(client, topic, keyFile, "9")).isEqualTo(1);
         assertThat(reader.read().latest("default").orElseThrow().getVersion()).isEqualTo(3);
