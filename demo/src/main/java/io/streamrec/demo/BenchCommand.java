@@ -1,6 +1,8 @@
 package io.streamrec.demo;
 
 import io.streamrec.demo.bench.EndToEndBench;
+import io.streamrec.devstack.Directories;
+import io.streamrec.schemas.config.ConfigSources;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -66,16 +69,15 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Map<String, String> overrides = new HashMap<>();
-        for (String setting : appSettings) {
-            String[] parts = setting.split("=", 2);
-            if (parts.length != 2) {
-                System.err.println("streamrec bench: --app-set needs KEY=VALUE, got " + setting);
-                return 2;
-            }
-            overrides.put(parts[0], parts[1]);
+        try {
+            ConfigSources.load(Map.of(), null, Map.of(), appSettings)
+                    .forEach((key, value) -> overrides.put(key, value.toString()));
+        } catch (ConfigException e) {
+            System.err.println("streamrec bench: --app-set: " + e.getMessage());
+            return 2;
         }
-        deleteRecursively(directory.resolve("stack"));
-        deleteRecursively(directory.resolve("state"));
+        Directories.deleteRecursively(directory.resolve("stack"));
+        Directories.deleteRecursively(directory.resolve("state"));
         EndToEndBench.Result result = new EndToEndBench(new EndToEndBench.Settings(variant, rates,
                 Duration.ofSeconds(stepSeconds), Duration.ofSeconds(warmupSeconds), swapRate,
                 Duration.ofMinutes(soakMinutes), soakRate, directory, appJar, appJavaOptions, overrides, seed),
@@ -86,16 +88,5 @@ public final class BenchCommand implements Callable<Integer> {
             Files.writeString(out, result.markdown(), StandardCharsets.UTF_8);
         }
         return 0;
-    }
-
-    private static void deleteRecursively(Path path) throws java.io.IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (var walk = Files.walk(path)) {
-            for (Path file : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(file);
-            }
-        }
     }
 }

@@ -1,14 +1,16 @@
 package io.streamrec.demo;
 
 import io.streamrec.demo.bench.RefitBench;
+import io.streamrec.devstack.Directories;
+import io.streamrec.schemas.config.ConfigSources;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -39,23 +41,15 @@ public final class RefitBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, Object> trainer = new HashMap<>();
-        for (String setting : settings) {
-            String[] parts = setting.split("=", 2);
-            if (parts.length != 2) {
-                System.err.println("streamrec bench-refit: --set needs KEY=VALUE, got " + setting);
-                return 2;
-            }
-            trainer.put(parts[0], parts[1]);
+        Map<String, Object> trainer;
+        try {
+            trainer = ConfigSources.load(Map.of(), null, Map.of(), settings);
+        } catch (ConfigException e) {
+            System.err.println("streamrec bench-refit: --set: " + e.getMessage());
+            return 2;
         }
-        Path stack = directory.resolve("stack");
-        if (Files.exists(stack)) {
-            try (var walk = Files.walk(stack)) {
-                for (Path file : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(file);
-                }
-            }
-        }
+        // The stack folder only: earlier runs' reports stay.
+        Directories.deleteRecursively(directory.resolve("stack"));
         String markdown = new RefitBench(Optional.ofNullable(data), trainer, directory, System.out, refits).run();
         System.out.println();
         System.out.println(markdown);

@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 
-/** File-system helpers for temporary stack directories. Stateless. */
-final class Directories {
+/** File-system helpers for stack and run directories. Stateless. */
+public final class Directories {
 
     private Directories() {
     }
@@ -22,8 +22,12 @@ final class Directories {
         }
     }
 
-    /** Deletes the directory and everything in it; a missing directory is fine. */
-    static void deleteRecursively(Path directory) {
+    /**
+     * Deletes the directory (or file) and everything in it; a missing one is fine.
+     *
+     * @throws UncheckedIOException when something cannot be deleted
+     */
+    public static void deleteRecursively(Path directory) {
         if (!Files.exists(directory)) {
             return;
         }

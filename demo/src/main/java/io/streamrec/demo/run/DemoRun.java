@@ -10,6 +10,7 @@ import io.streamrec.demo.data.DemoData;
 import io.streamrec.demo.data.InteractionSeeder;
 import io.streamrec.demo.load.ClickReplayer;
 import io.streamrec.demo.load.RecommendationWatcher;
+import io.streamrec.devstack.Directories;
 import io.streamrec.devstack.LocalStack;
 import io.streamrec.schemas.model.ReleaseKeys;
 import io.streamrec.schemas.model.ReleaseSigner;
@@ -22,7 +23,6 @@ import io.streamrec.trainer.service.TrainerService;
 import io.streamrec.trainer.service.TrainerServiceConfig;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -44,7 +44,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -367,20 +366,9 @@ public final class DemoRun {
         }
     }
 
-    private static void cleanPreviousRun(Path directory) throws IOException {
+    private static void cleanPreviousRun(Path directory) {
         for (String leftover : List.of("stack", "state", "keys", "reports", "report.html")) {
-            Path path = directory.resolve(leftover);
-            if (Files.exists(path)) {
-                try (Stream<Path> walk = Files.walk(path)) {
-                    walk.sorted(Comparator.reverseOrder()).forEach(file -> {
-                        try {
-                            Files.delete(file);
-                        } catch (IOException e) {
-                            throw new UncheckedIOException("cannot clear the previous run's " + file, e);
-                        }
-                    });
-                }
-            }
+            Directories.deleteRecursively(directory.resolve(leftover));
         }
     }
 
