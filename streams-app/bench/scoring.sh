@@ -4,6 +4,7 @@
 #   streams-app/bench/scoring.sh                      # all variants (about 20 minutes)
 #   streams-app/bench/scoring.sh neumf,history-aneumf # some
 #   streams-app/bench/scoring.sh --quick              # short iterations, a smoke run
+#   streams-app/bench/scoring.sh --profile neumf      # ONNX Runtime's per-node profile of one variant
 # The graphs are exported by the trainer module, so it is installed first. Classes and dependencies are
 # copied to a private temporary directory, so concurrent builds in the shared tree (a clean, an install of
 # another module) cannot pull a class or jar from under the benchmark's forked JVMs. Run it when the
@@ -17,4 +18,9 @@ mvn -q -B -pl streams-app test-compile dependency:copy-dependencies -DincludeSco
   -DoutputDirectory="$run/lib"
 cp -r streams-app/target/classes "$run/classes"
 cp -r streams-app/target/test-classes "$run/test-classes"
-java -Xmx1g -cp "$run/test-classes:$run/classes:$run/lib/*" io.streamrec.app.bench.ScoringBench "$@"
+main=io.streamrec.app.bench.ScoringBench
+if [ "${1:-}" = "--profile" ]; then
+  main=io.streamrec.app.bench.ScoringProfile
+  shift
+fi
+java -Xmx1g -cp "$run/test-classes:$run/classes:$run/lib/*" "$main" "$@"

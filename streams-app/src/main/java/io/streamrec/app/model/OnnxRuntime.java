@@ -4,7 +4,9 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
+import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The process's ONNX Runtime: the one {@link OrtEnvironment} of the JVM and the session options every model
@@ -42,6 +44,19 @@ public final class OnnxRuntime implements AutoCloseable {
 
     /** Builds a session for the graph; the caller owns (and must close) it. */
     public OrtSession createSession(byte[] onnxModel) throws OrtException {
+        return createSession(onnxModel, Optional.empty());
+    }
+
+    /**
+     * A session like {@link #createSession(byte[])} that also records ONNX Runtime's per-node profile, written
+     * as a JSON file whose name starts with {@code profilePrefix} when {@link OrtSession#endProfiling()} is
+     * called (by the scoring profile benchmark; profiling slows every call).
+     */
+    public OrtSession createProfilingSession(byte[] onnxModel, Path profilePrefix) throws OrtException {
+        return createSession(onnxModel, Optional.of(profilePrefix));
+    }
+
+    private OrtSession createSession(byte[] onnxModel, Optional<Path> profilePrefix) throws OrtException {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
@@ -50,6 +65,9 @@ public final class OnnxRuntime implements AutoCloseable {
             // Spinning threads burn a core while idle; on a shared 2-core box that steals from Kafka Streams.
             options.addConfigEntry("session.intra_op.allow_spinning", settings.allowSpinning() ? "1" : "0");
             options.addConfigEntry("session.inter_op.allow_spinning", settings.allowSpinning() ? "1" : "0");
+            if (profilePrefix.isPresent()) {
+                options.enableProfiling(profilePrefix.get().toString());
+            }
             return environment.createSession(onnxModel, options);
         }
     }
