@@ -14,14 +14,13 @@ import io.streamrec.trainer.eval.RankingMetrics;
 import io.streamrec.trainer.model.ModelConfig;
 import io.streamrec.trainer.model.NcfModel;
 import io.streamrec.trainer.model.Scorer;
+import io.streamrec.trainer.report.PeakHeap;
 import io.streamrec.trainer.train.FitResult;
 import io.streamrec.trainer.train.TrainConfig;
 import io.streamrec.trainer.train.Trainer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -115,7 +114,8 @@ public final class BenchCommand implements Callable<Integer> {
     private BenchResult runRow(String rawSpec, Dataset dataset, Split validation, int cores, PrintStream console) {
         String[] pieces = rawSpec.split("@");
         BenchRow row = BenchRow.parse(pieces[0]);
-        resetPeakHeap();
+        System.gc(); // so the peak starts from live data, not an earlier row's garbage
+        PeakHeap.reset();
         if (row.model() == null) {
             PopularityScorer popularity = PopularityScorer.fit(dataset.train());
             try (var pool = new io.streamrec.trainer.parallel.WorkerPool(cores)) {
@@ -123,7 +123,7 @@ public final class BenchCommand implements Callable<Integer> {
                 RankingMetrics full = fullCatalogue ? Evaluator.fullCatalogue(popularity, dataset.train(), dataset.test(), 10, pool) : null;
                 return new BenchResult("popularity", "-", "-", "-", test.hitRate(), test.ndcg(), Double.NaN,
                         full == null ? Double.NaN : full.hitRate(), full == null ? Double.NaN : full.ndcg(),
-                        Double.NaN, Double.NaN, Double.NaN, peakHeapMb());
+                        Double.NaN, Double.NaN, Double.NaN, PeakHeap.bytes() / (1024.0 * 1024.0));
             }
         }
         ModelConfig modelConfig = row.model().withSeed(seed);
@@ -165,7 +165,8 @@ public final class BenchCommand implements Callable<Integer> {
                     modelConfig.gmfFactors() == 0 ? "-" : Integer.toString(modelConfig.gmfFactors()), layers,
                     fit.bestEpoch() + "/" + fit.epochs().size(), test.hitRate(), test.ndcg(), fit.bestValidation().hitRate(),
                     full == null ? Double.NaN : full.hitRate(), full == null ? Double.NaN : full.ndcg(),
-                    fit.secondsPerEpoch(), fit.cpuSecondsPerEpoch(), fit.samplesPerSecond(), peakHeapMb());
+                    fit.secondsPerEpoch(), fit.cpuSecondsPerEpoch(), fit.samplesPerSecond(),
+                    PeakHeap.bytes() / (1024.0 * 1024.0));
         }
     }
 
@@ -217,25 +218,7 @@ public final class BenchCommand implements Callable<Integer> {
         return sb.toString();
     }
 
-    private static void resetPeakHeap() {
-        System.gc();
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                pool.resetPeakUsage();
-            }
-        }
-    }
 
-    /** Sum of the heap pools' peaks: an upper bound of the peak heap in use. */
-    private static double peakHeapMb() {
-        long bytes = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                bytes += pool.getPeakUsage().getUsed();
-            }
-        }
-        return bytes / (1024.0 * 1024.0);
-    }
 
     private static String loadAverage() {
         double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();

@@ -22,14 +22,12 @@ import io.streamrec.trainer.release.ReleaseBuilder;
 import io.streamrec.trainer.release.ReleaseGraphs;
 import io.streamrec.trainer.release.ReleaseRequest;
 import io.streamrec.trainer.release.ReleaseSettings;
+import io.streamrec.trainer.report.PeakHeap;
 import io.streamrec.trainer.snapshot.InteractionSnapshot;
 import io.streamrec.trainer.snapshot.InteractionSnapshotReader;
 import io.streamrec.trainer.train.EpochStats;
 import io.streamrec.trainer.train.FitResult;
 import io.streamrec.trainer.train.Trainer;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -97,7 +95,7 @@ public final class RefitRun {
 
     /** Runs the refit; never throws for a failed run (the outcome says FAILED and why). */
     public RefitOutcome run(BooleanSupplier cancelled) {
-        resetPeakHeap();
+        PeakHeap.reset();
         Map<String, Duration> phases = new LinkedHashMap<>();
         List<EpochStats> epochs = new ArrayList<>();
         String name = config.modelName();
@@ -300,7 +298,7 @@ public final class RefitRun {
                                  RankingMetrics serving, long servingVersion, int gateUsers, List<EpochStats> epochs,
                                  long pairs, Map<String, Duration> phases) {
         return new RefitOutcome(decision, config.modelName(), version, reason, Optional.ofNullable(candidate),
-                Optional.ofNullable(serving), servingVersion, gateUsers, epochs, pairs, phases, peakHeapBytes(),
+                Optional.ofNullable(serving), servingVersion, gateUsers, epochs, pairs, phases, PeakHeap.bytes(),
                 Optional.empty());
     }
 
@@ -315,22 +313,5 @@ public final class RefitRun {
         }
     }
 
-    private static void resetPeakHeap() {
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                pool.resetPeakUsage();
-            }
-        }
-    }
 
-    /** Sum of the heap pools' peaks since the run started (an upper bound on the peak of their sum). */
-    private static long peakHeapBytes() {
-        long peak = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                peak += pool.getPeakUsage().getUsed();
-            }
-        }
-        return peak;
-    }
 }
