@@ -16,7 +16,6 @@ import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,12 +69,13 @@ public final class Recommender {
      */
     public Recommendations recommend(String userId, UserHistory history, int k, Instant eventTime, long nowMs,
                                      PopularItems popular) {
-        Set<String> seen = excludeSeen ? new HashSet<>(history.itemIds()) : Set.of();
+        List<String> historyItems = history.itemIds();
+        List<String> seen = excludeSeen ? historyItems : List.of();
         Optional<ModelLease> lease = models.acquire();
         if (lease.isPresent()) {
             try (ModelLease held = lease.get()) {
-                Optional<Recommendations> fromModel = fromModel(held.model(), userId, history, seen, k, eventTime,
-                        nowMs);
+                Optional<Recommendations> fromModel = fromModel(held.model(), userId, historyItems, seen, k,
+                        eventTime, nowMs);
                 if (fromModel.isPresent()) {
                     modelLists.increment();
                     return fromModel.get();
@@ -84,16 +84,16 @@ public final class Recommender {
         }
         fallbackLists.increment();
         List<RecommendedItem> items = new ArrayList<>(k);
-        for (PopularItems.RankedItem item : popular.top(k, seen)) {
+        for (PopularItems.RankedItem item : popular.top(k, new HashSet<>(seen))) {
             items.add(new RecommendedItem(item.itemId(), (float) item.count()));
         }
         return new Recommendations(userId, items, POPULARITY, null, true, eventTime, Instant.ofEpochMilli(nowMs));
     }
 
-    private Optional<Recommendations> fromModel(LoadedModel model, String userId, UserHistory history,
-                                                Set<String> seen, int k, Instant eventTime, long nowMs) {
+    private Optional<Recommendations> fromModel(LoadedModel model, String userId, List<String> historyItems,
+                                                List<String> seen, int k, Instant eventTime, long nowMs) {
         int userIndex = model.userIndex(userId);
-        long[] historyInput = model.historyInput(history.itemIds());
+        long[] historyInput = model.historyInput(historyItems);
         boolean knowsUser = userIndex != 0;
         boolean knowsHistory = historyInput[historyInput.length - 1] != 0;
         if (!knowsUser && !knowsHistory) {
