@@ -267,7 +267,7 @@ public final class EndToEndBench {
             case "history-aneumf" -> ModelConfig.historyAneumf(32, 50, 64, 32, 16, 8);
             // The history-attentive model with a GMF-only head: the trainer's other validation finalist, at half
             // the scoring cost (no per-candidate MLP).
-            case "history-gmf64" -> new ModelConfig(Variant.HISTORY_ANEUMF, 64, List.of(), 50, true, 0.01, seed);
+            case "history-gmf64" -> new ModelConfig(Variant.HISTORY_ANEUMF, 64, List.of(), 50, true, 0.01, 1L);
             default -> throw new IllegalArgumentException("unknown variant " + settings.variant());
         };
         NcfModel model = NcfModel.create(config.withSeed(seed), corpus.users().size(), corpus.items().size());
