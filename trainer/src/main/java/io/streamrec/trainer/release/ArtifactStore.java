@@ -3,10 +3,8 @@ package io.streamrec.trainer.release;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.regex.Pattern;
 
@@ -47,11 +45,7 @@ public final class ArtifactStore {
             Path temporary = Files.createTempFile(directory, fileName, ".tmp");
             try {
                 Files.write(temporary, graph);
-                try {
-                    Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
-                }
+                AtomicFiles.moveIntoPlace(temporary, target);
             } finally {
                 Files.deleteIfExists(temporary);
             }

@@ -4,11 +4,9 @@ import io.streamrec.schemas.model.ReleaseKeys;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.util.concurrent.Callable;
@@ -77,11 +75,7 @@ public final class KeygenCommand implements Callable<Integer> {
                 : Files.createTempFile(parent, ".keygen", ".tmp");
         try {
             Files.writeString(temporary, pem, StandardCharsets.US_ASCII);
-            try {
-                Files.move(temporary, keyFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, keyFile, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFiles.moveIntoPlace(temporary, keyFile);
         } finally {
             Files.deleteIfExists(temporary);
         }
