@@ -22,8 +22,8 @@ enum ServingOps implements ONNXOperator {
     SHAPE("Shape", 1, 0),
     /** Permutes axes. */
     TRANSPOSE("Transpose", 1, 0, new ONNXAttribute("perm", AttributeType.INTS, false)),
-    /** Element-wise maximum with broadcasting (int64 since opset 12). */
-    MAX("Max", ONNXAttribute.VARIADIC_INPUT, 0),
+    /** Clamps to [min, max], both optional scalar inputs (int64 since opset 12). */
+    CLIP("Clip", 1, 2),
     /** Logical and of two boolean tensors. */
     AND("And", 2, 0),
     /** Broadcast to a shape. */

@@ -93,6 +93,20 @@ final class TableMath {
         return out;
     }
 
+    /**
+     * A table of {@code rows} rows (any width) with a copy of row 0 appended: the row the exported graph reads
+     * for an index outside the vocabulary (row 0 is the unknown user or item).
+     */
+    static float[] withOutOfRangeRow(float[] table, int rows) {
+        if (rows < 1 || table.length % rows != 0) {
+            throw new IllegalArgumentException(table.length + " values are not " + rows + " rows");
+        }
+        int cols = table.length / rows;
+        float[] out = java.util.Arrays.copyOf(table, table.length + cols);
+        System.arraycopy(table, 0, out, table.length, cols);
+        return out;
+    }
+
     /** A {@code [rows, cols]} table with one more column holding {@code value} in every row. */
     static float[] withColumn(float[] table, int rows, int cols, float value) {
         float[] out = padColumns(table, rows, cols, cols + 1);
