@@ -60,6 +60,11 @@ public final class BenchCommand implements Callable<Integer> {
             + " commit.interval.ms=50.")
     List<String> appSettings = List.of();
 
+    @Option(names = "--partitions", defaultValue = "0", description = "Partitions of the clicks, recommendations and"
+            + " other keyed topics; 0 keeps the topic catalog's (6). Each partition is a task whose state changelogs"
+            + " and outputs join every exactly-once transaction.")
+    int partitions;
+
     @Option(names = "--out", description = "Also write the markdown table here.")
     Path out;
 
@@ -80,7 +85,8 @@ public final class BenchCommand implements Callable<Integer> {
         Directories.deleteRecursively(directory.resolve("state"));
         EndToEndBench.Result result = new EndToEndBench(new EndToEndBench.Settings(variant, rates,
                 Duration.ofSeconds(stepSeconds), Duration.ofSeconds(warmupSeconds), swapRate,
-                Duration.ofMinutes(soakMinutes), soakRate, directory, appJar, appJavaOptions, overrides, seed),
+                Duration.ofMinutes(soakMinutes), soakRate, directory, appJar, appJavaOptions, overrides, partitions,
+                seed),
                 System.out).run();
         System.out.println();
         System.out.println(result.markdown());

@@ -57,7 +57,14 @@ public final class EndToEndBench {
     /** What to run. Immutable. */
     public record Settings(String variant, List<Double> rates, Duration step, Duration warmup, double swapRate,
                            Duration soak, double soakRate, Path directory, Path appJar, String appJavaOptions,
-                           Map<String, String> appOverrides, long seed) { }
+                           Map<String, String> appOverrides, int partitions, long seed) {
+        public Settings {
+            if (partitions < 0) {
+                throw new IllegalArgumentException("partitions must be >= 1, or 0 for the topic catalog's, got "
+                        + partitions);
+            }
+        }
+    }
 
     /** One rate step's result. */
     public record Step(double offered, double achieved, long p50Micros, long p99Micros, long maxMicros, long backlog,
@@ -86,7 +93,7 @@ public final class EndToEndBench {
         Files.createDirectories(settings.directory());
         out.println("==> local stack");
         try (LocalStack stack = LocalStack.start(LocalStack.Settings.in(settings.directory().resolve("stack"))
-                .withBrokerPort(0).withRegistryPort(0))) {
+                .withBrokerPort(0).withRegistryPort(0).withPartitions(settings.partitions()))) {
             SchemaRegistryClient registry = RestSchemaRegistryClient.forUrl(stack.schemaRegistryUrl());
             Map<String, Object> client = new HashMap<>(stack.clientProperties());
 
@@ -282,8 +289,9 @@ public final class EndToEndBench {
 
     private String markdown(Result result) {
         StringBuilder table = new StringBuilder();
-        table.append(String.format(Locale.ROOT, "End to end, %s, %d users, %d items; app %s %s%n%n", result.variant(),
-                USERS, ITEMS, settings.appJavaOptions(), settings.appOverrides()));
+        table.append(String.format(Locale.ROOT, "End to end, %s, %d users, %d items, %s partitions; app %s %s%n%n",
+                result.variant(), USERS, ITEMS, settings.partitions() == 0 ? "the catalog's" : settings.partitions(),
+                settings.appJavaOptions(), settings.appOverrides()));
         table.append("| offered clicks/s | achieved lists/s | p50 ms | p99 ms | max ms | backlog at end | app CPU % |\n");
         table.append("|---|---|---|---|---|---|---|\n");
         for (Step step : result.steps()) {
