@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Full-catalogue scoring benchmark (JMH, sample time) through the streams app's serving path, every variant
 # at MovieLens-1M size; prints a markdown table with p50 / p99, the per-item comparison and the machine load.
-#   streams-app/bench/scoring.sh                      # all variants (about 20 minutes)
+#   streams-app/bench/scoring.sh                      # all variants (about 25 minutes)
 #   streams-app/bench/scoring.sh neumf,history-aneumf # some
 #   streams-app/bench/scoring.sh --quick              # short iterations, a smoke run
 #   streams-app/bench/scoring.sh --profile neumf      # ONNX Runtime's per-node profile of one variant

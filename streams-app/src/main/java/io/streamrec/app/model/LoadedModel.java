@@ -8,7 +8,6 @@ import ai.onnxruntime.OrtSession;
 import io.streamrec.schemas.model.ServingSignature;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.HashMap;
 import java.util.List;
@@ -161,16 +160,14 @@ public final class LoadedModel implements AutoCloseable {
                 ServingSignature.CANDIDATES, candidates))) {
             OnnxValue output = result.get(ServingSignature.SCORES)
                     .orElseThrow(() -> new OrtException("the graph produced no '" + ServingSignature.SCORES + "'"));
-            FloatBuffer scores = ((OnnxTensor) output).getFloatBuffer();
-            if (scores.remaining() != batch * candidateCount) {
-                throw new OrtException("'scores' has " + scores.remaining() + " values, expected " + batch + " x "
-                        + candidateCount);
+            // One copy into Java arrays (getFloatBuffer and then arrays would copy the scores twice).
+            Object value = output.getValue();
+            if (!(value instanceof float[][] scores) || scores.length != batch
+                    || (batch > 0 && scores[0].length != candidateCount)) {
+                throw new OrtException("'scores' is " + ((OnnxTensor) output).getInfo() + ", expected float ["
+                        + batch + ", " + candidateCount + "]");
             }
-            float[][] out = new float[batch][candidateCount];
-            for (int b = 0; b < batch; b++) {
-                scores.get(out[b]);
-            }
-            return out;
+            return scores;
         }
     }
 

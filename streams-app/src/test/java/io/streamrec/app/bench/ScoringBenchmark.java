@@ -42,7 +42,9 @@ import org.openjdk.jmh.infra.Blackhole;
  * spinning, warm up, probe), scored with {@link LoadedModel#scoreCatalogue} in ONE ONNX Runtime call over all
  * 3,706 items; against the same 3,706 candidates scored with one call per item. A third method runs the same
  * graph in a session of the same settings on input tensors built once over direct buffers, which separates
- * the graph's cost from the serving wrapper's per-call tensor building. Sample-time mode, so the runner reports
+ * the graph's cost from the serving wrapper's per-call tensor building. A fourth repeats the one-call method
+ * with the CPU caches flushed before every call ({@link CacheEvictor}), as they are in the streams app, where
+ * each click's Kafka and RocksDB work runs between two scoring calls. Sample-time mode, so the runner reports
  * percentiles. Run it with {@code streams-app/bench/scoring.sh} ({@link ScoringBench}).
  *
  * <p>JMH state: one model per trial, used by one benchmark thread.
@@ -124,6 +126,33 @@ public class ScoringBenchmark {
     /** The whole catalogue in one call. */
     @Benchmark
     public float[] fullCatalogue() throws Exception {
+        return model.scoreCatalogue(user, history);
+    }
+
+    /**
+     * Writes to every cache line of a buffer larger than this machine's caches before each invocation (not
+     * timed), so the graph's tables and ONNX Runtime's buffers come from memory, not cache. JMH state, one per
+     * benchmark thread.
+     */
+    @State(Scope.Thread)
+    public static class CacheEvictor {
+
+        private static final int BYTES = 64 << 20;
+        private static final int LINE = 64;
+
+        private final byte[] buffer = new byte[BYTES];
+
+        @Setup(Level.Invocation)
+        public void evict() {
+            for (int i = 0; i < BYTES; i += LINE) {
+                buffer[i]++;
+            }
+        }
+    }
+
+    /** The whole catalogue in one call, starting with cold caches. */
+    @Benchmark
+    public float[] fullCatalogueColdCache(CacheEvictor evictor) throws Exception {
         return model.scoreCatalogue(user, history);
     }
 
