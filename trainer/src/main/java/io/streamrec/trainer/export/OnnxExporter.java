@@ -393,9 +393,9 @@ public final class OnnxExporter {
          * the variants without a gate. Every pass then runs along the 3,700-odd items instead of along a row of
          * a few dozen features: the first layer's add meets the user half as one scalar per long run (no Expand
          * of the user half first), and each Gemm is a small constant weight matrix times a wide activation
-         * matrix rather than a tall activation matrix times a constant only 16 or 8 columns wide. On NeuMF at
-         * MovieLens-1M size this took a call from about 0.31 to 0.25 ms in an A/B run of both graphs in one
-         * process (README, scoring benchmark). A gated first layer needs a softmax across the features, which
+         * matrix rather than a tall activation matrix times a constant only 16 or 8 columns wide. With the
+         * one-node index clip it took NeuMF at MovieLens-1M size from 0.33 to 0.22-0.26 ms per call (README,
+         * scoring benchmark). A gated first layer needs a softmax across the features, which
          * ONNX Runtime runs fast only along the last axis, so gated graphs and gathered candidates keep rows.
          */
         private boolean mlpColumns() {
