@@ -284,7 +284,7 @@ public final class OnnxExporter {
                 ONNXRef<?> addend = gmf == null ? g.floats("output_bias", values("output_bias"), 1)
                         : g.op(ServingOps.RESHAPE, "gmf_row", gmf, g.longs("gmf_row_shape", 1L, -1L));
                 // [1, w] x [w, B*C]: one row of logits, a product wide along the candidates rather than a
-                // [B*C, w] x [w, 1] one only one column wide (rows are transposed on the way in).
+                // [B*C, w] x [w, 1] one only one column wide (hidden rows enter transposed, columns as they are).
                 logit = g.op(ONNXOperators.GEMM, "logit", Map.of("transB", mlpColumns() ? 0 : 1),
                         g.floats("output_mlp_weight", mlpWeight, 1, last), hidden, addend);
             }
