@@ -79,22 +79,45 @@ public final class ServiceCommands {
         }
     }
 
-    /** The setup, or empty once the configuration error is printed as {@code trainer <command>: ...}. */
-    private static Optional<Setup> setup(ConfigOptions options, String command) {
-        try {
-            return Optional.of(Setup.from(options.settings()));
-        } catch (ConfigException e) {
-            System.err.println("trainer " + command + ": configuration error: " + e.getMessage());
-            return Optional.empty();
-        }
-    }
+    /**
+     * What every subcommand does before its own work: {@code --describe-config} prints the keys and exits 0; a
+     * configuration error is printed as {@code trainer <command>: configuration error: ...} and exits 2; else
+     * {@link #run(Setup)} decides the exit code. Picocli fills the options of the subclass instance.
+     */
+    abstract static class ServiceCommand implements Callable<Integer> {
 
-    private static boolean describe(ConfigOptions options) {
-        if (options.describeConfig) {
-            System.out.println(ConfigDocs.text(TrainerServiceConfig.configDef()));
-            System.out.println(ConfigDocs.text(AvroSerdeConfig.configDef()));
+        @picocli.CommandLine.Mixin
+        ConfigOptions options = new ConfigOptions();
+
+        private final String command;
+
+        ServiceCommand(String command) {
+            this.command = command;
         }
-        return options.describeConfig;
+
+        @Override
+        public final Integer call() throws InterruptedException {
+            if (options.describeConfig) {
+                System.out.println(ConfigDocs.text(TrainerServiceConfig.configDef()));
+                System.out.println(ConfigDocs.text(AvroSerdeConfig.configDef()));
+                return 0;
+            }
+            Setup setup;
+            try {
+                setup = Setup.from(options.settings());
+            } catch (ConfigException e) {
+                return configurationError(e.getMessage());
+            }
+            return run(setup);
+        }
+
+        /** Prints {@code trainer <command>: configuration error: <message>} and returns exit code 2. */
+        int configurationError(String message) {
+            System.err.println("trainer " + command + ": configuration error: " + message);
+            return 2;
+        }
+
+        abstract int run(Setup setup) throws InterruptedException;
     }
 
     /** {@code trainer once}: one refit; exit 0 published, 3 kept by the gate, 1 failed, 2 configuration error. */
@@ -102,21 +125,14 @@ public final class ServiceCommands {
             description = {"Refits once from the interactions topic: train, evaluate against the serving model,"
                     + " publish a signed release if it is at least as good.",
                     "Exit code: 0 published, 3 kept (the gate refused), 1 failed, 2 configuration error."})
-    public static final class Once implements Callable<Integer> {
+    public static final class Once extends ServiceCommand {
 
-        @picocli.CommandLine.Mixin
-        ConfigOptions options = new ConfigOptions();
+        public Once() {
+            super("once");
+        }
 
         @Override
-        public Integer call() {
-            if (describe(options)) {
-                return 0;
-            }
-            Optional<Setup> configured = setup(options, "once");
-            if (configured.isEmpty()) {
-                return 2;
-            }
-            Setup setup = configured.get();
+        int run(Setup setup) {
             PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             try (TrainerService service = new TrainerService(setup.config(), setup.clientConfig(),
                     setup.schemaRegistry(), setup.signer(), Clock.systemUTC(), meters)) {
@@ -135,21 +151,14 @@ public final class ServiceCommands {
     @Command(name = "serve", mixinStandardHelpOptions = true,
             description = "Runs the trainer service: refit every service.interval.ms, or sooner when"
                     + " service.min.new.interactions arrived; /health/live, /health/ready and /metrics on http.port.")
-    public static final class Serve implements Callable<Integer> {
+    public static final class Serve extends ServiceCommand {
 
-        @picocli.CommandLine.Mixin
-        ConfigOptions options = new ConfigOptions();
+        public Serve() {
+            super("serve");
+        }
 
         @Override
-        public Integer call() throws InterruptedException {
-            if (describe(options)) {
-                return 0;
-            }
-            Optional<Setup> configured = setup(options, "serve");
-            if (configured.isEmpty()) {
-                return 2;
-            }
-            Setup setup = configured.get();
+        int run(Setup setup) throws InterruptedException {
             PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             new JvmMemoryMetrics().bindTo(meters);
             new JvmGcMetrics().bindTo(meters);
@@ -186,10 +195,11 @@ public final class ServiceCommands {
                             + " in --trusted-keys.",
                     "Exit code: 0 published, 1 failed (not found, not verifiable, not published), 2 configuration"
                             + " error."})
-    public static final class Republish implements Callable<Integer> {
+    public static final class Republish extends ServiceCommand {
 
-        @picocli.CommandLine.Mixin
-        ConfigOptions options = new ConfigOptions();
+        public Republish() {
+            super("republish");
+        }
 
         @Option(names = "--version", required = true, paramLabel = "N", description = "The release to bring back.")
         long version;
@@ -199,23 +209,14 @@ public final class ServiceCommands {
         Path trustedKeys;
 
         @Override
-        public Integer call() {
-            if (describe(options)) {
-                return 0;
-            }
-            Optional<Setup> configured = setup(options, "republish");
-            if (configured.isEmpty()) {
-                return 2;
-            }
-            Setup setup = configured.get();
+        int run(Setup setup) {
             List<PublicKey> trusted = new ArrayList<>();
             trusted.add(setup.signer().publicKey());
             if (trustedKeys != null) {
                 try {
                     trusted.addAll(ReleaseKeys.readPublicKeys(Files.readString(trustedKeys, StandardCharsets.UTF_8)));
                 } catch (IOException | IllegalArgumentException e) {
-                    System.err.println("trainer republish: configuration error: " + e.getMessage());
-                    return 2;
+                    return configurationError(e.getMessage());
                 }
             }
             TrainerServiceConfig config = setup.config();
