@@ -16,6 +16,8 @@ import java.util.List;
  *                       variants always have one)
  * @param initStd        standard deviation of the normal initialisation of embeddings
  * @param seed           initialisation seed
+ * @param attentionQuery the history variant's attention query (ignored, and {@link AttentionQuery#CANDIDATE},
+ *                       for the plain variants)
  */
 public record ModelConfig(
         Variant variant,
@@ -24,11 +26,13 @@ public record ModelConfig(
         int historyLength,
         boolean userEmbedding,
         double initStd,
-        long seed) {
+        long seed,
+        AttentionQuery attentionQuery) {
 
     /** Validates the combination and freezes the layer list. */
     public ModelConfig {
         mlpLayers = List.copyOf(mlpLayers);
+        java.util.Objects.requireNonNull(attentionQuery, "attentionQuery");
         if (gmfFactors < 0 || historyLength < 0 || initStd <= 0) {
             throw new IllegalArgumentException("negative size or non-positive initStd");
         }
@@ -46,9 +50,16 @@ public record ModelConfig(
             case HISTORY_ANEUMF -> require((gmf || mlp) && historyLength > 0, "history variant needs a head and historyLength > 0");
             default -> throw new IllegalArgumentException("unknown variant " + variant);
         }
-        if (variant != Variant.HISTORY_ANEUMF && (historyLength != 0 || !userEmbedding)) {
+        if (variant != Variant.HISTORY_ANEUMF && (historyLength != 0 || !userEmbedding
+                || attentionQuery != AttentionQuery.CANDIDATE)) {
             throw new IllegalArgumentException(variant + " takes no history and always has user embeddings");
         }
+    }
+
+    /** A configuration whose history variant, if any, uses the candidate as attention query. */
+    public ModelConfig(Variant variant, int gmfFactors, List<Integer> mlpLayers, int historyLength,
+                       boolean userEmbedding, double initStd, long seed) {
+        this(variant, gmfFactors, mlpLayers, historyLength, userEmbedding, initStd, seed, AttentionQuery.CANDIDATE);
     }
 
     private static void require(boolean condition, String message) {
@@ -84,17 +95,29 @@ public record ModelConfig(
 
     /** This config with another seed. */
     public ModelConfig withSeed(long newSeed) {
-        return new ModelConfig(variant, gmfFactors, mlpLayers, historyLength, userEmbedding, initStd, newSeed);
+        return new ModelConfig(variant, gmfFactors, mlpLayers, historyLength, userEmbedding, initStd, newSeed,
+                attentionQuery);
     }
 
     /** This config with another initialisation scale. */
     public ModelConfig withInitStd(double newInitStd) {
-        return new ModelConfig(variant, gmfFactors, mlpLayers, historyLength, userEmbedding, newInitStd, seed);
+        return new ModelConfig(variant, gmfFactors, mlpLayers, historyLength, userEmbedding, newInitStd, seed,
+                attentionQuery);
     }
 
     /** This config with or without the learned user embedding (history variant only). */
     public ModelConfig withUserEmbedding(boolean enabled) {
-        return new ModelConfig(variant, gmfFactors, mlpLayers, historyLength, enabled, initStd, seed);
+        return new ModelConfig(variant, gmfFactors, mlpLayers, historyLength, enabled, initStd, seed, attentionQuery);
+    }
+
+    /** This config with another attention query (history variant only). */
+    public ModelConfig withAttentionQuery(AttentionQuery query) {
+        return new ModelConfig(variant, gmfFactors, mlpLayers, historyLength, userEmbedding, initStd, seed, query);
+    }
+
+    /** Whether the history variant's user vector is one per request (the query comes from the user's side). */
+    public boolean userSideQuery() {
+        return usesHistory() && attentionQuery == AttentionQuery.RECENT;
     }
 
     /** Width of the MLP branch's half-embeddings ({@code mlpLayers[0] / 2}, or 0). */
@@ -133,6 +156,9 @@ public record ModelConfig(
         }
         if (usesHistory()) {
             sb.append(" H=").append(historyLength).append(userEmbedding ? " +user" : " history-only");
+            if (attentionQuery != AttentionQuery.CANDIDATE) {
+                sb.append(" query=").append(attentionQuery.label());
+            }
         }
         return sb.toString();
     }

@@ -22,11 +22,14 @@ import java.util.SplittableRandom;
  *           {@code 0..H-1}, most recent last), with recency {@code r_j = H - 1 - j}:
  *           <pre>
  *   k_j = V[h_j] + E[r_j]                                   (history_embedding, position_embedding)
- *   s_j = β[r_j] + (q · k_j) / sqrt(D)                      (position_bias)
+ *   s_j = β[r_j] + (y · k_j) / sqrt(D)                      (position_bias)
  *   α   = softmax(s) over the non-padding slots
  *   z   = P[u] + Σ_j α_j k_j                                (P[u] term only if user embeddings are on)
  *           </pre>
- *           With an empty history the sum is zero.</li>
+ *           The query {@code y} is the candidate's row {@code q} ({@link AttentionQuery#CANDIDATE}, so
+ *           {@code z} differs per candidate) or {@code y = W_y k_n + b_y} from the newest non-padding
+ *           slot {@code n} ({@link AttentionQuery#RECENT}: {@code query_weight}, {@code query_bias}; one
+ *           {@code z} per user and history). With an empty history the sum is zero.</li>
  *     </ul>
  *     User index 0 (unknown) uses row 0 of {@code user_embedding}: zero at initialisation and
  *     learned only if training replaces users by 0 (see the trainer's unknown-user rate).</li>
@@ -45,6 +48,7 @@ import java.util.SplittableRandom;
  * {@link #parameterTensors()} names them (weights are {@code [out, in]}, row-major):
  * {@code user_embedding [U+1, D]} (absent for a history-only model), {@code item_embedding [N+1, D]},
  * {@code history_embedding [N+1, D]}, {@code position_embedding [H, D]}, {@code position_bias [H]},
+ * {@code query_weight [D, D]} and {@code query_bias [D]} (recent-item query only),
  * {@code gate_weight [2Dm, 2Dm]}, {@code gate_bias [2Dm]}, {@code mlp_l_weight [w_l, w_{l-1}]},
  * {@code mlp_l_bias [w_l]} for {@code l = 1..L-1}, {@code output_weight [1, Dg + w_{L-1}]},
  * {@code output_bias [1]}.
@@ -70,6 +74,8 @@ public final class NcfModel implements Scorer {
     private final float attentionScale;
     private final int posEmbOffset;
     private final int posBiasOffset;
+    private final int queryWeightOffset;
+    private final int queryBiasOffset;
     private final int gateWeightOffset;
     private final int gateBiasOffset;
     private final int[] mlpWeightOffset;
@@ -78,6 +84,7 @@ public final class NcfModel implements Scorer {
     private final int outBiasOffset;
     private final boolean gated;
     private final boolean usesHistory;
+    private final boolean userSideQuery;
 
     private NcfModel(ModelConfig config, int numUsers, int numItems, Parameters params) {
         this.config = config;
@@ -92,6 +99,8 @@ public final class NcfModel implements Scorer {
         this.attentionScale = (float) (1.0 / Math.sqrt(width));
         this.posEmbOffset = offset("position_embedding");
         this.posBiasOffset = offset("position_bias");
+        this.queryWeightOffset = offset("query_weight");
+        this.queryBiasOffset = offset("query_bias");
         this.gateWeightOffset = offset("gate_weight");
         this.gateBiasOffset = offset("gate_bias");
         int layers = config.mlpLayers().size();
@@ -105,6 +114,7 @@ public final class NcfModel implements Scorer {
         this.outBiasOffset = offset("output_bias");
         this.gated = config.gated();
         this.usesHistory = config.usesHistory();
+        this.userSideQuery = config.userSideQuery();
     }
 
     private int offset(String name) {
@@ -157,6 +167,10 @@ public final class NcfModel implements Scorer {
         if (config.usesHistory()) {
             add(entries, next, "position_embedding", h, d, true);
             add(entries, next, "position_bias", 1, h, false);
+            if (config.userSideQuery()) {
+                add(entries, next, "query_weight", d, d, true);
+                add(entries, next, "query_bias", 1, d, false);
+            }
         }
         int f = 2 * config.mlpFactors();
         if (config.gated()) {
@@ -308,6 +322,10 @@ public final class NcfModel implements Scorer {
                 continue;
             }
             int m = gatherKeys(ws, g);
+            if (userSideQuery) {
+                recentQueryForward(ws, g, m);
+                continue;
+            }
             for (int s = from; s < to; s++) {
                 float[] z = ws.userVec[s];
                 if (users != null) {
@@ -321,6 +339,48 @@ public final class NcfModel implements Scorer {
             }
         }
         headForward(ws, n);
+    }
+
+    /**
+     * The recent-item query: one user vector for the whole group, kept in the group's first sample's
+     * {@code userVec} row, its weights in that sample's {@code alpha} row.
+     */
+    private void recentQueryForward(Workspace ws, int g, int m) {
+        int from = ws.groupStart[g];
+        int to = ws.groupStart[g + 1];
+        if (from == to) {
+            return;
+        }
+        int d = width;
+        float[] z = ws.userVec[from];
+        float[][] users = params.users();
+        if (users != null) {
+            System.arraycopy(users[ws.groupUser[g]], 0, z, 0, d);
+        } else {
+            Arrays.fill(z, 0f);
+        }
+        if (m > 0) {
+            recentQuery(ws.keys[m - 1], ws.query);
+            TargetAttention.forward(ws.keys, ws.keysT, ws.slotBias, ws.query, attentionScale, m, d, ws.alpha[from], z);
+        }
+        for (int s = from; s < to; s++) {
+            ws.userRow[s] = z;
+        }
+    }
+
+    /** {@code y = W_y k + b_y}. */
+    private void recentQuery(float[] newestKey, float[] query) {
+        int d = width;
+        float[] dense = params.dense();
+        // Once per group (D x D), not per sample: plain loops, not worth the vectorised kernels' layout.
+        for (int a = 0; a < d; a++) {
+            int row = queryWeightOffset + a * d;
+            float acc = dense[queryBiasOffset + a];
+            for (int b = 0; b < d; b++) {
+                acc += dense[row + b] * newestKey[b];
+            }
+            query[a] = acc;
+        }
     }
 
     /**
@@ -546,9 +606,15 @@ public final class NcfModel implements Scorer {
                 Arrays.fill(ws.dKeys[j], 0f);
             }
             Arrays.fill(ws.dSlotBias, 0, m, 0f);
-            for (int s = from; s < to; s++) {
-                TargetAttention.backward(ws.keys, ws.keysT, ws.itemRow[s], attentionScale, m, d, ws.alpha[s],
-                        ws.dUserVec[s], ws.dItemVec[s], ws.dKeys, ws.dSlotBias, ws.attentionScratch);
+            if (userSideQuery) {
+                if (m > 0 && from < to) {
+                    recentQueryBackward(ws, from, to, m, denseGrad);
+                }
+            } else {
+                for (int s = from; s < to; s++) {
+                    TargetAttention.backward(ws.keys, ws.keysT, ws.itemRow[s], attentionScale, m, d, ws.alpha[s],
+                            ws.dUserVec[s], ws.dItemVec[s], ws.dKeys, ws.dSlotBias, ws.attentionScratch);
+                }
             }
             int rowBase = g * h;
             for (int j = 0; j < m; j++) {
@@ -563,6 +629,38 @@ public final class NcfModel implements Scorer {
                 denseGrad[posBiasOffset + r] += ws.dSlotBias[j];
             }
             Arrays.fill(ws.historyRows, rowBase + m, rowBase + h, 0);
+        }
+    }
+
+    /**
+     * The recent-item query's attention backward for one group: the samples' user-vector gradients summed
+     * (they share one vector), then through the attention to the keys and the query, and from the query to
+     * {@code W_y}, {@code b_y} and the newest key.
+     */
+    private void recentQueryBackward(Workspace ws, int from, int to, int m, float[] denseGrad) {
+        int d = width;
+        float[] dz = ws.dQuery[0];
+        Arrays.fill(dz, 0f);
+        for (int s = from; s < to; s++) {
+            Kernels.add(ws.dUserVec[s], dz, d);
+        }
+        float[] newest = ws.keys[m - 1];
+        float[] query = ws.query;
+        recentQuery(newest, query);
+        float[] dy = ws.dQuery[1];
+        Arrays.fill(dy, 0f);
+        TargetAttention.backward(ws.keys, ws.keysT, query, attentionScale, m, d, ws.alpha[from], dz, dy, ws.dKeys,
+                ws.dSlotBias, ws.attentionScratch);
+        float[] dense = params.dense();
+        float[] dNewest = ws.dKeys[m - 1];
+        for (int a = 0; a < d; a++) {
+            float ga = dy[a];
+            int row = queryWeightOffset + a * d;
+            denseGrad[queryBiasOffset + a] += ga;
+            for (int b = 0; b < d; b++) {
+                denseGrad[row + b] += ga * newest[b];
+                dNewest[b] += ga * dense[row + b];
+            }
         }
     }
 

@@ -64,6 +64,9 @@ public final class Workspace {
     final float[][] dKeys;
     final float[] dSlotBias;
     final float[] attentionScratch;
+    /** The recent-item query of the group in hand, and two gradient rows (user vector, query). */
+    final float[] query;
+    final float[][] dQuery;
 
     final float[][] userGrad;
     final float[][] historyGrad;
@@ -123,6 +126,8 @@ public final class Workspace {
         dKeys = new float[h][d];
         dSlotBias = new float[h];
         attentionScratch = new float[h];
+        query = new float[d];
+        dQuery = new float[2][d];
         userGrad = new float[capacity][d];
         historyGrad = new float[capacity * h][d];
         historyRows = new int[capacity * h];

@@ -24,6 +24,7 @@ public final class Hyperparameters {
         map.put("model.mlp_layers", config.mlpLayers().stream().map(String::valueOf).collect(Collectors.joining("-")));
         map.put("model.history_length", Integer.toString(config.historyLength()));
         map.put("model.user_embedding", Boolean.toString(config.userEmbedding()));
+        map.put("model.attention_query", config.attentionQuery().label());
         map.put("model.init_std", number(config.initStd()));
         map.put("model.seed", Long.toString(config.seed()));
         return map;

@@ -1,6 +1,7 @@
 package io.streamrec.trainer.service;
 
 import io.streamrec.trainer.data.Vocabulary;
+import io.streamrec.trainer.model.AttentionQuery;
 import io.streamrec.trainer.model.ModelConfig;
 import io.streamrec.trainer.model.NcfModel;
 import io.streamrec.trainer.model.Parameters;
@@ -39,7 +40,7 @@ final class WarmStart {
 
     /** The checkpoint's file name in the directory. */
     static final String FILE_NAME = "warm-start.bin";
-    private static final int MAGIC = 0x53524b31; // "SRK1"
+    private static final int MAGIC = 0x53524b32; // "SRK2": SRK1 lacked the attention query
 
     private record Checkpoint(NcfModel model, Vocabulary users, Vocabulary items, String sha256) { }
 
@@ -119,6 +120,7 @@ final class WarmStart {
                 out.writeBoolean(config.userEmbedding());
                 out.writeDouble(config.initStd());
                 out.writeLong(config.seed());
+                out.writeUTF(config.attentionQuery().label());
                 writeIds(out, checkpoint.users());
                 writeIds(out, checkpoint.items());
                 Parameters parameters = checkpoint.model().parameters();
@@ -147,7 +149,7 @@ final class WarmStart {
                 layers.add(in.readInt());
             }
             ModelConfig config = new ModelConfig(variant, factors, layers, in.readInt(), in.readBoolean(),
-                    in.readDouble(), in.readLong());
+                    in.readDouble(), in.readLong(), AttentionQuery.parse(in.readUTF()));
             Vocabulary users = readIds(in);
             Vocabulary items = readIds(in);
             NcfModel model = NcfModel.create(config, users.size(), items.size());

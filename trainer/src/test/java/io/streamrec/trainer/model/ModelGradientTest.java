@@ -16,6 +16,9 @@ class ModelGradientTest {
             ModelConfig.aneumf(3, 8, 5, 4).withInitStd(0.5),
             ModelConfig.historyAneumf(3, 4, 8, 5, 4).withInitStd(0.5),
             ModelConfig.historyAneumf(4, 3).withInitStd(0.5).withUserEmbedding(false),
+            ModelConfig.historyAneumf(3, 4, 8, 5, 4).withInitStd(0.5).withSeed(2).withAttentionQuery(AttentionQuery.RECENT),
+            ModelConfig.historyAneumf(4, 3).withInitStd(0.5).withUserEmbedding(false)
+                    .withAttentionQuery(AttentionQuery.RECENT),
         };
     }
 

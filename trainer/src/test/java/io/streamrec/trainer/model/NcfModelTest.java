@@ -52,7 +52,8 @@ class NcfModelTest {
     @Test
     void unknownUsersAndOutOfRangeIdsAreServed() {
         for (ModelConfig config : List.of(ModelConfig.gmf(4), ModelConfig.mlp(8, 4), ModelConfig.aneumf(4, 8, 4),
-                ModelConfig.historyAneumf(4, 3, 8, 4), ModelConfig.historyAneumf(4, 3).withUserEmbedding(false))) {
+                ModelConfig.historyAneumf(4, 3, 8, 4), ModelConfig.historyAneumf(4, 3).withUserEmbedding(false),
+                ModelConfig.historyAneumf(4, 3, 8, 4).withAttentionQuery(AttentionQuery.RECENT))) {
             NcfModel model = NcfModel.create(config, 3, 5);
             int h = config.historyLength();
             int[][] histories = h == 0 ? null : new int[][] {new int[h], {0, 2, 99}};
