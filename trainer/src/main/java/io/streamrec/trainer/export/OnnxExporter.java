@@ -28,16 +28,20 @@ import org.tribuo.util.onnx.ONNXRef;
  *       only an add and a ReLU remain before the second layer (about 700 multiply-adds per candidate for GMF
  *       32, MLP [64, 32, 16, 8]);</li>
  *   <li>ANeuMF (gated): {@code W_a,q q_m + b_a}, the item half of the gate's logits; the gated vector
- *       {@code a ⊙ [z_m ; q_m]} depends on both halves and is formed per candidate;</li>
+ *       {@code a ⊙ [z_m ; q_m]} depends on both halves and is formed per candidate, or, in catalogue scoring,
+ *       the gate's softmax is factored into a user and an item part ({@code factoredGateFirstLayer}: the item
+ *       tables hold the item's exponentiated gate logits, alone and times {@code q_m});</li>
  *   <li>history-attentive: the item table pre-scaled by {@code 1/sqrt(D)} (attention queries), position
- *       embeddings and biases pre-reversed into history-slot order, and the GMF and gate item tables above.</li>
+ *       embeddings and biases pre-reversed into history-slot order, and the GMF and gate item tables above;
+ *       with the recent-item query, the query map applied to every item and slot.</li>
  * </ul>
  * For the plain variants the user side is a table row too, so its terms are precomputed per user
  * ({@code [z_g | 1]}, {@code W_1,z z_m}, {@code W_a,z z_m}); a request gathers them and does no user-side
- * arithmetic. The history variant's user vector depends on the candidate through attention, so its user-side
- * maps run per candidate; the rest of its graph works on one row per (user, candidate). The MLP's last layer
- * runs as {@code [1, w] x [w, B*C]}, wide along the candidates. In catalogue scoring the NeuMF and MLP towers
- * run entirely on columns (features x scored items), see {@code mlpColumns}.
+ * arithmetic. The history variant with the recent-item query pools one user vector per request and then runs
+ * the same head. With the candidate as query the user vector depends on the candidate, so its user-side maps
+ * run per candidate; the rest of that graph works on one row per (user, candidate). The MLP's last layer runs as
+ * {@code [1, w] x [w, B*C]}, wide along the candidates. In catalogue scoring the towers run entirely on columns
+ * (features x scored items), see {@code mlpColumns}.
  *
  * <h2>Inputs outside the vocabulary</h2>
  * As in {@link NcfModel#score}: a user outside {@code 0..U} is scored as the unknown user 0, history entries
@@ -73,6 +77,12 @@ public final class OnnxExporter {
     /** Metadata key of the graph's {@link CandidateScoring}, e.g. {@code catalogue}. */
     public static final String META_CANDIDATE_SCORING = "streamrec.model.candidate_scoring";
 
+    /**
+     * Metadata key, gated variants only: how the graph forms the gate, {@code factored} (catalogue scoring whose
+     * gate logits spread little enough, see {@code factoredGate}) or {@code per-item} (a softmax per scored item).
+     */
+    public static final String META_GATE_FORM = "streamrec.model.gate_form";
+
     /** The default: the streams app ranks the whole catalogue on every click. */
     public static final CandidateScoring DEFAULT_SCORING = CandidateScoring.CATALOGUE;
 
@@ -97,8 +107,15 @@ public final class OnnxExporter {
 
     /** The scoring a graph of this model gets when {@code requested} is asked for (see {@link CandidateScoring}). */
     public static CandidateScoring effectiveScoring(ModelConfig config, CandidateScoring requested) {
-        return config.usesHistory() ? CandidateScoring.GATHER : requested;
+        return config.usesHistory() && !config.userSideQuery() ? CandidateScoring.GATHER : requested;
     }
+
+    /**
+     * The largest spread of gate logits (a user's plus an item's, in nats) for which catalogue scoring factors
+     * the gate (see {@code factoredGate}): its factors then multiply to at least {@code e^-80}, above float's
+     * smallest normal number, so the gate's normaliser never underflows.
+     */
+    static final double GATE_EXPONENT_RANGE = 80.0;
 
     /** Exports the model's current parameters with the {@link #DEFAULT_SCORING}. */
     public static ExportedModel export(NcfModel model, ExportMetadata metadata) {
@@ -112,7 +129,8 @@ public final class OnnxExporter {
         int userCount = servingUserCount(model);
         CandidateScoring scoring = effectiveScoring(config, requested);
         GraphWriter writer = new GraphWriter("streamrec_" + config.variant().label().replace('-', '_'));
-        ONNXRef<?> scores = new Graph(model, writer, scoring).scores();
+        Graph graph = new Graph(model, writer, scoring);
+        ONNXRef<?> scores = graph.scores();
 
         List<GraphWriter.Port> inputs = List.of(
                 new GraphWriter.Port(ServingSignature.USER, OnnxMl.TensorProto.DataType.INT64, List.of("batch")),
@@ -122,9 +140,12 @@ public final class OnnxExporter {
                         List.of("batch", "candidates")));
         GraphWriter.Port output = new GraphWriter.Port(ServingSignature.SCORES, OnnxMl.TensorProto.DataType.FLOAT,
                 List.of("batch", "candidates"));
-        byte[] bytes = writer.finish(scores, inputs, output,
-                metadata(config, metadata, historyLength, model.numItems(), userCount, scoring),
-                config.describe(), metadata.codeVersion(), metadata.version());
+        Map<String, String> meta = metadata(config, metadata, historyLength, model.numItems(), userCount, scoring);
+        if (config.gated()) {
+            meta.put(META_GATE_FORM, graph.factoredGate() ? "factored" : "per-item");
+        }
+        byte[] bytes = writer.finish(scores, inputs, output, meta, config.describe(), metadata.codeVersion(),
+                metadata.version());
         return new ExportedModel(bytes, config.variant(), historyLength, model.numItems(), userCount, scoring);
     }
 
@@ -164,6 +185,8 @@ public final class OnnxExporter {
         /** Score the whole catalogue and pick the candidates at the end (plain variants only). */
         private final boolean catalogue;
         private ONNXRef<?> rowShape;
+        private ONNXRef<?> historyUser;
+        private Boolean factoredGate;
 
         Graph(NcfModel model, GraphWriter writer, CandidateScoring scoring) {
             this.g = writer;
@@ -194,7 +217,12 @@ public final class OnnxExporter {
         /** The scores [B, C]. */
         ONNXRef<?> scores() {
             ONNXRef<?> candidates = clampIndex(candidateInput, items, "candidate");              // [B, C]
-            return config.usesHistory() ? historyScores(candidates) : plainScores(candidates);
+            if (!config.usesHistory()) {
+                return headScores(candidates, tableUserSide());
+            }
+            HistoryKeys keys = historyKeys();
+            return config.userSideQuery() ? headScores(candidates, recentQueryUserSide(keys))
+                    : historyScores(keys, candidates);
         }
 
         /**
@@ -307,17 +335,13 @@ public final class OnnxExporter {
         }
 
         /**
-         * GMF, MLP, NeuMF, ANeuMF: the user side is a table row, so its terms are precomputed per user too
-         * ({@code [p_g | 1]}, {@code W_1,z p_m}, {@code W_a,z p_m}), stored as [U+1, 1, w] so the gathered rows
-         * are [B, 1, w], ready to meet [B, C, w] item rows.
+         * The head on one user vector per request: GMF, MLP, NeuMF and ANeuMF (a table row, {@link
+         * #tableUserSide()}) and the history variant with the recent-item query (pooled from the history, {@link
+         * #recentQueryUserSide}). The user's terms are [B, 1, w] rows, ready to meet [B, C, w] item rows.
          */
-        private ONNXRef<?> plainScores(ONNXRef<?> candidates) {
-            ONNXRef<?> user = clampIndex(userInput, users, "user");
-            float[] userTable = values("user_embedding");
-            int u = users + 1;
+        private ONNXRef<?> headScores(ONNXRef<?> candidates, UserSide side) {
             ONNXRef<?> gmf = null;
             if (dg > 0) {
-                float[] userGmf = TableMath.withColumn(TableMath.columns(userTable, u, width, 0, dg), u, dg, 1f);
                 // [B, 1, Dg+1] x [B, Dg+1, C] (ONNX Runtime folds the transpose into the product), or for the
                 // catalogue [B, 1, Dg+1] x [Dg+1, N+2] against the table stored transposed: wide along the items.
                 ONNXRef<?> gmfItems = catalogue
@@ -326,8 +350,7 @@ public final class OnnxExporter {
                         : g.op(ServingOps.TRANSPOSE, "gmf_items_t", Map.of("perm", new int[] {0, 2, 1}),
                                 g.gather("gmf_items", rowsOf("gmf_item_table", gmfItemTable(), items + 1, dg + 1),
                                         candidates));
-                gmf = g.op(ServingOps.MAT_MUL, "gmf",                                            // [B, 1, C]
-                        g.gather("gmf_user", rowsOf("gmf_user_table", userGmf, u, 1, dg + 1), user), gmfItems);
+                gmf = g.op(ServingOps.MAT_MUL, "gmf", side.gmf(), gmfItems);                     // [B, 1, C]
             }
             ONNXRef<?> hidden = null;
             if (dm > 0) {
@@ -335,50 +358,184 @@ public final class OnnxExporter {
                 int first = layers.get(1);
                 float[] w1 = values("mlp_1_weight");
                 float[] b1 = values("mlp_1_bias");
-                float[] userMlp = TableMath.columns(userTable, u, width, dg, width);
                 ONNXRef<?> firstLayer;
-                if (config.gated()) {
-                    // a = softmax([W_a,z p_m] + [W_a,q q_m + b_a]), x' = a ⊙ [p_m ; q_m].
+                if (factoredGate()) {
+                    firstLayer = factoredGateFirstLayer(side);
+                } else if (config.gated()) {
+                    // a = softmax([W_a,z z_m] + [W_a,q q_m + b_a]), x' = a ⊙ [z_m ; q_m].
                     float[] wa = values("gate_weight");
                     ONNXRef<?> gateLogits = g.op(ONNXOperators.ADD, "gate_logits",
                             itemRows("gate_items", TableMath.affine(itemTable, items + 1, width, dg, wa, f, f, dm, dm,
                                     values("gate_bias")), f, candidates),
-                            perCandidate(g.gather("gate_user", rowsOf("gate_user_table", TableMath.affine(userMlp, u,
-                                    dm, 0, wa, f, f, 0, dm, null), u, 1, f), user), "gate_user_rows", f));
+                            perCandidate(side.mlpTimes("gate_user", wa, f), "gate_user_rows", f));
                     ONNXRef<?> gate = g.op(ONNXOperators.SOFTMAX, "gate", Map.of("axis", -1), gateLogits);
                     ONNXRef<?> joined = g.op(ONNXOperators.CONCAT, "mlp_input", Map.of("axis", 2),
-                            perCandidate(g.gather("mlp_user", rowsOf("mlp_user_table", userMlp, u, 1, dm), user),
-                                    "mlp_user_rows", dm),
+                            perCandidate(side.mlp(), "mlp_user_rows", dm),
                             itemInput(TableMath.columns(itemTable, items + 1, width, dg, width), candidates));
                     firstLayer = g.op(ServingOps.RELU, "mlp_1", g.op(ONNXOperators.GEMM, "mlp_1_linear",
                             Map.of("transB", 1), flat(g.op(ONNXOperators.MUL, "gated", gate, joined), "gated_rows", f),
                             g.floats("mlp_1_weight", w1, first, f), g.floats("mlp_1_bias", b1, first)));
                 } else {
-                    // h_1 = relu([W_1,z p_m] + [W_1,q q_m + b_1]).
+                    // h_1 = relu([W_1,z z_m] + [W_1,q q_m + b_1]).
                     float[] itemHalf = TableMath.affine(itemTable, items + 1, width, dg, w1, first, f, dm, dm, b1);
-                    float[] userHalf = TableMath.affine(userMlp, u, dm, 0, w1, first, f, 0, dm, null);
                     if (mlpColumns()) {
-                        // [w_1, 1, N+2] + [w_1, B, 1], both tables stored transposed (the user's picked along
-                        // axis 1): the add runs along the items with one scalar of the user half per run.
-                        ONNXRef<?> userColumns = g.op(ONNXOperators.GATHER, "mlp_1_user", Map.of("axis", 1),
-                                g.floats("mlp_1_user_columns", transposedWithOutOfRangeRow(userHalf, u, first), first,
-                                        u + 1, 1), user);
+                        // [w_1, 1, N+2] + [w_1, B, 1]: the add runs along the items with one scalar of the user
+                        // half per run.
                         ONNXRef<?> linear = g.op(ONNXOperators.ADD, "mlp_1_linear", g.floats("mlp_1_item_columns",
                                 transposedWithOutOfRangeRow(itemHalf, items + 1, first), first, 1, items + 2),
-                                userColumns);
+                                side.mlpTimesColumns("mlp_1_user", w1, first));
                         firstLayer = g.op(ServingOps.RESHAPE, "mlp_1_columns", g.op(ServingOps.RELU, "mlp_1", linear),
                                 g.longs("mlp_1_columns_shape", first, -1L));                         // [w_1, B*(N+2)]
                     } else {
                         ONNXRef<?> linear = g.op(ONNXOperators.ADD, "mlp_1_linear",
                                 itemRows("mlp_1_items", itemHalf, first, candidates),
-                                perCandidate(g.gather("mlp_1_user", rowsOf("mlp_1_user_table", userHalf, u, 1, first),
-                                        user), "mlp_1_user_rows", first));
+                                perCandidate(side.mlpTimes("mlp_1_user", w1, first), "mlp_1_user_rows", first));
                         firstLayer = flat(g.op(ServingOps.RELU, "mlp_1", linear), "mlp_1_rows", first);
                     }
                 }
                 hidden = tower(firstLayer);
             }
             return output(gmf, hidden, candidates);
+        }
+
+        /**
+         * The gated first layer for the whole catalogue without a softmax per item, on columns [w_1, B*(N+2)].
+         * The gate's logits are a user half plus an item half, {@code l = u + v}, so its numerators factor:
+         * {@code e^l = e^u ⊙ e^v}, each shifted by its own maximum (a per-user and a per-item factor that cancel
+         * in the ratio). With {@code s = e^u · e^v} and {@code x = [z_m ; q_m]}:
+         * <pre>
+         *   W_1 (a ⊙ x) = (1 / s) · W_1 diag(e^u ⊙ [z_m ; 1]) · (e^v ⊙ [1 ; q_m])
+         * </pre>
+         * The right factor depends only on the item (a constant [2Dm, N+2] table, as is {@code e^v} for
+         * {@code s}); the left one is a [w_1, 2Dm] matrix per user, built once per request. A request then costs
+         * two matrix products wide along the items instead of an exponential per item and feature. Used only
+         * when the two shifted exponents cannot add up to less than {@code -GATE_EXPONENT_RANGE}
+         * ({@link #factoredGate()}), so {@code s >= e^-80} and nothing underflows.
+         */
+        private ONNXRef<?> factoredGateFirstLayer(UserSide side) {
+            int f = 2 * dm;
+            int first = layers.get(1);
+            float[] wa = values("gate_weight");
+            float[] itemLogits = TableMath.affine(itemTable, items + 1, width, dg, wa, f, f, dm, dm, values("gate_bias"));
+            float[] itemFactors = TableMath.softmaxFactors(itemLogits, items + 1, f);
+            float[] itemMlp = TableMath.columns(itemTable, items + 1, width, dg, width);
+            float[] itemColumns = itemFactors.clone();                                  // e^v ⊙ [1 ; q_m]
+            for (int i = 0; i <= items; i++) {
+                for (int c = 0; c < dm; c++) {
+                    itemColumns[i * f + dm + c] *= itemMlp[i * dm + c];
+                }
+            }
+            ONNXRef<?> userLogits = side.mlpTimes("gate_user", wa, f);                          // [B, 1, 2Dm]
+            ONNXRef<?> shifted = g.op(ONNXOperators.SUB, "gate_user_shifted", userLogits, g.op(ServingOps.REDUCE_MAX,
+                    "gate_user_max", Map.of("axes", new int[] {-1}, "keepdims", 1), userLogits));
+            ONNXRef<?> userFactors = g.op(ServingOps.EXP, "gate_user_factors", shifted);
+            ONNXRef<?> zFactors = g.op(ServingOps.SLICE, "gate_user_factors_z", userFactors, g.longs("from_0", 0L),
+                    g.longs("to_dm", dm), g.longs("axis_2", 2L));
+            ONNXRef<?> qFactors = g.op(ServingOps.SLICE, "gate_user_factors_q", userFactors, g.longs("from_dm", dm),
+                    g.longs("to_f", f), g.longs("axis_2", 2L));
+            ONNXRef<?> coefficients = g.op(ONNXOperators.CONCAT, "mlp_1_user_coefficients", Map.of("axis", 2),
+                    g.op(ONNXOperators.MUL, "gate_user_z", zFactors, side.mlp()), qFactors);   // [B, 1, 2Dm]
+            ONNXRef<?> userWeights = g.op(ONNXOperators.MUL, "mlp_1_user_weights",
+                    g.floats("mlp_1_weight", values("mlp_1_weight"), first, f), coefficients);  // [B, w_1, 2Dm]
+            ONNXRef<?> numerators = g.op(ServingOps.MAT_MUL, "mlp_1_numerators", userWeights,       // [B, w_1, N+2]
+                    g.floats("mlp_1_item_factors", transposedWithOutOfRangeRow(itemColumns, items + 1, f), f,
+                            items + 2));
+            ONNXRef<?> sums = g.op(ServingOps.MAT_MUL, "gate_sums", userFactors,                   // [B, 1, N+2]
+                    g.floats("gate_item_factors", transposedWithOutOfRangeRow(itemFactors, items + 1, f), f,
+                            items + 2));
+            ONNXRef<?> linear = g.op(ONNXOperators.ADD, "mlp_1_linear", g.op(ONNXOperators.MUL, "mlp_1_gated",
+                    numerators, g.op(ServingOps.RECIPROCAL, "gate_sums_inverse", sums)),
+                    g.floats("mlp_1_bias_column", values("mlp_1_bias"), first, 1));
+            ONNXRef<?> columns = g.op(ServingOps.TRANSPOSE, "mlp_1_by_feature", Map.of("perm", new int[] {1, 0, 2}),
+                    g.op(ServingOps.RELU, "mlp_1", linear));                                       // [w_1, B, N+2]
+            return g.op(ServingOps.RESHAPE, "mlp_1_columns", columns, g.longs("mlp_1_columns_shape", first, -1L));
+        }
+
+        /**
+         * Whether catalogue scoring uses {@link #factoredGateFirstLayer}: a gated head whose gate logits, over
+         * every user and item the graph can see, spread over at most {@code GATE_EXPONENT_RANGE} nats, the user's
+         * and the item's spreads added (item rows exactly; table users exactly; a history user through a bound on
+         * the pooled vector's norm). Otherwise the graph keeps one softmax per item, exact at any spread.
+         */
+        private boolean factoredGate() {
+            if (!config.gated() || !catalogue) {
+                return false;
+            }
+            if (factoredGate == null) {
+                int f = 2 * dm;
+                float[] wa = values("gate_weight");
+                double itemSpread = TableMath.maxRowSpread(TableMath.affine(itemTable, items + 1, width, dg, wa, f, f,
+                        dm, dm, values("gate_bias")), items + 1, f);
+                double userSpread;
+                if (!config.usesHistory()) {
+                    float[] userMlp = TableMath.columns(values("user_embedding"), users + 1, width, dg, width);
+                    userSpread = TableMath.maxRowSpread(TableMath.affine(userMlp, users + 1, dm, 0, wa, f, f, 0, dm,
+                            null), users + 1, f);
+                } else {
+                    // u_k - u_l = (w_k - w_l) · z_m, and |z_m| <= |p_m| + max |V_m[i] + E_m[r]| (the attention
+                    // weights sum to 1).
+                    double pooled = (config.userEmbedding() ? TableMath.maxRowNorm(values("user_embedding"), users + 1,
+                            width, dg, width) : 0.0) + TableMath.maxSumNorm(values("history_embedding"), items + 1,
+                            values("position_embedding"), config.historyLength(), width, dg, width);
+                    userSpread = TableMath.maxRowDistance(wa, f, f, 0, dm) * pooled;
+                }
+                factoredGate = itemSpread + userSpread <= GATE_EXPONENT_RANGE;
+            }
+            return factoredGate;
+        }
+
+        /** The user side of the head: one vector {@code z = [z_g ; z_m]} per request. */
+        private interface UserSide {
+            /** {@code [z_g | 1]}, [B, 1, Dg+1]. */
+            ONNXRef<?> gmf();
+
+            /** {@code z_m}, [B, 1, Dm]. */
+            ONNXRef<?> mlp();
+
+            /** {@code W[:, 0:Dm] z_m} for a row-major [outputs, 2Dm] weight, as [B, 1, outputs]. */
+            ONNXRef<?> mlpTimes(String name, float[] weight, int outputs);
+
+            /** The same as [outputs, B, 1]. */
+            ONNXRef<?> mlpTimesColumns(String name, float[] weight, int outputs);
+        }
+
+        /**
+         * GMF, MLP, NeuMF, ANeuMF: the user side is a table row, so its terms are precomputed per user too
+         * ({@code [p_g | 1]}, {@code W_1,z p_m}, {@code W_a,z p_m}) and a request only gathers them.
+         */
+        private UserSide tableUserSide() {
+            ONNXRef<?> user = clampIndex(userInput, users, "user");
+            float[] userTable = values("user_embedding");
+            int u = users + 1;
+            float[] userMlp = TableMath.columns(userTable, u, width, dg, width);
+            return new UserSide() {
+                @Override
+                public ONNXRef<?> gmf() {
+                    float[] own = TableMath.withColumn(TableMath.columns(userTable, u, width, 0, dg), u, dg, 1f);
+                    return g.gather("gmf_user", rowsOf("gmf_user_table", own, u, 1, dg + 1), user);
+                }
+
+                @Override
+                public ONNXRef<?> mlp() {
+                    return g.gather("mlp_user", rowsOf("mlp_user_table", userMlp, u, 1, dm), user);
+                }
+
+                @Override
+                public ONNXRef<?> mlpTimes(String name, float[] weight, int outputs) {
+                    return g.gather(name, rowsOf(name + "_table", product(weight, outputs), u, 1, outputs), user);
+                }
+
+                @Override
+                public ONNXRef<?> mlpTimesColumns(String name, float[] weight, int outputs) {
+                    // The table stored transposed, [outputs, U+2, 1], picked along axis 1.
+                    return g.op(ONNXOperators.GATHER, name, Map.of("axis", 1), g.floats(name + "_columns",
+                            transposedWithOutOfRangeRow(product(weight, outputs), u, outputs), outputs, u + 1, 1), user);
+                }
+
+                private float[] product(float[] weight, int outputs) {
+                    return TableMath.affine(userMlp, u, dm, 0, weight, outputs, 2 * dm, 0, dm, null);
+                }
+            };
         }
 
         /** The items' MLP halves {@code q_m} as the second half of the gated input, [B, C or N+2, Dm]. */
@@ -389,17 +546,17 @@ public final class OnnxExporter {
         }
 
         /**
-         * Whether the MLP runs on columns, [w, B*(N+2)], one per scored (user, item): the catalogue scoring of
-         * the variants without a gate. Every pass then runs along the 3,700-odd items instead of along a row of
-         * a few dozen features: the first layer's add meets the user half as one scalar per long run (no Expand
-         * of the user half first), and each Gemm is a small constant weight matrix times a wide activation
-         * matrix rather than a tall activation matrix times a constant only 16 or 8 columns wide. With the
-         * one-node index clip it took NeuMF at MovieLens-1M size from 0.33 to 0.22-0.26 ms per call (README,
-         * scoring benchmark). A gated first layer needs a softmax across the features, which
-         * ONNX Runtime runs fast only along the last axis, so gated graphs and gathered candidates keep rows.
+         * Whether the MLP runs on columns, [w, B*(N+2)], one per scored (user, item): catalogue scoring. Every
+         * pass then runs along the 3,700-odd items instead of along a row of a few dozen features: the first
+         * layer's add meets the user half as one scalar per long run (no Expand of the user half first), and
+         * each Gemm is a small constant weight matrix times a wide activation matrix rather than a tall
+         * activation matrix times a constant only 16 or 8 columns wide. With the one-node index clip it took
+         * NeuMF at MovieLens-1M size from 0.33 to 0.22-0.26 ms per call (README, scoring benchmark). A gated
+         * first layer gets there by factoring its softmax ({@link #factoredGateFirstLayer}); an unfactored gate
+         * (a softmax per item runs fast only along the last axis) and gathered candidates keep rows.
          */
         private boolean mlpColumns() {
-            return catalogue && !config.gated();
+            return catalogue && (!config.gated() || factoredGate());
         }
 
         /**
@@ -424,21 +581,22 @@ public final class OnnxExporter {
         }
 
         /**
-         * The history variant: target attention over the history (see {@link NcfModel}) gives a user vector
-         * per candidate, so everything after the attention works on [B*C, w] rows, one per (user, candidate).
-         * Keys {@code k_j = V[h_j] + E[r_j]} with padding keys zeroed; logits {@code β[r_j] + q·k_j / sqrt(D)}
-         * with padding masked; softmax over the slots. Folds that save passes over per-candidate tensors:
-         * <ul>
-         *   <li>the slot bias rides in the logits' matrix product as a key column against a constant-1 query
-         *       column;</li>
-         *   <li>the user's own embedding is added to the pooled values, not to each candidate's pooled vector:
-         *       {@code p + Σ α_j k_j = Σ α_j (k_j + p)} since the weights sum to 1, also for an all-padding
-         *       history, whose softmax is uniform over zero keys;</li>
-         *   <li>the GMF values carry a constant-1 column the same way, which meets the output bias in the GMF
-         *       item table; the GMF term then enters the last Gemm as its C input.</li>
-         * </ul>
+         * The history's keys, shared by both attention queries (see {@link NcfModel}): {@code k_j = V[h_j] +
+         * E[r_j]} with padding keys zeroed, as [B, H, w] per branch, and the logits' keys {@code [k_g | 0 | k_m |
+         * β]}: the slot bias rides in the logits' matrix product as a key column against a constant-1 query
+         * column, masked to {@link #MASKED_LOGIT} on padding.
+         *
+         * @param valid     [B, H] float, 1 on the slots that hold an item of the vocabulary
+         * @param history   [B, H] the history with padding and unknown items as 0
+         * @param gmfKeys   [B, H, Dg+1] (a trailing zero column, the slot of the pooled values' constant 1), or null
+         * @param mlpKeys   [B, H, Dm], or null
+         * @param logitKeys [B, H, K], K = {@link #queryWidth()}
          */
-        private ONNXRef<?> historyScores(ONNXRef<?> candidates) {
+        private record HistoryKeys(ONNXRef<?> valid, ONNXRef<?> history, ONNXRef<?> gmfKeys, ONNXRef<?> mlpKeys,
+                                   ONNXRef<?> logitKeys) {
+        }
+
+        private HistoryKeys historyKeys() {
             int h = config.historyLength();
             ONNXRef<?> zero = g.scalar("zero", 0L);
             ONNXRef<?> positive = g.op(ONNXOperators.GREATER, "history_positive", historyInput, zero);
@@ -446,15 +604,14 @@ public final class OnnxExporter {
                     g.scalar("history_max", (long) items));
             ONNXRef<?> valid = g.op(ServingOps.AND, "history_valid", positive, inVocabulary);       // [B, H]
             ONNXRef<?> history = g.op(ONNXOperators.WHERE, "history_index", valid, historyInput, zero);
-            ONNXRef<?> mask = g.op(ONNXOperators.UNSQUEEZE, "history_mask", g.op(ONNXOperators.CAST,
-                    "history_valid_float", Map.of("to", OnnxMl.TensorProto.DataType.FLOAT.getNumber()), valid),
-                    g.longs("axis_2", 2L));                                                        // [B, H, 1]
+            ONNXRef<?> validFloat = g.op(ONNXOperators.CAST, "history_valid_float",
+                    Map.of("to", OnnxMl.TensorProto.DataType.FLOAT.getNumber()), valid);
+            ONNXRef<?> mask = g.op(ONNXOperators.UNSQUEEZE, "history_mask", validFloat, g.longs("axis_2", 2L)); // [B, H, 1]
 
             // Slot j holds the item of recency r = H - 1 - j: reverse the position tables once, here.
             float[] keysTable = values("history_embedding");
             float[] positions = TableMath.reversedRows(values("position_embedding"), h, width);
             float[] positionBias = TableMath.reversedRows(values("position_bias"), h, 1);
-            // GMF keys get a trailing zero column, the slot of the constant 1 in the pooled values.
             ONNXRef<?> gmfKeys = dg > 0 ? keys("gmf", keysTable, positions, 0, dg, 1, history, mask) : null;
             ONNXRef<?> mlpKeys = dm > 0 ? keys("mlp", keysTable, positions, dg, width, 0, history, mask) : null;
             ONNXRef<?> slotBias = g.op(ONNXOperators.UNSQUEEZE, "slot_bias", g.op(ONNXOperators.WHERE,
@@ -470,48 +627,138 @@ public final class OnnxExporter {
             logitKeyParts.add(slotBias);
             ONNXRef<?> logitKeys = g.op(ONNXOperators.CONCAT, "logit_keys", Map.of("axis", 2),
                     logitKeyParts.toArray(new ONNXRef<?>[0]));                                     // [B, H, K]
+            return new HistoryKeys(validFloat, history, gmfKeys, mlpKeys, logitKeys);
+        }
+
+        /** Softmax over the slots of {@code queries · logitKeys}: [B, Q, K] queries give [B, Q, H] weights. */
+        private ONNXRef<?> attention(HistoryKeys keys, ONNXRef<?> queries) {
+            ONNXRef<?> logits = g.op(ServingOps.MAT_MUL, "attention_logits", queries,
+                    g.op(ServingOps.TRANSPOSE, "logit_keys_t", Map.of("perm", new int[] {0, 2, 1}), keys.logitKeys()));
+            return g.op(ONNXOperators.SOFTMAX, "attention", Map.of("axis", -1), logits);
+        }
+
+        /**
+         * The values the attention pools, [B, H, Dg+1] and [B, H, Dm]: the keys plus the user's own embedding
+         * (and the GMF's constant 1), added to the values rather than to each pooled vector:
+         * {@code p + Σ α_j k_j = Σ α_j (k_j + p)} since the weights sum to 1, also for an all-padding history,
+         * whose softmax is uniform over zero keys.
+         */
+        private ONNXRef<?> gmfValues(HistoryKeys keys) {
+            if (config.userEmbedding()) {
+                float[] own = TableMath.withColumn(TableMath.columns(values("user_embedding"), users + 1, width, 0, dg),
+                        users + 1, dg, 1f);
+                return g.op(ONNXOperators.ADD, "gmf_pool_values", keys.gmfKeys(),
+                        g.gather("gmf_user_own", rowsOf("gmf_user_table", own, users + 1, 1, dg + 1), historyUser()));
+            }
+            float[] one = new float[dg + 1];
+            one[dg] = 1f;
+            return g.op(ONNXOperators.ADD, "gmf_pool_values", keys.gmfKeys(), g.floats("gmf_one", one, dg + 1));
+        }
+
+        /** See {@link #gmfValues}. */
+        private ONNXRef<?> mlpValues(HistoryKeys keys) {
+            if (!config.userEmbedding()) {
+                return keys.mlpKeys();
+            }
+            return g.op(ONNXOperators.ADD, "mlp_pool_values", keys.mlpKeys(), g.gather("mlp_user_own",
+                    rowsOf("mlp_user_table", TableMath.columns(values("user_embedding"), users + 1, width, dg, width),
+                            users + 1, 1, dm), historyUser()));
+        }
+
+        /** The clamped user index of a history model with user embeddings (one node, however often asked). */
+        private ONNXRef<?> historyUser() {
+            if (historyUser == null) {
+                historyUser = clampIndex(userInput, users, "user");
+            }
+            return historyUser;
+        }
+
+        /**
+         * The history variant with the candidate as query: a user vector per candidate, so everything after
+         * the attention works on [B*C, w] rows, one per (user, candidate); the GMF values' constant-1 column
+         * meets the output bias in the GMF item table, and the GMF term enters the last Gemm as its C input.
+         */
+        private ONNXRef<?> historyScores(HistoryKeys keys, ONNXRef<?> candidates) {
             ONNXRef<?> queries = g.gather("queries", rowsOf("item_query_table", queryTable(),
                     items + 1, queryWidth()), candidates);                                           // [B, C, K]
-            ONNXRef<?> logits = g.op(ServingOps.MAT_MUL, "attention_logits", queries,
-                    g.op(ServingOps.TRANSPOSE, "logit_keys_t", Map.of("perm", new int[] {0, 2, 1}), logitKeys));
-            ONNXRef<?> alpha = g.op(ONNXOperators.SOFTMAX, "attention", Map.of("axis", -1), logits); // [B, C, H]
-
-            ONNXRef<?> user = config.userEmbedding() ? clampIndex(userInput, users, "user") : null;
-            float[] userTable = config.userEmbedding() ? values("user_embedding") : null;
+            ONNXRef<?> alpha = attention(keys, queries);                                            // [B, C, H]
             ONNXRef<?> candidateRows = g.op(ServingOps.RESHAPE, "candidate_rows", candidates, g.longs("flat", -1L));
 
             ONNXRef<?> gmf = null;
-            if (gmfKeys != null) {
-                ONNXRef<?> values;
-                if (user != null) {
-                    float[] own = TableMath.withColumn(TableMath.columns(userTable, users + 1, width, 0, dg), users + 1,
-                            dg, 1f);
-                    values = g.op(ONNXOperators.ADD, "gmf_pool_values", gmfKeys,
-                            g.gather("gmf_user_own", rowsOf("gmf_user_table", own, users + 1, 1, dg + 1), user));
-                } else {
-                    float[] one = new float[dg + 1];
-                    one[dg] = 1f;
-                    values = g.op(ONNXOperators.ADD, "gmf_pool_values", gmfKeys, g.floats("gmf_one", one, dg + 1));
-                }
-                ONNXRef<?> userGmf = flat(g.op(ServingOps.MAT_MUL, "gmf_pooled", alpha, values), "gmf_user_rows",
-                        dg + 1);
+            if (dg > 0) {
+                ONNXRef<?> userGmf = flat(g.op(ServingOps.MAT_MUL, "gmf_pooled", alpha, gmfValues(keys)),
+                        "gmf_user_rows", dg + 1);
                 ONNXRef<?> products = g.op(ONNXOperators.MUL, "gmf_products", userGmf, g.gather("gmf_items",
                         rowsOf("gmf_item_table", gmfItemTable(), items + 1, dg + 1), candidateRows));
                 gmf = g.op(ONNXOperators.REDUCE_SUM, "gmf", Map.of("keepdims", 1), products,       // [B*C, 1]
                         g.longs("axis_1", 1L));
             }
             ONNXRef<?> hidden = null;
-            if (mlpKeys != null) {
-                ONNXRef<?> values = mlpKeys;
-                if (user != null) {
-                    values = g.op(ONNXOperators.ADD, "mlp_pool_values", mlpKeys, g.gather("mlp_user_own",
-                            rowsOf("mlp_user_table", TableMath.columns(userTable, users + 1, width, dg, width),
-                                    users + 1, 1, dm), user));
-                }
-                ONNXRef<?> userMlp = flat(g.op(ServingOps.MAT_MUL, "mlp_pooled", alpha, values), "mlp_user_rows", dm);
+            if (dm > 0) {
+                ONNXRef<?> userMlp = flat(g.op(ServingOps.MAT_MUL, "mlp_pooled", alpha, mlpValues(keys)),
+                        "mlp_user_rows", dm);
                 hidden = tower(historyFirstLayer(userMlp, candidateRows));
             }
             return output(gmf, hidden, candidates);
+        }
+
+        /**
+         * The history variant with the recent-item query: {@code y = W_y k_n + b_y} for the newest valid slot
+         * {@code n}, precomputed as an item table {@code V W_y^T} and a slot table {@code E_slot W_y^T + b_y}
+         * (both scaled by {@code 1/sqrt(D)} and laid out like the logits' keys), so the query is two gathered
+         * rows added. One attention and one pooled user vector per request; the head then runs as for a
+         * table user ({@link #headScores}).
+         */
+        private UserSide recentQueryUserSide(HistoryKeys keys) {
+            int h = config.historyLength();
+            float[] slotNumbers = new float[h];
+            for (int j = 0; j < h; j++) {
+                slotNumbers[j] = j + 1;
+            }
+            // The newest valid slot: the largest slot number among the valid ones (slot 0 if none is valid, when
+            // every key is masked and the query does not matter).
+            ONNXRef<?> newest = g.op(ServingOps.ARG_MAX, "newest_slot", Map.of("axis", 1, "keepdims", 1),
+                    g.op(ONNXOperators.MUL, "valid_slot_numbers", keys.valid(), g.floats("slot_numbers", slotNumbers,
+                            h)));                                                                    // [B, 1]
+            ONNXRef<?> newestItem = g.op(ServingOps.GATHER_ELEMENTS, "newest_item", Map.of("axis", 1),
+                    keys.history(), newest);                                                         // [B, 1]
+            float[] queryWeight = values("query_weight");
+            float[] positions = TableMath.reversedRows(values("position_embedding"), h, width);
+            float[] itemQueries = TableMath.affine(values("history_embedding"), items + 1, width, 0, queryWeight,
+                    width, width, 0, width, null);
+            float[] slotQueries = TableMath.affine(positions, h, width, 0, queryWeight, width, width, 0, width,
+                    values("query_bias"));
+            ONNXRef<?> query = g.op(ONNXOperators.ADD, "recent_query",
+                    g.gather("recent_query_item", g.floats("query_item_table", queryLayout(itemQueries, items + 1, 0f),
+                            items + 1, queryWidth()), newestItem),
+                    g.gather("recent_query_slot", g.floats("query_slot_table", queryLayout(slotQueries, h, 1f), h,
+                            queryWidth()), newest));                                                 // [B, 1, K]
+            ONNXRef<?> alpha = attention(keys, query);                                              // [B, 1, H]
+            ONNXRef<?> pooledGmf = dg > 0 ? g.op(ServingOps.MAT_MUL, "gmf_pooled", alpha, gmfValues(keys)) : null;
+            ONNXRef<?> pooledMlp = dm > 0 ? g.op(ServingOps.MAT_MUL, "mlp_pooled", alpha, mlpValues(keys)) : null;
+            return new UserSide() {
+                @Override
+                public ONNXRef<?> gmf() {
+                    return pooledGmf;
+                }
+
+                @Override
+                public ONNXRef<?> mlp() {
+                    return pooledMlp;
+                }
+
+                @Override
+                public ONNXRef<?> mlpTimes(String name, float[] weight, int outputs) {
+                    return g.op(ServingOps.MAT_MUL, name, pooledMlp, g.floats(name + "_weight",
+                            TableMath.transposedBlock(weight, outputs, 2 * dm, 0, dm), dm, outputs));
+                }
+
+                @Override
+                public ONNXRef<?> mlpTimesColumns(String name, float[] weight, int outputs) {
+                    return g.op(ServingOps.TRANSPOSE, name + "_columns", Map.of("perm", new int[] {2, 0, 1}),
+                            mlpTimes(name, weight, outputs));
+                }
+            };
         }
 
         /** The first MLP layer on per-candidate user rows [B*C, Dm]: [B*C, w_1]. */
@@ -548,23 +795,29 @@ public final class OnnxExporter {
             return (dg > 0 ? dg + 1 : 0) + dm + 1;
         }
 
-        /**
-         * Item rows scaled as attention queries, laid out like the logit keys: {@code [s q_g | 0 | s q_m | 1]}
-         * (the zero meets the GMF values' constant column, the one meets the slot bias).
-         */
+        /** Item rows scaled as attention queries ({@link #queryLayout}, the bias column 1). */
         private float[] queryTable() {
+            return queryLayout(itemTable, items + 1, 1f);
+        }
+
+        /**
+         * Rows of width D scaled as attention queries and laid out like the logit keys: {@code [s y_g | 0 | s y_m
+         * | last]} with {@code s = 1/sqrt(D)} (the zero meets the GMF values' constant column, {@code last} the
+         * slot bias).
+         */
+        private float[] queryLayout(float[] queries, int rows, float last) {
             float scale = (float) (1.0 / Math.sqrt(width)); // as NcfModel: a float scale times each query entry
-            float[] scaled = TableMath.times(itemTable, scale);
+            float[] scaled = TableMath.times(queries, scale);
             int k = queryWidth();
-            float[] out = new float[(items + 1) * k];
-            for (int i = 0; i <= items; i++) {
+            float[] out = new float[rows * k];
+            for (int i = 0; i < rows; i++) {
                 int at = i * k;
                 if (dg > 0) {
                     System.arraycopy(scaled, i * width, out, at, dg);
                     at += dg + 1;
                 }
                 System.arraycopy(scaled, i * width + dg, out, at, dm);
-                out[i * k + k - 1] = 1f;
+                out[i * k + k - 1] = last;
             }
             return out;
         }

@@ -29,7 +29,19 @@ enum ServingOps implements ONNXOperator {
     /** Broadcast to a shape. */
     EXPAND("Expand", 2, 0),
     /** Picks elements along an axis by an index tensor of the output's shape. */
-    GATHER_ELEMENTS("GatherElements", 2, 0, new ONNXAttribute("axis", AttributeType.INT, false));
+    GATHER_ELEMENTS("GatherElements", 2, 0, new ONNXAttribute("axis", AttributeType.INT, false)),
+    /** {@code e^x}. */
+    EXP("Exp", 1, 0),
+    /** {@code 1 / x}. */
+    RECIPROCAL("Reciprocal", 1, 0),
+    /** Maximum over {@code axes} (an attribute at opset 13). */
+    REDUCE_MAX("ReduceMax", 1, 0, new ONNXAttribute("axes", AttributeType.INTS, false),
+            new ONNXAttribute("keepdims", AttributeType.INT, false)),
+    /** Index of the (first) maximum along {@code axis}, int64. */
+    ARG_MAX("ArgMax", 1, 0, new ONNXAttribute("axis", AttributeType.INT, false),
+            new ONNXAttribute("keepdims", AttributeType.INT, false)),
+    /** {@code data[starts:ends]} along {@code axes}, all int64 tensors; steps optional. */
+    SLICE("Slice", 3, 2);
 
     /** The default ONNX domain's opset these semantics are from. */
     static final int OPSET = 13;

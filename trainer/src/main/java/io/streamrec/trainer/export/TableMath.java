@@ -84,6 +84,88 @@ final class TableMath {
         return out;
     }
 
+    /**
+     * Each row's softmax numerators up to a per-row factor: {@code exp(x - rowMax)}, in (0, 1] (computed in
+     * double, rounded once).
+     */
+    static float[] softmaxFactors(float[] logits, int rows, int cols) {
+        float[] out = new float[logits.length];
+        for (int r = 0; r < rows; r++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < cols; c++) {
+                max = Math.max(max, logits[r * cols + c]);
+            }
+            for (int c = 0; c < cols; c++) {
+                out[r * cols + c] = (float) Math.exp(logits[r * cols + c] - max);
+            }
+        }
+        return out;
+    }
+
+    /** The largest {@code max - min} of a row of a {@code [rows, cols]} table. */
+    static double maxRowSpread(float[] table, int rows, int cols) {
+        double spread = 0;
+        for (int r = 0; r < rows; r++) {
+            float min = Float.POSITIVE_INFINITY;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int c = 0; c < cols; c++) {
+                min = Math.min(min, table[r * cols + c]);
+                max = Math.max(max, table[r * cols + c]);
+            }
+            spread = Math.max(spread, (double) max - min);
+        }
+        return spread;
+    }
+
+    /** The largest Euclidean norm of a row's columns {@code [from, to)} of a {@code [rows, cols]} table. */
+    static double maxRowNorm(float[] table, int rows, int cols, int from, int to) {
+        double largest = 0;
+        for (int r = 0; r < rows; r++) {
+            double sum = 0;
+            for (int c = from; c < to; c++) {
+                double v = table[r * cols + c];
+                sum += v * v;
+            }
+            largest = Math.max(largest, Math.sqrt(sum));
+        }
+        return largest;
+    }
+
+    /**
+     * The largest Euclidean norm of {@code a[i] + b[j]} over all pairs of rows, columns {@code [from, to)} of
+     * {@code [aRows, cols]} and {@code [bRows, cols]} tables.
+     */
+    static double maxSumNorm(float[] a, int aRows, float[] b, int bRows, int cols, int from, int to) {
+        double largest = 0;
+        for (int i = 0; i < aRows; i++) {
+            for (int j = 0; j < bRows; j++) {
+                double sum = 0;
+                for (int c = from; c < to; c++) {
+                    double v = (double) a[i * cols + c] + b[j * cols + c];
+                    sum += v * v;
+                }
+                largest = Math.max(largest, sum);
+            }
+        }
+        return Math.sqrt(largest);
+    }
+
+    /** The largest Euclidean distance between two rows' columns {@code [from, to)} of a {@code [rows, cols]} table. */
+    static double maxRowDistance(float[] table, int rows, int cols, int from, int to) {
+        double largest = 0;
+        for (int r = 0; r < rows; r++) {
+            for (int q = r + 1; q < rows; q++) {
+                double sum = 0;
+                for (int c = from; c < to; c++) {
+                    double v = (double) table[r * cols + c] - table[q * cols + c];
+                    sum += v * v;
+                }
+                largest = Math.max(largest, sum);
+            }
+        }
+        return Math.sqrt(largest);
+    }
+
     /** The rows of a {@code [rows, cols]} table in reverse order. */
     static float[] reversedRows(float[] table, int rows, int cols) {
         float[] out = new float[table.length];

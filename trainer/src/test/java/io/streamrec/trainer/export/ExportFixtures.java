@@ -1,6 +1,7 @@
 package io.streamrec.trainer.export;
 
 import ai.onnxruntime.OrtException;
+import io.streamrec.trainer.model.AttentionQuery;
 import io.streamrec.trainer.model.ModelConfig;
 import io.streamrec.trainer.model.NcfModel;
 import io.streamrec.trainer.model.Parameters;
@@ -13,7 +14,10 @@ import java.util.SplittableRandom;
 /** Small models of every variant with non-trivial parameters, and the parity measurement, for export tests. */
 public final class ExportFixtures {
 
-    /** Every variant and the history variant's optional parts (no user embedding, no GMF, no MLP). */
+    /**
+     * Every variant and the history variant's optional parts (no user embedding, no GMF, no MLP, the recent-item
+     * attention query).
+     */
     public static Map<String, ModelConfig> configs() {
         Map<String, ModelConfig> configs = new LinkedHashMap<>();
         configs.put("gmf", ModelConfig.gmf(8));
@@ -24,6 +28,11 @@ public final class ExportFixtures {
         configs.put("history-aneumf-no-user", ModelConfig.historyAneumf(8, 6, 16, 8, 4).withUserEmbedding(false));
         configs.put("history-gmf-head", new ModelConfig(Variant.HISTORY_ANEUMF, 12, List.of(), 5, true, 0.01, 1L));
         configs.put("history-mlp-head", new ModelConfig(Variant.HISTORY_ANEUMF, 0, List.of(12, 6), 4, true, 0.01, 1L));
+        configs.put("history-recent", ModelConfig.historyAneumf(8, 6, 16, 8, 4).withAttentionQuery(AttentionQuery.RECENT));
+        configs.put("history-recent-no-user", ModelConfig.historyAneumf(8, 6, 16, 8, 4).withUserEmbedding(false)
+                .withAttentionQuery(AttentionQuery.RECENT));
+        configs.put("history-recent-gmf-head", new ModelConfig(Variant.HISTORY_ANEUMF, 12, List.of(), 5, true, 0.01,
+                1L, AttentionQuery.RECENT));
         return configs;
     }
 

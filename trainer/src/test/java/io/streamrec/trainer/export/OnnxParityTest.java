@@ -2,6 +2,8 @@ package io.streamrec.trainer.export;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.onnx.proto.OnnxMl;
+import io.streamrec.trainer.model.DenseLayout;
 import io.streamrec.trainer.model.ModelConfig;
 import io.streamrec.trainer.model.NcfModel;
 import java.util.Map;
@@ -10,6 +12,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -114,6 +117,41 @@ class OnnxParityTest {
         try (OrtGraph graph = new OrtGraph(exported.onnx(), h)) {
             assertThat(ExportFixtures.maxAbsDiff(model, graph, users, histories, candidates))
                     .isLessThanOrEqualTo(TOLERANCE);
+        }
+    }
+    /**
+     * Gated catalogue scoring factors the gate's softmax only where that is exact: with ordinary weights the
+     * graph has the factored first layer, with gate logits spread over hundreds of nats it keeps a softmax per
+     * item; parity holds both ways.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"aneumf", "history-recent"})
+    void gateIsFactoredOnlyWhereExact(String name) throws Exception {
+        ModelConfig config = ExportFixtures.configs().get(name);
+        for (float gateScale : new float[] {1f, 400f}) {
+            NcfModel model = ExportFixtures.randomModel(config, USERS, ITEMS, 10, 0.5);
+            DenseLayout.Entry gate = model.denseLayout().entry("gate_weight");
+            float[] dense = model.parameters().dense();
+            for (int i = gate.offset(); i < gate.offset() + gate.size(); i++) {
+                dense[i] *= gateScale;
+            }
+            ExportedModel exported = export(model, CandidateScoring.CATALOGUE);
+            OnnxMl.ModelProto proto = OnnxMl.ModelProto.parseFrom(exported.onnx());
+            boolean factored = proto.getGraph().getNodeList().stream()
+                    .anyMatch(node -> node.getOutputList().stream().anyMatch(o -> o.startsWith("mlp_1_numerators")));
+            assertThat(factored).as("factored gate at gate scale %s", gateScale).isEqualTo(gateScale == 1f);
+            assertThat(proto.getMetadataPropsList()).as("gate form metadata")
+                    .anyMatch(entry -> entry.getKey().equals(OnnxExporter.META_GATE_FORM)
+                            && entry.getValue().equals(factored ? "factored" : "per-item"));
+            int h = exported.historyLength();
+            SplittableRandom random = new SplittableRandom(14);
+            try (OrtGraph graph = new OrtGraph(exported.onnx(), h)) {
+                double diff = ExportFixtures.maxAbsDiff(model, graph, new int[] {3, 0},
+                        new int[][] {ExportFixtures.fullHistory(h, ITEMS, random), ExportFixtures.emptyHistory(h)},
+                        new int[][] {ExportFixtures.catalogue(ITEMS), ExportFixtures.catalogue(ITEMS)});
+                log.info("parity {} catalogue, gate weights x{}: {}", name, gateScale, diff);
+                assertThat(diff).isLessThanOrEqualTo(TOLERANCE);
+            }
         }
     }
 }
