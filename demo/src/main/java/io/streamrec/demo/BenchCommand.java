@@ -21,8 +21,9 @@ import picocli.CommandLine.Option;
                 + " sustained throughput, click→list latency p50/p99, the output gap around a hot swap, and RSS.")
 public final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--variant", defaultValue = "neumf", description = "Model: gmf, mlp, neumf, aneumf, history-aneumf or"
-            + " history-gmf64 (the history-attentive model with a GMF-only head) (default ${DEFAULT-VALUE}).")
+    @Option(names = "--variant", defaultValue = "neumf", description = "Model: gmf, mlp, neumf, aneumf, history-aneumf,"
+            + " history-gmf64 (the history-attentive model with a GMF-only head) or history-recent (with the recent-item"
+            + " attention query) (default ${DEFAULT-VALUE}).")
     String variant;
 
     @Option(names = "--rates", defaultValue = "250,500,1000", split = ",", description = "Click rates to step"

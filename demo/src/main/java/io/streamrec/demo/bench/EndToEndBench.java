@@ -15,6 +15,7 @@ import io.streamrec.trainer.data.Splits;
 import io.streamrec.trainer.data.SyntheticConfig;
 import io.streamrec.trainer.data.SyntheticGenerator;
 import io.streamrec.trainer.kafka.ModelReleasePublisher;
+import io.streamrec.trainer.model.AttentionQuery;
 import io.streamrec.trainer.model.ModelConfig;
 import io.streamrec.trainer.model.NcfModel;
 import io.streamrec.trainer.model.Variant;
@@ -275,6 +276,9 @@ public final class EndToEndBench {
             // The history-attentive model with a GMF-only head: the trainer's other validation finalist, at half
             // the scoring cost (no per-candidate MLP).
             case "history-gmf64" -> new ModelConfig(Variant.HISTORY_ANEUMF, 64, List.of(), 50, true, 0.01, 1L);
+            // The history-attentive model with the recent-item query: one user vector per click.
+            case "history-recent" -> ModelConfig.historyAneumf(32, 50, 64, 32, 16, 8)
+                    .withAttentionQuery(AttentionQuery.RECENT);
             default -> throw new IllegalArgumentException("unknown variant " + settings.variant());
         };
         NcfModel model = NcfModel.create(config.withSeed(seed), corpus.users().size(), corpus.items().size());

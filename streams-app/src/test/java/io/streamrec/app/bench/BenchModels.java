@@ -3,6 +3,7 @@ package io.streamrec.app.bench;
 import io.streamrec.avro.ModelRelease;
 import io.streamrec.schemas.model.ReleaseSigner;
 import io.streamrec.trainer.data.Vocabulary;
+import io.streamrec.trainer.model.AttentionQuery;
 import io.streamrec.trainer.model.ModelConfig;
 import io.streamrec.trainer.model.NcfModel;
 import io.streamrec.trainer.model.Parameters;
@@ -36,10 +37,14 @@ final class BenchModels {
         configs.put("mlp", ModelConfig.mlp(64, 32, 16, 8));
         configs.put("neumf", ModelConfig.neumf(32, 64, 32, 16, 8));
         configs.put("aneumf", ModelConfig.aneumf(32, 64, 32, 16, 8));
-        // The trainer's production default (BenchRow.HISTORY_DEFAULT, history:32:64-32-16-8:50).
+        // History-attentive ANeuMF with the candidate as attention query (history:32:64-32-16-8:50).
         configs.put("history-aneumf", ModelConfig.historyAneumf(32, HISTORY, 64, 32, 16, 8));
-        // The GMF-only head of width 64 it was chosen over (history:64:-:50).
+        // The GMF-only head of width 64 the MLP head was chosen over (history:64:-:50).
         configs.put("history-gmf64", new ModelConfig(Variant.HISTORY_ANEUMF, 64, List.of(), HISTORY, true, 0.01, 1L));
+        // The trainer's production default (BenchRow.HISTORY_DEFAULT): the same model with the recent-item
+        // attention query (history:32:64-32-16-8:50:recent).
+        configs.put("history-recent", ModelConfig.historyAneumf(32, HISTORY, 64, 32, 16, 8)
+                .withAttentionQuery(AttentionQuery.RECENT));
         return configs;
     }
 

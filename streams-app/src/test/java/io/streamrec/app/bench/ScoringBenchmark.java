@@ -54,7 +54,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class ScoringBenchmark {
 
-    @Param({"gmf", "mlp", "neumf", "aneumf", "history-aneumf", "history-gmf64"})
+    @Param({"gmf", "mlp", "neumf", "aneumf", "history-aneumf", "history-gmf64", "history-recent"})
     public String variant;
 
     private OnnxRuntime runtime;

@@ -11,9 +11,13 @@ import io.streamrec.trainer.data.SyntheticGenerator;
 import io.streamrec.trainer.eval.Evaluator;
 import io.streamrec.trainer.eval.PopularityScorer;
 import io.streamrec.trainer.eval.RankingMetrics;
+import io.streamrec.trainer.export.ExportMetadata;
+import io.streamrec.trainer.export.ExportedModel;
+import io.streamrec.trainer.export.OnnxExporter;
 import io.streamrec.trainer.model.ModelConfig;
 import io.streamrec.trainer.model.NcfModel;
 import io.streamrec.trainer.model.Scorer;
+import io.streamrec.trainer.release.Hyperparameters;
 import io.streamrec.trainer.report.PeakHeap;
 import io.streamrec.trainer.train.FitResult;
 import io.streamrec.trainer.train.TrainConfig;
@@ -27,6 +31,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -81,6 +86,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--full-catalogue", description = "Also measure full-catalogue Recall@10 / NDCG@10.")
     boolean fullCatalogue;
+
+    @Option(names = "--save-onnx", description = "Also export each trained row's model (catalogue scoring) to"
+            + " DIR/<row>.onnx, to benchmark or inspect the graph of trained weights.")
+    Path saveOnnx;
 
     @Option(names = "--out", defaultValue = "bench-results.md", description = "Markdown output file (default ${DEFAULT-VALUE}).")
     Path out;
@@ -157,6 +166,9 @@ public final class BenchCommand implements Callable<Integer> {
             RankingMetrics full = fullCatalogue
                     ? Evaluator.fullCatalogue(model, dataset.train(), dataset.test(), 10, trainer.pool()) : null;
             console.printf(Locale.ROOT, "  test (epoch %d): %s%s%n", fit.bestEpoch(), test, full == null ? "" : "; full catalogue " + full);
+            if (saveOnnx != null) {
+                saveGraph(rawSpec, model, console);
+            }
             String layers = modelConfig.mlpLayers().isEmpty() ? "-" : modelConfig.mlpLayers().toString();
             if (modelConfig.usesHistory()) {
                 layers += " H=" + modelConfig.historyLength() + (modelConfig.userEmbedding() ? "" : " no-user");
@@ -167,6 +179,30 @@ public final class BenchCommand implements Callable<Integer> {
                     full == null ? Double.NaN : full.hitRate(), full == null ? Double.NaN : full.ndcg(),
                     fit.secondsPerEpoch(), fit.cpuSecondsPerEpoch(), fit.samplesPerSecond(),
                     PeakHeap.bytes() / (1024.0 * 1024.0));
+        }
+    }
+
+    private void saveGraph(String rawSpec, NcfModel model, PrintStream console) {
+        ExportedModel graph = OnnxExporter.export(model, new ExportMetadata("bench", 1, "bench",
+                Hyperparameters.of(model.config()), Map.of("data.source", data)));
+        Path file = saveOnnx.resolve(rawSpec.replaceAll("[^A-Za-z0-9._-]", "_") + ".onnx");
+        try {
+            Files.createDirectories(saveOnnx);
+            Files.write(file, graph.onnx());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        console.printf(Locale.ROOT, "  graph written to %s (%,d bytes, %s scoring%s)%n", file, graph.onnx().length,
+                graph.scoring().label(), model.config().gated() ? ", gate " + gateForm(graph.onnx()) : "");
+    }
+
+    private static String gateForm(byte[] onnx) {
+        try {
+            return ai.onnx.proto.OnnxMl.ModelProto.parseFrom(onnx).getMetadataPropsList().stream()
+                    .filter(entry -> entry.getKey().equals(OnnxExporter.META_GATE_FORM))
+                    .map(ai.onnx.proto.OnnxMl.StringStringEntryProto::getValue).findFirst().orElse("?");
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IllegalStateException("the exporter wrote an unreadable graph", e);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.streamrec.trainer.service;
 
 import io.streamrec.schemas.topics.TopicCatalog;
+import io.streamrec.trainer.model.AttentionQuery;
 import io.streamrec.trainer.model.ModelConfig;
 import io.streamrec.trainer.model.Variant;
 import io.streamrec.trainer.train.TrainConfig;
@@ -33,6 +34,7 @@ public final class TrainerServiceConfig extends AbstractConfig {
     public static final String MODEL_LAYERS_CONFIG = "model.layers";
     public static final String MODEL_HISTORY_LENGTH_CONFIG = "model.history.length";
     public static final String MODEL_USER_EMBEDDING_CONFIG = "model.user.embedding";
+    public static final String MODEL_ATTENTION_QUERY_CONFIG = "model.attention.query";
 
     public static final String TRAIN_MAX_EPOCHS_CONFIG = "train.max.epochs";
     public static final String TRAIN_PATIENCE_CONFIG = "train.patience";
@@ -88,6 +90,13 @@ public final class TrainerServiceConfig extends AbstractConfig {
                     "H: recent items the history-attentive variant attends over.")
             .define(MODEL_USER_EMBEDDING_CONFIG, Type.BOOLEAN, true, Importance.LOW,
                     "History-attentive variant: add a learned embedding for users seen in training.")
+            .define(MODEL_ATTENTION_QUERY_CONFIG, Type.STRING, AttentionQuery.RECENT.label(),
+                    ConfigDef.ValidString.in("candidate", "recent"), Importance.MEDIUM,
+                    "History-attentive variant: the attention's query. 'recent': the user's newest item through a"
+                            + " learned map (one user vector per request, so a full-catalogue request costs about what"
+                            + " ANeuMF's does). 'candidate': each scored item (target attention, as accurate on"
+                            + " MovieLens-1M but 4.5 times the scoring cost: the head runs once per item with its own"
+                            + " user vector).")
             .define(TRAIN_MAX_EPOCHS_CONFIG, Type.INT, 20, Range.atLeast(0), Importance.MEDIUM,
                     "Upper bound on epochs (0 publishes nothing trained: the gate keeps the serving model).")
             .define(TRAIN_PATIENCE_CONFIG, Type.INT, 3, Range.atLeast(0), Importance.LOW,
@@ -185,7 +194,8 @@ public final class TrainerServiceConfig extends AbstractConfig {
                     variant == Variant.GMF ? List.of() : layers,
                     history ? getInt(MODEL_HISTORY_LENGTH_CONFIG) : 0,
                     !history || getBoolean(MODEL_USER_EMBEDDING_CONFIG),
-                    0.01, getLong(TRAIN_SEED_CONFIG));
+                    0.01, getLong(TRAIN_SEED_CONFIG),
+                    history ? AttentionQuery.parse(getString(MODEL_ATTENTION_QUERY_CONFIG)) : AttentionQuery.CANDIDATE);
             return config;
         } catch (IllegalArgumentException e) {
             throw new ConfigException(MODEL_VARIANT_CONFIG, getString(MODEL_VARIANT_CONFIG),

@@ -3,6 +3,8 @@ package io.streamrec.trainer.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamrec.trainer.cli.TrainerCli;
+import io.streamrec.trainer.model.AttentionQuery;
+import io.streamrec.trainer.model.ModelConfig;
 import io.streamrec.trainer.model.Variant;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +26,10 @@ class BenchCommandTest {
         assertThat(history.historyLength()).isEqualTo(50);
         assertThat(history.mlpLayers()).isEmpty();
         assertThat(BenchRow.parse("history:8:16-8:20:nouser").model().userEmbedding()).isFalse();
+        assertThat(BenchRow.parse("history:8:16-8:20:nouser:recent").model())
+                .extracting(ModelConfig::userEmbedding, ModelConfig::attentionQuery)
+                .containsExactly(false, AttentionQuery.RECENT);
+        assertThat(BenchRow.parse("history:8:16-8:20").model().attentionQuery()).isEqualTo(AttentionQuery.CANDIDATE);
         assertThat(BenchRow.parse("popularity").model()).isNull();
         assertThat(BenchRow.seedSuite()).contains("gmf:32", "mlp:256-256-128-64", "neumf:32:128-128-64-32",
                 "aneumf:32:32-32-16-8", BenchRow.HISTORY_DEFAULT);
