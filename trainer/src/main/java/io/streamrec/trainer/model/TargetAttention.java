@@ -1,8 +1,8 @@
 package io.streamrec.trainer.model;
 
 /**
- * Attention over a user's history with the candidate item as query (NAIS/DIN style), for one
- * (history, candidate) pair.
+ * Attention over a user's history for one query: the candidate item (NAIS/DIN style, one pass per
+ * (history, candidate) pair) or the recent-item query (one pass per history); see {@link AttentionQuery}.
  *
  * <p>Given keys {@code k_j} (one row per non-padding history slot, {@code keys[j]}, plus the
  * transpose {@code keysT[c][j]}), per-slot biases {@code β_j} and the query {@code q}:

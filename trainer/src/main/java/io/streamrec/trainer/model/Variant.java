@@ -10,7 +10,7 @@ public enum Variant {
     NEUMF,
     /** NeuMF whose MLP input is re-weighted by {@code softmax(W[p_u ; q_i] + b)}. */
     ANEUMF,
-    /** ANeuMF whose user side is attention over the user's recent items (candidate as query). */
+    /** ANeuMF whose user side is attention over the user's recent items (query: see {@link AttentionQuery}). */
     HISTORY_ANEUMF;
 
     /** The command-line / report name, e.g. {@code history-aneumf}. */
