@@ -1,6 +1,8 @@
 package io.streamrec.trainer.bench;
 
 import io.streamrec.trainer.data.Dataset;
+import io.streamrec.trainer.data.HeldOut;
+import io.streamrec.trainer.data.Interactions;
 import io.streamrec.trainer.data.LastfmReader;
 import io.streamrec.trainer.data.MovieLensReader;
 import io.streamrec.trainer.data.NcfReader;
@@ -33,6 +35,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.IntPredicate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -91,24 +94,38 @@ public final class BenchCommand implements Callable<Integer> {
             + " DIR/<row>.onnx, to benchmark or inspect the graph of trained weights.")
     Path saveOnnx;
 
+    @Option(names = "--hide-users", defaultValue = "0", description = "Hide every K-th user from training (0 = none):"
+            + " the table's test columns then cover the other users, and a line per row ranks the hidden users' test"
+            + " items as the unknown user from their history alone, against popularity.")
+    int hideUsers;
+
     @Option(names = "--out", defaultValue = "bench-results.md", description = "Markdown output file (default ${DEFAULT-VALUE}).")
     Path out;
+
+    /** The test targets a row is measured on: those of the users trained on, and of the hidden ones (or null). */
+    private record Targets(HeldOut test, HeldOut unseen) {
+    }
 
     @Override
     public Integer call() throws IOException {
         PrintStream console = System.out;
         Dataset dataset = load(data, seed);
-        Split validation = Splits.leaveLastOut(dataset.train(), 99, seed + 17);
+        IntPredicate hidden = user -> hideUsers > 0 && user % hideUsers == 0;
+        Interactions training = hideUsers > 0 ? dataset.train().withoutUsers(hidden) : dataset.train();
+        Targets targets = new Targets(dataset.test().restrictedTo(hidden.negate()),
+                hideUsers > 0 ? dataset.test().restrictedTo(hidden) : null);
+        Split validation = Splits.leaveLastOut(training, 99, seed + 17);
         int cores = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         List<String> specs = rows == null || rows.isEmpty() ? BenchRow.seedSuite() : rows;
-        console.printf(Locale.ROOT, "dataset %s: %d users, %d items, %d training interactions, %d test targets; "
+        console.printf(Locale.ROOT, "dataset %s: %d users, %d items, %d training interactions%s, %d test targets; "
                         + "validation: %d held out from training; threads %d; load %s%n",
-                dataset.name(), dataset.users().size(), dataset.items().size(), dataset.train().size(),
-                dataset.test().targetCount(), validation.heldOut().targetCount(), cores, loadAverage());
+                dataset.name(), dataset.users().size(), dataset.items().size(), training.size(),
+                hideUsers > 0 ? " (every " + hideUsers + "-th user hidden)" : "",
+                targets.test().targetCount(), validation.heldOut().targetCount(), cores, loadAverage());
 
         List<BenchResult> results = new ArrayList<>();
         for (String spec : specs) {
-            BenchResult result = runRow(spec, dataset, validation, cores, console);
+            BenchResult result = runRow(spec, dataset, targets, validation, cores, console);
             results.add(result);
             console.println(BenchResult.header(fullCatalogue).lines().findFirst().orElse(""));
             console.println(result.markdown(fullCatalogue));
@@ -120,7 +137,8 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private BenchResult runRow(String rawSpec, Dataset dataset, Split validation, int cores, PrintStream console) {
+    private BenchResult runRow(String rawSpec, Dataset dataset, Targets targets, Split validation, int cores,
+                               PrintStream console) {
         String[] pieces = rawSpec.split("@");
         BenchRow row = BenchRow.parse(pieces[0]);
         System.gc(); // so the peak starts from live data, not an earlier row's garbage
@@ -128,8 +146,8 @@ public final class BenchCommand implements Callable<Integer> {
         if (row.model() == null) {
             PopularityScorer popularity = PopularityScorer.fit(dataset.train());
             try (var pool = new io.streamrec.trainer.parallel.WorkerPool(cores)) {
-                RankingMetrics test = Evaluator.sampled(popularity, dataset.train(), dataset.test(), 10, pool);
-                RankingMetrics full = fullCatalogue ? Evaluator.fullCatalogue(popularity, dataset.train(), dataset.test(), 10, pool) : null;
+                RankingMetrics test = Evaluator.sampled(popularity, dataset.train(), targets.test(), 10, pool);
+                RankingMetrics full = fullCatalogue ? Evaluator.fullCatalogue(popularity, dataset.train(), targets.test(), 10, pool) : null;
                 return new BenchResult("popularity", "-", "-", "-", test.hitRate(), test.ndcg(), Double.NaN,
                         full == null ? Double.NaN : full.hitRate(), full == null ? Double.NaN : full.ndcg(),
                         Double.NaN, Double.NaN, Double.NaN, PeakHeap.bytes() / (1024.0 * 1024.0));
@@ -162,10 +180,31 @@ public final class BenchCommand implements Callable<Integer> {
                     "  epoch %2d  loss %.4f  %.2fs (CPU %.2fs)  %,.0f samples/s  validation %s  load %s%n", stats.epoch(),
                     stats.loss(), stats.seconds(), stats.cpuSeconds(), stats.samplesPerSecond(), stats.validation(),
                     loadAverage()));
-            RankingMetrics test = Evaluator.sampled(model, dataset.train(), dataset.test(), 10, trainer.pool());
+            RankingMetrics test = Evaluator.sampled(model, dataset.train(), targets.test(), 10, trainer.pool());
             RankingMetrics full = fullCatalogue
-                    ? Evaluator.fullCatalogue(model, dataset.train(), dataset.test(), 10, trainer.pool()) : null;
+                    ? Evaluator.fullCatalogue(model, dataset.train(), targets.test(), 10, trainer.pool()) : null;
             console.printf(Locale.ROOT, "  test (epoch %d): %s%s%n", fit.bestEpoch(), test, full == null ? "" : "; full catalogue " + full);
+            if (targets.unseen() != null) {
+                // Hidden users are asked as the unknown user 0; their history is their training row, which the
+                // model never saw.
+                Scorer asUnknownUser = new Scorer() {
+                    @Override
+                    public int historyLength() {
+                        return model.historyLength();
+                    }
+
+                    @Override
+                    public void score(int[] users, int[][] histories, int[][] candidates, float[][] scores) {
+                        model.score(new int[users.length], histories, candidates, scores);
+                    }
+                };
+                RankingMetrics unseen = Evaluator.sampled(asUnknownUser, dataset.train(), targets.unseen(), 10,
+                        trainer.pool());
+                RankingMetrics popularity = Evaluator.sampled(PopularityScorer.fit(validation.train()), dataset.train(),
+                        targets.unseen(), 10, trainer.pool());
+                console.printf(Locale.ROOT, "  unseen users (every %d-th, hidden from training) as the unknown user: %s;"
+                        + " popularity %s%n", hideUsers, unseen, popularity);
+            }
             if (saveOnnx != null) {
                 saveGraph(rawSpec, model, console);
             }

@@ -64,6 +64,17 @@ public final class HeldOut {
         return targetOffsets[user + 1] - targetOffsets[user];
     }
 
+    /** The targets and negatives of the users {@code keep} accepts; every other user has none. */
+    public HeldOut restrictedTo(java.util.function.IntPredicate keep) {
+        Builder builder = new Builder(numUsers);
+        for (int u = 1; u <= numUsers; u++) {
+            if (keep.test(u) && targetCount(u) > 0) {
+                builder.targets(u, targetsOf(u)).negatives(u, negativesOf(u));
+            }
+        }
+        return builder.build();
+    }
+
     /** Collects targets and negatives user by user. Not thread-safe. */
     public static final class Builder {
         private final int numUsers;

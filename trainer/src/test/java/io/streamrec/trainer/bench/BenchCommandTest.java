@@ -48,6 +48,27 @@ class BenchCommandTest {
     }
 
     @Test
+    void hiddenUsersAreRankedFromTheirHistoryAndTheGraphIsSaved() throws Exception {
+        java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream original = System.out;
+        int code;
+        try (java.io.PrintStream capture = new java.io.PrintStream(console, true, java.nio.charset.StandardCharsets.UTF_8)) {
+            System.setOut(capture);
+            code = new CommandLine(new TrainerCli()).execute("bench", "--data", "synthetic", "--rows",
+                    "history:8:16-8:5:recent@epochs=1", "--batch", "1024", "--threads", "2", "--hide-users", "5",
+                    "--save-onnx", dir.resolve("graphs").toString(), "--out", dir.resolve("bench.md").toString());
+        } finally {
+            System.setOut(original);
+        }
+        assertThat(code).isZero();
+        String printed = console.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(printed).containsPattern("unseen users \\(every 5-th, hidden from training\\) as the unknown user:"
+                + " HR@10=[0-9.]+ NDCG@10=[0-9.]+ \\(n=\\d+\\); popularity HR@10=")
+                .contains("every 5-th user hidden", "gate factored");
+        assertThat(dir.resolve("graphs").resolve("history_8_16-8_5_recent_epochs_1.onnx")).isNotEmptyFile();
+    }
+
+    @Test
     void cliPrintsUsageWithoutASubcommand() {
         assertThat(new CommandLine(new TrainerCli()).execute()).isZero();
         assertThat(new CommandLine(new TrainerCli()).execute("bench", "--help")).isZero();

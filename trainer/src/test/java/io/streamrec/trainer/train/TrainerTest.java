@@ -37,7 +37,8 @@ class TrainerTest {
     @Test
     void everyVariantLearnsMoreThanPopularity() {
         List<ModelConfig> configs = List.of(ModelConfig.gmf(16), ModelConfig.mlp(16, 16, 8), ModelConfig.neumf(8, 16, 8),
-                ModelConfig.aneumf(8, 16, 8), ModelConfig.historyAneumf(16, 10));
+                ModelConfig.aneumf(8, 16, 8), ModelConfig.historyAneumf(16, 10),
+                ModelConfig.historyAneumf(16, 10).withAttentionQuery(io.streamrec.trainer.model.AttentionQuery.RECENT));
         try (Trainer trainer = new Trainer(quick(6))) {
             double popularity = test(PopularityScorer.fit(DATA.train()), trainer).hitRate();
             for (ModelConfig config : configs) {
