@@ -18,7 +18,6 @@ import io.streamrec.trainer.export.ExportedModel;
 import io.streamrec.trainer.export.OnnxExporter;
 import io.streamrec.trainer.model.ModelConfig;
 import io.streamrec.trainer.model.NcfModel;
-import io.streamrec.trainer.model.Scorer;
 import io.streamrec.trainer.release.Hyperparameters;
 import io.streamrec.trainer.report.PeakHeap;
 import io.streamrec.trainer.train.FitResult;
@@ -185,20 +184,8 @@ public final class BenchCommand implements Callable<Integer> {
                     ? Evaluator.fullCatalogue(model, dataset.train(), targets.test(), 10, trainer.pool()) : null;
             console.printf(Locale.ROOT, "  test (epoch %d): %s%s%n", fit.bestEpoch(), test, full == null ? "" : "; full catalogue " + full);
             if (targets.unseen() != null) {
-                // Hidden users are asked as the unknown user 0; their history is their training row, which the
-                // model never saw.
-                Scorer asUnknownUser = new Scorer() {
-                    @Override
-                    public int historyLength() {
-                        return model.historyLength();
-                    }
-
-                    @Override
-                    public void score(int[] users, int[][] histories, int[][] candidates, float[][] scores) {
-                        model.score(new int[users.length], histories, candidates, scores);
-                    }
-                };
-                RankingMetrics unseen = Evaluator.sampled(asUnknownUser, dataset.train(), targets.unseen(), 10,
+                // The hidden users' histories are their training rows, which the model never saw.
+                RankingMetrics unseen = Evaluator.sampled(model.asUnknownUser(), dataset.train(), targets.unseen(), 10,
                         trainer.pool());
                 RankingMetrics popularity = Evaluator.sampled(PopularityScorer.fit(validation.train()), dataset.train(),
                         targets.unseen(), 10, trainer.pool());

@@ -21,4 +21,23 @@ public interface Scorer {
 
     /** Scores {@code candidates} for each row; see the interface documentation for the layout. */
     void score(int[] users, int[][] histories, int[][] candidates, float[][] out);
+
+    /**
+     * This scorer asked for every row as the unknown user 0, so only the histories personalise the scores:
+     * how a user the model never trained on is served.
+     */
+    default Scorer asUnknownUser() {
+        Scorer scorer = this;
+        return new Scorer() {
+            @Override
+            public int historyLength() {
+                return scorer.historyLength();
+            }
+
+            @Override
+            public void score(int[] users, int[][] histories, int[][] candidates, float[][] out) {
+                scorer.score(new int[users.length], histories, candidates, out);
+            }
+        };
+    }
 }
