@@ -197,7 +197,8 @@ public final class BenchCommand implements Callable<Integer> {
             }
             String layers = modelConfig.mlpLayers().isEmpty() ? "-" : modelConfig.mlpLayers().toString();
             if (modelConfig.usesHistory()) {
-                layers += " H=" + modelConfig.historyLength() + (modelConfig.userEmbedding() ? "" : " no-user");
+                layers += " H=" + modelConfig.historyLength() + (modelConfig.userEmbedding() ? "" : " no-user")
+                        + (modelConfig.userSideQuery() ? " query=recent" : "");
             }
             return new BenchResult(modelConfig.variant().label(),
                     modelConfig.gmfFactors() == 0 ? "-" : Integer.toString(modelConfig.gmfFactors()), layers,
