@@ -187,6 +187,7 @@ public final class OnnxExporter {
         private ONNXRef<?> rowShape;
         private ONNXRef<?> historyUser;
         private Boolean factoredGate;
+        private float[] gateItemLogits;
 
         Graph(NcfModel model, GraphWriter writer, CandidateScoring scoring) {
             this.g = writer;
@@ -365,13 +366,12 @@ public final class OnnxExporter {
                     // a = softmax([W_a,z z_m] + [W_a,q q_m + b_a]), x' = a ⊙ [z_m ; q_m].
                     float[] wa = values("gate_weight");
                     ONNXRef<?> gateLogits = g.op(ONNXOperators.ADD, "gate_logits",
-                            itemRows("gate_items", TableMath.affine(itemTable, items + 1, width, dg, wa, f, f, dm, dm,
-                                    values("gate_bias")), f, candidates),
+                            itemRows("gate_items", gateItemLogits(), f, candidates),
                             perCandidate(side.mlpTimes("gate_user", wa, f), "gate_user_rows", f));
                     ONNXRef<?> gate = g.op(ONNXOperators.SOFTMAX, "gate", Map.of("axis", -1), gateLogits);
                     ONNXRef<?> joined = g.op(ONNXOperators.CONCAT, "mlp_input", Map.of("axis", 2),
                             perCandidate(side.mlp(), "mlp_user_rows", dm),
-                            itemInput(TableMath.columns(itemTable, items + 1, width, dg, width), candidates));
+                            itemInput(itemMlp(), candidates));
                     firstLayer = g.op(ServingOps.RELU, "mlp_1", g.op(ONNXOperators.GEMM, "mlp_1_linear",
                             Map.of("transB", 1), flat(g.op(ONNXOperators.MUL, "gated", gate, joined), "gated_rows", f),
                             g.floats("mlp_1_weight", w1, first, f), g.floats("mlp_1_bias", b1, first)));
@@ -416,9 +416,8 @@ public final class OnnxExporter {
             int f = 2 * dm;
             int first = layers.get(1);
             float[] wa = values("gate_weight");
-            float[] itemLogits = TableMath.affine(itemTable, items + 1, width, dg, wa, f, f, dm, dm, values("gate_bias"));
-            float[] itemFactors = TableMath.softmaxFactors(itemLogits, items + 1, f);
-            float[] itemMlp = TableMath.columns(itemTable, items + 1, width, dg, width);
+            float[] itemFactors = TableMath.softmaxFactors(gateItemLogits(), items + 1, f);
+            float[] itemMlp = itemMlp();
             float[] itemColumns = itemFactors.clone();                                  // e^v ⊙ [1 ; q_m]
             for (int i = 0; i <= items; i++) {
                 for (int c = 0; c < dm; c++) {
@@ -464,8 +463,7 @@ public final class OnnxExporter {
             if (factoredGate == null) {
                 int f = 2 * dm;
                 float[] wa = values("gate_weight");
-                double itemSpread = TableMath.maxRowSpread(TableMath.affine(itemTable, items + 1, width, dg, wa, f, f,
-                        dm, dm, values("gate_bias")), items + 1, f);
+                double itemSpread = TableMath.maxRowSpread(gateItemLogits(), items + 1, f);
                 double userSpread;
                 if (!config.usesHistory()) {
                     float[] userMlp = TableMath.columns(values("user_embedding"), users + 1, width, dg, width);
@@ -482,6 +480,24 @@ public final class OnnxExporter {
                 factoredGate = itemSpread + userSpread <= GATE_EXPONENT_RANGE;
             }
             return factoredGate;
+        }
+
+        /**
+         * {@code W_a,q q_m + b_a} for every item: the item half of the gate's logits, [N+1, 2Dm]. Computed once,
+         * for the gate's item table and for the factored gate's tables and spread check.
+         */
+        private float[] gateItemLogits() {
+            if (gateItemLogits == null) {
+                int f = 2 * dm;
+                gateItemLogits = TableMath.affine(itemTable, items + 1, width, dg, values("gate_weight"), f, f, dm, dm,
+                        values("gate_bias"));
+            }
+            return gateItemLogits;
+        }
+
+        /** {@code q_m} for every item, [N+1, Dm]. */
+        private float[] itemMlp() {
+            return TableMath.columns(itemTable, items + 1, width, dg, width);
         }
 
         /** The user side of the head: one vector {@code z = [z_g ; z_m]} per request. */
@@ -779,12 +795,10 @@ public final class OnnxExporter {
             float[] wa = values("gate_weight");
             ONNXRef<?> gateLogits = g.op(ONNXOperators.GEMM, "gate_logits", userMlp,
                     g.floats("gate_user_weight", TableMath.transposedBlock(wa, f, f, 0, dm), dm, f),
-                    g.gather("gate_items", rowsOf("gate_item_table", TableMath.affine(itemTable, items + 1, width, dg,
-                            wa, f, f, dm, dm, values("gate_bias")), items + 1, f), candidateRows));
+                    g.gather("gate_items", rowsOf("gate_item_table", gateItemLogits(), items + 1, f), candidateRows));
             ONNXRef<?> gate = g.op(ONNXOperators.SOFTMAX, "gate", Map.of("axis", -1), gateLogits);
             ONNXRef<?> joined = g.op(ONNXOperators.CONCAT, "mlp_input", Map.of("axis", 1), userMlp,
-                    g.gather("mlp_items", rowsOf("mlp_item_table", TableMath.columns(itemTable, items + 1, width, dg,
-                            width), items + 1, dm), candidateRows));
+                    g.gather("mlp_items", rowsOf("mlp_item_table", itemMlp(), items + 1, dm), candidateRows));
             return g.op(ServingOps.RELU, "mlp_1", g.op(ONNXOperators.GEMM, "mlp_1_linear", Map.of("transB", 1),
                     g.op(ONNXOperators.MUL, "gated", gate, joined), g.floats("mlp_1_weight", w1, first, f),
                     g.floats("mlp_1_bias", b1, first)));
