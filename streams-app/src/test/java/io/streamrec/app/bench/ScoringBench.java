@@ -48,20 +48,12 @@ public final class ScoringBench {
         PrintStream out = System.out;
         String loadBefore = loadAverage();
         String[] variantParams = variants.toArray(new String[0]);
-        Collection<RunResult> batched = new Runner(options("fullCatalogue", variantParams,
-                quick ? 2 : 5, quick ? 1 : 2, quick ? 2 : 5)).run();
-        Collection<RunResult> graphOnly = new Runner(options("graphOnly", variantParams,
-                quick ? 2 : 5, quick ? 1 : 2, quick ? 2 : 5)).run();
-        Collection<RunResult> cold = new Runner(options("fullCatalogueColdCache", variantParams,
-                quick ? 2 : 5, quick ? 1 : 2, quick ? 2 : 5)).run();
-        Collection<RunResult> perItem = new Runner(options("perItem", variantParams,
-                quick ? 1 : 2, quick ? 2 : 5, quick ? 1 : 3)).run();
+        Map<String, Statistics> batchedByVariant = oneCallRun("fullCatalogue", variantParams, quick);
+        Map<String, Statistics> graphByVariant = oneCallRun("graphOnly", variantParams, quick);
+        Map<String, Statistics> coldByVariant = oneCallRun("fullCatalogueColdCache", variantParams, quick);
+        Map<String, Statistics> perItemByVariant = byVariant(new Runner(options("perItem", variantParams,
+                quick ? 1 : 2, quick ? 2 : 5, quick ? 1 : 3)).run());
         String loadAfter = loadAverage();
-
-        Map<String, Statistics> batchedByVariant = byVariant(batched);
-        Map<String, Statistics> graphByVariant = byVariant(graphOnly);
-        Map<String, Statistics> perItemByVariant = byVariant(perItem);
-        Map<String, Statistics> coldByVariant = byVariant(cold);
         out.println();
         out.printf(Locale.ROOT, "Full-catalogue scoring, one user, %,d items, H = %d, ONNX Runtime %s, 1 intra-op"
                 + " thread, no spinning; %d cores; load average before %s, after %s%n%n", BenchModels.ITEMS,
@@ -90,6 +82,12 @@ public final class ScoringBench {
                     graph.getPercentile(99) / 1000, coldCalls.getPercentile(50) / 1000,
                     coldCalls.getPercentile(99) / 1000, perItemP50, ratio, verdict(variant, p50, ratio));
         }
+    }
+
+    /** A benchmark method of one call per catalogue, with the iterations they all share; statistics by variant. */
+    private static Map<String, Statistics> oneCallRun(String method, String[] variants, boolean quick)
+            throws RunnerException {
+        return byVariant(new Runner(options(method, variants, quick ? 2 : 5, quick ? 1 : 2, quick ? 2 : 5)).run());
     }
 
     private static Options options(String method, String[] variants, int warmups, int warmupSeconds,
