@@ -33,8 +33,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--step-seconds", defaultValue = "30", description = "Seconds per rate (default ${DEFAULT-VALUE}).")
     long stepSeconds;
 
-    @Option(names = "--warmup-seconds", defaultValue = "20", description = "Warm-up at the first rate (default"
-            + " ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup-seconds", defaultValue = "180", description = "Warm-up at the first rate (default"
+            + " ${DEFAULT-VALUE}: on 2 cores the app's JIT compiler keeps compiling the Kafka clients for about two"
+            + " minutes, taking CPU from the stream thread).")
     long warmupSeconds;
 
     @Option(names = "--swap-rate", defaultValue = "0", description = "Rate of the hot-swap phase; 0 skips it.")

@@ -4,6 +4,7 @@ import io.streamrec.app.StreamsAppConfig;
 import io.streamrec.avro.ModelRelease;
 import io.streamrec.demo.load.ClickReplayer;
 import io.streamrec.demo.load.RecommendationWatcher;
+import io.streamrec.demo.load.RecommendationWatcher.Stage;
 import io.streamrec.devstack.LocalStack;
 import io.streamrec.schemas.model.ReleaseKeys;
 import io.streamrec.schemas.model.ReleaseSigner;
@@ -69,7 +70,7 @@ public final class EndToEndBench {
 
     /** One rate step's result. */
     public record Step(double offered, double achieved, long p50Micros, long p99Micros, long maxMicros, long backlog,
-                       double appCpuPercent) { }
+                       double appCpuPercent, long sentP99Micros, long computedP50Micros, long computedP99Micros) { }
 
     /** The swap phase's result. */
     public record SwapResult(double rate, long swapGapMs, long normalGapMs, long missing, long fallbackLists,
@@ -212,13 +213,18 @@ public final class EndToEndBench {
         long endSecond = System.currentTimeMillis() / 1000;
         RecommendationWatcher.Snapshot seen = watcher.snapshot();
         Histogram window = watcher.latenciesBetween(startSecond, endSecond);
+        Histogram sent = watcher.latenciesBetween(Stage.SENT, startSecond, endSecond);
+        Histogram computed = watcher.latenciesBetween(Stage.COMPUTED, startSecond, endSecond);
         double achieved = (seen.lists() - listsAtStart) / seconds;
         long backlog = replayer.sent() - seen.lists();
         double cpu = (process.cpuSeconds() - cpuAtStart) / seconds * 100;
         Step step = new Step(offered, achieved, window.getValueAtPercentile(50), window.getValueAtPercentile(99),
-                window.getMaxValue(), backlog, cpu);
-        out.printf(Locale.ROOT, "    achieved %.0f lists/s, p50 %.1f ms, p99 %.1f ms, backlog %,d, app CPU %.0f%%%n",
-                achieved, step.p50Micros() / 1000.0, step.p99Micros() / 1000.0, backlog, cpu);
+                window.getMaxValue(), backlog, cpu, sent.getValueAtPercentile(99), computed.getValueAtPercentile(50),
+                computed.getValueAtPercentile(99));
+        out.printf(Locale.ROOT, "    achieved %.0f lists/s, p50 %.1f ms, p99 %.1f ms (sent after p99 %.1f ms;"
+                        + " computed after p50 %.1f, p99 %.1f ms), backlog %,d, app CPU %.0f%%%n", achieved,
+                step.p50Micros() / 1000.0, step.p99Micros() / 1000.0, step.sentP99Micros() / 1000.0,
+                step.computedP50Micros() / 1000.0, step.computedP99Micros() / 1000.0, backlog, cpu);
         return step;
     }
 
@@ -296,12 +302,15 @@ public final class EndToEndBench {
         table.append(String.format(Locale.ROOT, "End to end, %s, %d users, %d items, %s partitions; app %s %s%n%n",
                 result.variant(), USERS, ITEMS, settings.partitions() == 0 ? "the catalog's" : settings.partitions(),
                 settings.appJavaOptions(), settings.appOverrides()));
-        table.append("| offered clicks/s | achieved lists/s | p50 ms | p99 ms | max ms | backlog at end | app CPU % |\n");
-        table.append("|---|---|---|---|---|---|---|\n");
+        table.append("| offered clicks/s | achieved lists/s | p50 ms | p99 ms | max ms | sent p99 ms | computed p50 ms"
+                + " | computed p99 ms | backlog at end | app CPU % |\n");
+        table.append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (Step step : result.steps()) {
-            table.append(String.format(Locale.ROOT, "| %.0f | %.0f | %.1f | %.1f | %.1f | %,d | %.0f |%n", step.offered(),
-                    step.achieved(), step.p50Micros() / 1000.0, step.p99Micros() / 1000.0, step.maxMicros() / 1000.0,
-                    step.backlog(), step.appCpuPercent()));
+            table.append(String.format(Locale.ROOT,
+                    "| %.0f | %.0f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %,d | %.0f |%n",
+                    step.offered(), step.achieved(), step.p50Micros() / 1000.0, step.p99Micros() / 1000.0,
+                    step.maxMicros() / 1000.0, step.sentP99Micros() / 1000.0, step.computedP50Micros() / 1000.0,
+                    step.computedP99Micros() / 1000.0, step.backlog(), step.appCpuPercent()));
         }
         if (result.swap() != null) {
             SwapResult swap = result.swap();

@@ -5,6 +5,7 @@ import io.streamrec.schemas.serde.AvroDeserializer;
 import io.streamrec.schemas.serde.SchemaRegistryClient;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +42,20 @@ public final class RecommendationWatcher implements Runnable, AutoCloseable {
      */
     public record Swap(long atMs, String from, String to, long gapBeforeMs, long gapAfterMs) { }
 
+    /**
+     * How far a list had got, measured from its click's event time (the load generator's scheduled time), so the
+     * end-to-end latency splits into the load generator's own lateness, the app's input side and the wait for the
+     * transaction's commit and the consumer's fetch.
+     */
+    public enum Stage {
+        /** The click handed to the producer: the list's record timestamp, carried over from the click's. */
+        SENT,
+        /** The list computed: its {@code generatedAt} (the stream thread's clock when it processed the click). */
+        COMPUTED,
+        /** The list received here: the end-to-end latency. */
+        RECEIVED
+    }
+
     /** One second of arrivals: how many, their p99 latency, and the longest wait before one of them arrived. */
     public record Second(long epochSecond, long lists, long p99Micros, long maxGapMs) { }
 
@@ -53,6 +68,9 @@ public final class RecommendationWatcher implements Runnable, AutoCloseable {
     private final Map<String, Long> byVersion = new LinkedHashMap<>();
     private final List<Swap> swaps = new ArrayList<>();
     private final Map<Long, Histogram> perSecond = new LinkedHashMap<>();
+    // The latency to each stage, by second of arrival (RECEIVED is perSecond).
+    private final Map<Stage, Map<Long, Histogram>> stagesPerSecond = new EnumMap<>(Map.of(
+            Stage.SENT, new LinkedHashMap<>(), Stage.COMPUTED, new LinkedHashMap<>(), Stage.RECEIVED, perSecond));
     private final Map<Long, Long> maxGapPerSecond = new HashMap<>();
     private long lists;
     private long fallbacks;
@@ -107,7 +125,8 @@ public final class RecommendationWatcher implements Runnable, AutoCloseable {
     private void record(ConsumerRecord<String, Recommendations> record) {
         Recommendations list = record.value();
         long now = System.currentTimeMillis();
-        long latencyMicros = Math.max(0, (now - list.getEventTime().toEpochMilli()) * 1000);
+        long eventTime = list.getEventTime().toEpochMilli();
+        long latencyMicros = Math.max(0, (now - eventTime) * 1000);
         String version = list.getFallback() ? "popularity" : "v" + list.getModelVersion();
         long rank = list.getFallback() ? -1 : list.getModelVersion();
         synchronized (this) {
@@ -116,8 +135,9 @@ public final class RecommendationWatcher implements Runnable, AutoCloseable {
                 fallbacks++;
             }
             latencies.recordValue(Math.min(latencyMicros, latencies.getHighestTrackableValue()));
-            perSecond.computeIfAbsent(now / 1000, second -> new Histogram(60_000_000L, 2))
-                    .recordValue(Math.min(latencyMicros, 60_000_000L));
+            recordStage(Stage.RECEIVED, now, latencyMicros);
+            recordStage(Stage.COMPUTED, now, (list.getGeneratedAt().toEpochMilli() - eventTime) * 1000);
+            recordStage(Stage.SENT, now, (record.timestamp() - eventTime) * 1000);
             byVersion.merge(version, 1L, Long::sum);
             long gap = lastArrivalMs == 0 ? 0 : now - lastArrivalMs;
             largestGapMs = Math.max(largestGapMs, gap);
@@ -140,6 +160,11 @@ public final class RecommendationWatcher implements Runnable, AutoCloseable {
         onList.accept(list);
     }
 
+    private void recordStage(Stage stage, long nowMs, long micros) {
+        stagesPerSecond.get(stage).computeIfAbsent(nowMs / 1000, second -> new Histogram(60_000_000L, 2))
+                .recordValue(Math.max(0, Math.min(micros, 60_000_000L)));
+    }
+
     /** Everything seen so far. */
     public synchronized Snapshot snapshot() {
         List<Second> seconds = new ArrayList<>();
@@ -151,9 +176,17 @@ public final class RecommendationWatcher implements Runnable, AutoCloseable {
     }
 
     /** Latencies (microseconds) of the lists received in the epoch seconds [{@code from}, {@code to}). */
-    public synchronized Histogram latenciesBetween(long fromEpochSecond, long toEpochSecond) {
+    public Histogram latenciesBetween(long fromEpochSecond, long toEpochSecond) {
+        return latenciesBetween(Stage.RECEIVED, fromEpochSecond, toEpochSecond);
+    }
+
+    /**
+     * Latencies (microseconds) from the click's event time to {@code stage} of the lists received in the epoch
+     * seconds [{@code from}, {@code to}).
+     */
+    public synchronized Histogram latenciesBetween(Stage stage, long fromEpochSecond, long toEpochSecond) {
         Histogram window = new Histogram(60_000_000L, 2);
-        perSecond.forEach((second, histogram) -> {
+        stagesPerSecond.get(stage).forEach((second, histogram) -> {
             if (second >= fromEpochSecond && second < toEpochSecond) {
                 window.add(histogram);
             }
