@@ -67,10 +67,9 @@ public final class RecommendationWatcher implements Runnable, AutoCloseable {
     private final Histogram latencies = new Histogram(60_000_000L, 3);
     private final Map<String, Long> byVersion = new LinkedHashMap<>();
     private final List<Swap> swaps = new ArrayList<>();
-    private final Map<Long, Histogram> perSecond = new LinkedHashMap<>();
-    // The latency to each stage, by second of arrival (RECEIVED is perSecond).
-    private final Map<Stage, Map<Long, Histogram>> stagesPerSecond = new EnumMap<>(Map.of(
-            Stage.SENT, new LinkedHashMap<>(), Stage.COMPUTED, new LinkedHashMap<>(), Stage.RECEIVED, perSecond));
+    // The latency to each stage, by second of arrival.
+    private final Map<Stage, Map<Long, Histogram>> stagesPerSecond = new EnumMap<>(Map.of(Stage.SENT,
+            new LinkedHashMap<>(), Stage.COMPUTED, new LinkedHashMap<>(), Stage.RECEIVED, new LinkedHashMap<>()));
     private final Map<Long, Long> maxGapPerSecond = new HashMap<>();
     private long lists;
     private long fallbacks;
@@ -168,8 +167,9 @@ public final class RecommendationWatcher implements Runnable, AutoCloseable {
     /** Everything seen so far. */
     public synchronized Snapshot snapshot() {
         List<Second> seconds = new ArrayList<>();
-        perSecond.forEach((second, histogram) -> seconds.add(new Second(second, histogram.getTotalCount(),
-                histogram.getValueAtPercentile(99), maxGapPerSecond.getOrDefault(second, 0L))));
+        stagesPerSecond.get(Stage.RECEIVED).forEach((second, histogram) -> seconds.add(new Second(second,
+                histogram.getTotalCount(), histogram.getValueAtPercentile(99),
+                maxGapPerSecond.getOrDefault(second, 0L))));
         return new Snapshot(lists, fallbacks, Map.copyOf(byVersion), latencies.getValueAtPercentile(50),
                 latencies.getValueAtPercentile(99), latencies.getMaxValue(), latestVersion, largestGapMs,
                 List.copyOf(swaps), seconds, latencies.copy());
