@@ -591,11 +591,13 @@ public final class NcfModel implements Scorer {
         for (int g = 0; g < ws.groups; g++) {
             int from = ws.groupStart[g];
             int to = ws.groupStart[g + 1];
-            if (hasUsers) {
-                float[] ug = ws.userGrad[g];
-                Arrays.fill(ug, 0f);
+            // The group's summed user-vector gradient: the user row's gradient, and with the recent-item query
+            // also the gradient of the one attention output the group's samples share.
+            float[] groupGrad = hasUsers ? ws.userGrad[g] : userSideQuery ? ws.dQuery[0] : null;
+            if (groupGrad != null) {
+                Arrays.fill(groupGrad, 0f);
                 for (int s = from; s < to; s++) {
-                    Kernels.add(ws.dUserVec[s], ug, d);
+                    Kernels.add(ws.dUserVec[s], groupGrad, d);
                 }
             }
             if (!usesHistory) {
@@ -608,7 +610,7 @@ public final class NcfModel implements Scorer {
             Arrays.fill(ws.dSlotBias, 0, m, 0f);
             if (userSideQuery) {
                 if (m > 0 && from < to) {
-                    recentQueryBackward(ws, from, to, m, denseGrad);
+                    recentQueryBackward(ws, groupGrad, from, m, denseGrad);
                 }
             } else {
                 for (int s = from; s < to; s++) {
@@ -633,17 +635,12 @@ public final class NcfModel implements Scorer {
     }
 
     /**
-     * The recent-item query's attention backward for one group: the samples' user-vector gradients summed
-     * (they share one vector), then through the attention to the keys and the query, and from the query to
-     * {@code W_y}, {@code b_y} and the newest key.
+     * The recent-item query's attention backward for one group: from {@code dz}, the group's summed user-vector
+     * gradient (its samples share one vector), through the attention to the keys and the query, and from the
+     * query to {@code W_y}, {@code b_y} and the newest key.
      */
-    private void recentQueryBackward(Workspace ws, int from, int to, int m, float[] denseGrad) {
+    private void recentQueryBackward(Workspace ws, float[] dz, int from, int m, float[] denseGrad) {
         int d = width;
-        float[] dz = ws.dQuery[0];
-        Arrays.fill(dz, 0f);
-        for (int s = from; s < to; s++) {
-            Kernels.add(ws.dUserVec[s], dz, d);
-        }
         float[] newest = ws.keys[m - 1];
         float[] query = ws.query;
         recentQuery(newest, query);
