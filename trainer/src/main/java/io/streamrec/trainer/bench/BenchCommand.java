@@ -101,8 +101,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "bench-results.md", description = "Markdown output file (default ${DEFAULT-VALUE}).")
     Path out;
 
-    /** The test targets a row is measured on: those of the users trained on, and of the hidden ones (or null). */
-    private record Targets(HeldOut test, HeldOut unseen) {
+    /**
+     * The test targets a row is measured on: those of the users trained on, and of the hidden ones with
+     * popularity's metrics on them (both null when no user is hidden).
+     */
+    private record Targets(HeldOut test, HeldOut unseen, RankingMetrics unseenPopularity) {
     }
 
     @Override
@@ -111,10 +114,9 @@ public final class BenchCommand implements Callable<Integer> {
         Dataset dataset = load(data, seed);
         IntPredicate hidden = user -> hideUsers > 0 && user % hideUsers == 0;
         Interactions training = hideUsers > 0 ? dataset.train().withoutUsers(hidden) : dataset.train();
-        Targets targets = new Targets(dataset.test().restrictedTo(hidden.negate()),
-                hideUsers > 0 ? dataset.test().restrictedTo(hidden) : null);
         Split validation = Splits.leaveLastOut(training, 99, seed + 17);
         int cores = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        Targets targets = targets(dataset, hidden, validation, cores);
         List<String> specs = rows == null || rows.isEmpty() ? BenchRow.seedSuite() : rows;
         console.printf(Locale.ROOT, "dataset %s: %d users, %d items, %d training interactions%s, %d test targets; "
                         + "validation: %d held out from training; threads %d; load %s%n",
@@ -134,6 +136,18 @@ public final class BenchCommand implements Callable<Integer> {
         console.println(render(dataset, results, cores));
         console.println("written to " + out.toAbsolutePath());
         return 0;
+    }
+
+    private Targets targets(Dataset dataset, IntPredicate hidden, Split validation, int cores) {
+        if (hideUsers <= 0) {
+            return new Targets(dataset.test(), null, null);
+        }
+        HeldOut unseen = dataset.test().restrictedTo(hidden);
+        // Popularity as the models see it: counted over the rows they train on.
+        try (var pool = new io.streamrec.trainer.parallel.WorkerPool(cores)) {
+            return new Targets(dataset.test().restrictedTo(hidden.negate()), unseen,
+                    Evaluator.sampled(PopularityScorer.fit(validation.train()), dataset.train(), unseen, 10, pool));
+        }
     }
 
     private BenchResult runRow(String rawSpec, Dataset dataset, Targets targets, Split validation, int cores,
@@ -187,10 +201,8 @@ public final class BenchCommand implements Callable<Integer> {
                 // The hidden users' histories are their training rows, which the model never saw.
                 RankingMetrics unseen = Evaluator.sampled(model.asUnknownUser(), dataset.train(), targets.unseen(), 10,
                         trainer.pool());
-                RankingMetrics popularity = Evaluator.sampled(PopularityScorer.fit(validation.train()), dataset.train(),
-                        targets.unseen(), 10, trainer.pool());
                 console.printf(Locale.ROOT, "  unseen users (every %d-th, hidden from training) as the unknown user: %s;"
-                        + " popularity %s%n", hideUsers, unseen, popularity);
+                        + " popularity %s%n", hideUsers, unseen, targets.unseenPopularity());
             }
             if (saveOnnx != null) {
                 saveGraph(rawSpec, model, console);
@@ -212,15 +224,16 @@ public final class BenchCommand implements Callable<Integer> {
     private void saveGraph(String rawSpec, NcfModel model, PrintStream console) {
         ExportedModel graph = OnnxExporter.export(model, new ExportMetadata("bench", 1, "bench",
                 Hyperparameters.of(model.config()), Map.of("data.source", data)));
+        byte[] onnx = graph.onnx();
         Path file = saveOnnx.resolve(rawSpec.replaceAll("[^A-Za-z0-9._-]", "_") + ".onnx");
         try {
             Files.createDirectories(saveOnnx);
-            Files.write(file, graph.onnx());
+            Files.write(file, onnx);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        console.printf(Locale.ROOT, "  graph written to %s (%,d bytes, %s scoring%s)%n", file, graph.onnx().length,
-                graph.scoring().label(), model.config().gated() ? ", gate " + gateForm(graph.onnx()) : "");
+        console.printf(Locale.ROOT, "  graph written to %s (%,d bytes, %s scoring%s)%n", file, graph.size(),
+                graph.scoring().label(), model.config().gated() ? ", gate " + gateForm(onnx) : "");
     }
 
     private static String gateForm(byte[] onnx) {
