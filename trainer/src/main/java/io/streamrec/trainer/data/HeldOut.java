@@ -64,11 +64,14 @@ public final class HeldOut {
         return targetOffsets[user + 1] - targetOffsets[user];
     }
 
-    /** The targets and negatives of the users {@code keep} accepts; every other user has none. */
+    /**
+     * The targets and negatives of the users {@code keep} accepts; every other user has none. {@code keep} is
+     * asked only about users with targets.
+     */
     public HeldOut restrictedTo(java.util.function.IntPredicate keep) {
         Builder builder = new Builder(numUsers);
         for (int u = 1; u <= numUsers; u++) {
-            if (keep.test(u) && targetCount(u) > 0) {
+            if (targetCount(u) > 0 && keep.test(u)) {
                 builder.targets(u, targetsOf(u)).negatives(u, negativesOf(u));
             }
         }

@@ -231,21 +231,14 @@ public final class RefitRun {
         if (cutoff.isEmpty()) {
             return new GateHoldout(heldOut, false);
         }
-        HeldOut.Builder fresh = new HeldOut.Builder(heldOut.numUsers());
-        int freshUsers = 0;
-        for (int user = 1; user <= heldOut.numUsers(); user++) {
-            if (heldOut.targetCount(user) > 0 && all.timestampAt(all.end(user) - 1) > cutoff.get()) {
-                fresh.targets(user, heldOut.targetsOf(user));
-                fresh.negatives(user, heldOut.negativesOf(user));
-                freshUsers++;
-            }
-        }
+        HeldOut fresh = heldOut.restrictedTo(user -> all.timestampAt(all.end(user) - 1) > cutoff.get());
+        int freshUsers = fresh.usersWithTargets();
         if (freshUsers < MIN_FRESH_USERS) {
             log.info("event=gate_holdout_stale fresh_users={} note=\"fewer than {} users acted after the serving"
                     + " model's data; comparing on all held-out users\"", freshUsers, MIN_FRESH_USERS);
             return new GateHoldout(heldOut, false);
         }
-        return new GateHoldout(fresh.build(), true);
+        return new GateHoldout(fresh, true);
     }
 
     private Optional<RankingMetrics> evaluateServing(Optional<ModelRelease> serving, Corpus corpus,
