@@ -16,9 +16,21 @@ public final class Dense {
     public static void forward(float[] w, int wo, float[] b, int bo, float[][] x, int x0, float[][] y, int y0,
                                int in, int out, int n) {
         for (int o = 0; o < out; o++) {
+            java.util.Arrays.fill(y[y0 + o], 0, n, b[bo + o]);
+        }
+        accumulate(w, wo, in, x, x0, y, y0, in, out, n);
+    }
+
+    /**
+     * {@code y += W x} without a bias, where row {@code o} of {@code W} starts at {@code w[wo + o * stride]}: with a
+     * stride wider than {@code in} this multiplies by a block of columns of a wider matrix (one half of a layer
+     * whose input is a concatenation).
+     */
+    public static void accumulate(float[] w, int wo, int stride, float[][] x, int x0, float[][] y, int y0, int in,
+                                  int out, int n) {
+        for (int o = 0; o < out; o++) {
             float[] yr = y[y0 + o];
-            java.util.Arrays.fill(yr, 0, n, b[bo + o]);
-            int wRow = wo + o * in;
+            int wRow = wo + o * stride;
             int k = 0;
             for (; k + 3 < in; k += 4) {
                 float w0 = w[wRow + k];
@@ -52,13 +64,28 @@ public final class Dense {
         for (int o = 0; o < out; o++) {
             db[dbo + o] += Kernels.sum(dy[dy0 + o], n);
         }
-        // dW[o][:] += dy[o][s] * x[:][s]: a sample-major copy of x turns this into axpys over `in`,
-        // four samples per pass so each dW row is loaded and stored once per four samples.
         Kernels.transpose(x, x0, in, n, xT, 0);
+        weightGradient(dy, dy0, xT, 0, in, out, n, dw);
+        if (dx != null) {
+            inputGradient(w, wo, in, dy, dy0, dx, dx0, in, out, n);
+        }
+    }
+
+    /**
+     * {@code dw[o][off + k] += sum_s dy[dy0 + o][s] * rows[s][off + k]} for {@code k < in}: the weight gradient
+     * from SAMPLE-major input rows (a feature-major input is transposed first, see {@link #backward}). The
+     * gradient rows use the inputs' offset {@code off}, so every array in the inner loop is indexed alike and
+     * the loop vectorises; inputs that already are sample-major rows (embedding rows, one half of them at an
+     * offset) need no copy.
+     */
+    public static void weightGradient(float[][] dy, int dy0, float[][] rows, int off, int in, int out, int n,
+                                      float[][] dw) {
+        int end = off + in;
         for (int o = 0; o < out; o++) {
             float[] g = dy[dy0 + o];
             float[] dwRow = dw[o];
             int s = 0;
+            // Four samples per pass, so each gradient row is loaded and stored once per four samples.
             for (; s + 3 < n; s += 4) {
                 float g0 = g[s];
                 float g1 = g[s + 1];
@@ -67,31 +94,40 @@ public final class Dense {
                 if (g0 == 0f && g1 == 0f && g2 == 0f && g3 == 0f) {
                     continue; // common behind a ReLU
                 }
-                float[] a0 = xT[s];
-                float[] a1 = xT[s + 1];
-                float[] a2 = xT[s + 2];
-                float[] a3 = xT[s + 3];
-                for (int k = 0; k < in; k++) {
+                float[] a0 = rows[s];
+                float[] a1 = rows[s + 1];
+                float[] a2 = rows[s + 2];
+                float[] a3 = rows[s + 3];
+                for (int k = off; k < end; k++) {
                     dwRow[k] += g0 * a0[k] + g1 * a1[k] + g2 * a2[k] + g3 * a3[k];
                 }
             }
             for (; s < n; s++) {
-                if (g[s] != 0f) {
-                    Kernels.axpy(g[s], xT[s], dwRow, in);
+                float gs = g[s];
+                if (gs != 0f) {
+                    float[] a = rows[s];
+                    for (int k = off; k < end; k++) {
+                        dwRow[k] += gs * a[k];
+                    }
                 }
             }
         }
-        if (dx == null) {
-            return;
-        }
+    }
+
+    /**
+     * {@code dx[dx0 + k] += sum_o W[o][k] dy[dy0 + o]} for {@code k < in}, rows of {@code W} starting at
+     * {@code w[wo + o * stride]} (see {@link #accumulate}).
+     */
+    public static void inputGradient(float[] w, int wo, int stride, float[][] dy, int dy0, float[][] dx, int dx0,
+                                     int in, int out, int n) {
         for (int k = 0; k < in; k++) {
             float[] d = dx[dx0 + k];
             int o = 0;
             for (; o + 3 < out; o += 4) {
-                float w0 = w[wo + o * in + k];
-                float w1 = w[wo + (o + 1) * in + k];
-                float w2 = w[wo + (o + 2) * in + k];
-                float w3 = w[wo + (o + 3) * in + k];
+                float w0 = w[wo + o * stride + k];
+                float w1 = w[wo + (o + 1) * stride + k];
+                float w2 = w[wo + (o + 2) * stride + k];
+                float w3 = w[wo + (o + 3) * stride + k];
                 float[] g0 = dy[dy0 + o];
                 float[] g1 = dy[dy0 + o + 1];
                 float[] g2 = dy[dy0 + o + 2];
@@ -101,20 +137,28 @@ public final class Dense {
                 }
             }
             for (; o < out; o++) {
-                Kernels.axpy(w[wo + o * in + k], dy[dy0 + o], d, n);
+                Kernels.axpy(w[wo + o * stride + k], dy[dy0 + o], d, n);
+            }
+        }
+    }
+
+    /**
+     * Adds the gradient columns {@code dw[o][off + k]}, {@code k < cols}, into the flat array at
+     * {@code flat[fo + o * stride + k]} and clears them (see {@link #weightGradient}'s offset).
+     */
+    public static void flushColumns(float[][] dw, int off, float[] flat, int fo, int stride, int cols, int out) {
+        for (int o = 0; o < out; o++) {
+            float[] row = dw[o];
+            int base = fo + o * stride - off;
+            for (int k = off; k < off + cols; k++) {
+                flat[base + k] += row[k];
+                row[k] = 0f;
             }
         }
     }
 
     /** Adds weight-gradient rows {@code dw[o][k]} into the flat array at {@code flat[fo + o * in + k]} and clears them. */
     public static void flush(float[][] dw, float[] flat, int fo, int in, int out) {
-        for (int o = 0; o < out; o++) {
-            float[] row = dw[o];
-            int base = fo + o * in;
-            for (int k = 0; k < in; k++) {
-                flat[base + k] += row[k];
-                row[k] = 0f;
-            }
-        }
+        flushColumns(dw, 0, flat, fo, in, in, out);
     }
 }

@@ -85,6 +85,7 @@ public final class NcfModel implements Scorer {
     private final boolean gated;
     private final boolean usesHistory;
     private final boolean userSideQuery;
+    private final boolean splitFirstLayer;
 
     private NcfModel(ModelConfig config, int numUsers, int numItems, Parameters params) {
         this.config = config;
@@ -115,6 +116,18 @@ public final class NcfModel implements Scorer {
         this.gated = config.gated();
         this.usesHistory = config.usesHistory();
         this.userSideQuery = config.userSideQuery();
+        this.splitFirstLayer = sharesFirstLayerUserHalf(config);
+    }
+
+    /**
+     * Whether a group's samples share one user vector that enters the MLP's first layer ungated, so the layer's
+     * user half {@code W_1,z z_m} is computed, and back-propagated, once per group instead of once per sample
+     * (a positive and its four negatives share it: a fifth of that half's work). The gate mixes both halves per
+     * item, and the candidate as attention query gives each sample its own user vector: those keep the whole
+     * layer per sample.
+     */
+    static boolean sharesFirstLayerUserHalf(ModelConfig config) {
+        return config.mlpFactors() > 0 && !config.gated() && (!config.usesHistory() || config.userSideQuery());
     }
 
     private int offset(String name) {
@@ -440,12 +453,21 @@ public final class NcfModel implements Scorer {
             return;
         }
         float[][] in = ws.headIn;
-        for (int s = 0; s < n; s++) {
-            float[] u = ws.userRow[s];
-            float[] q = ws.itemRow[s];
-            for (int c = 0; c < dm; c++) {
-                in[c][s] = u[dg + c];
-                in[dm + c][s] = q[dg + c];
+        if (splitFirstLayer) {
+            for (int s = 0; s < n; s++) {
+                float[] q = ws.itemRow[s];
+                for (int c = 0; c < dm; c++) {
+                    in[dm + c][s] = q[dg + c];
+                }
+            }
+        } else {
+            for (int s = 0; s < n; s++) {
+                float[] u = ws.userRow[s];
+                float[] q = ws.itemRow[s];
+                for (int c = 0; c < dm; c++) {
+                    in[c][s] = u[dg + c];
+                    in[dm + c][s] = q[dg + c];
+                }
             }
         }
         int f = 2 * dm;
@@ -456,7 +478,13 @@ public final class NcfModel implements Scorer {
             input = ws.gated;
         }
         List<Integer> layers = config.mlpLayers();
-        for (int l = 1; l < layers.size(); l++) {
+        int firstDense = 1;
+        if (splitFirstLayer) {
+            splitFirstLayerForward(ws, n);
+            input = ws.hidden[1];
+            firstDense = 2;
+        }
+        for (int l = firstDense; l < layers.size(); l++) {
             int out = layers.get(l);
             Dense.forward(dense, mlpWeightOffset[l], dense, mlpBiasOffset[l], input, 0, ws.hidden[l], 0,
                     layers.get(l - 1), out, n);
@@ -468,6 +496,44 @@ public final class NcfModel implements Scorer {
         int last = layers.size() - 1;
         for (int c = 0; c < layers.get(last); c++) {
             Kernels.axpy(dense[outWeightOffset + dg + c], ws.hidden[last][c], ws.logit, n);
+        }
+    }
+
+    /**
+     * {@code h_1 = relu(W_1,z z_m + b_1 + W_1,q q_m)}: the user half once per group (one column per group), spread
+     * over the group's samples, then the item half added per sample from the transposed item rows in
+     * {@code headIn[Dm, 2Dm)}.
+     */
+    private void splitFirstLayerForward(Workspace ws, int n) {
+        float[] dense = params.dense();
+        int groups = ws.groups;
+        int f = 2 * dm;
+        int first = config.mlpLayers().get(1);
+        float[][] userIn = ws.groupUserIn;
+        for (int g = 0; g < groups; g++) {
+            int from = ws.groupStart[g];
+            float[] z = from < ws.groupStart[g + 1] ? ws.userRow[from] : ws.zeroRow;
+            ws.groupUserRow[g] = z;
+            for (int c = 0; c < dm; c++) {
+                userIn[c][g] = z[dg + c];
+            }
+        }
+        float[][] perGroup = ws.groupFirstLayer;
+        for (int o = 0; o < first; o++) {
+            Arrays.fill(perGroup[o], 0, groups, dense[mlpBiasOffset[1] + o]);
+        }
+        Dense.accumulate(dense, mlpWeightOffset[1], f, userIn, 0, perGroup, 0, dm, first, groups);
+        float[][] h = ws.hidden[1];
+        for (int o = 0; o < first; o++) {
+            float[] row = h[o];
+            float[] values = perGroup[o];
+            for (int g = 0; g < groups; g++) {
+                Arrays.fill(row, ws.groupStart[g], ws.groupStart[g + 1], values[g]);
+            }
+        }
+        Dense.accumulate(dense, mlpWeightOffset[1] + dm, f, ws.headIn, dm, h, 0, dm, first, n);
+        for (int o = 0; o < first; o++) {
+            Relu.forward(h[o], n);
         }
     }
 
@@ -512,16 +578,39 @@ public final class NcfModel implements Scorer {
         }
         if (dm > 0) {
             float[][] dIn = ws.dHeadIn;
-            for (int r = 0; r < 2 * dm; r++) {
+            for (int r = splitFirstLayer ? dm : 0; r < 2 * dm; r++) {
                 Arrays.fill(dIn[r], 0, n, 0f);
             }
             mlpBackward(ws, n, denseGrad);
             for (int s = 0; s < n; s++) {
-                float[] du = ws.dUserVec[s];
                 float[] dq = ws.dItemVec[s];
                 for (int c = 0; c < dm; c++) {
-                    du[dg + c] = dIn[c][s];
                     dq[dg + c] = dIn[dm + c][s];
+                }
+            }
+            if (splitFirstLayer) {
+                // The group's shared vector gets its MLP gradient once, through the group's first sample (the
+                // user-side backward sums a group's samples).
+                for (int g = 0; g < ws.groups; g++) {
+                    int from = ws.groupStart[g];
+                    int to = ws.groupStart[g + 1];
+                    for (int s = from; s < to; s++) {
+                        float[] du = ws.dUserVec[s];
+                        if (s == from) {
+                            for (int c = 0; c < dm; c++) {
+                                du[dg + c] = ws.dGroupUserIn[c][g];
+                            }
+                        } else {
+                            Arrays.fill(du, dg, dg + dm, 0f);
+                        }
+                    }
+                }
+            } else {
+                for (int s = 0; s < n; s++) {
+                    float[] du = ws.dUserVec[s];
+                    for (int c = 0; c < dm; c++) {
+                        du[dg + c] = dIn[c][s];
+                    }
                 }
             }
         }
@@ -540,7 +629,8 @@ public final class NcfModel implements Scorer {
             Relu.backward(ws.hidden[last][c], dTop[c], n);
         }
         int f = 2 * dm;
-        for (int l = last; l >= 1; l--) {
+        int firstDense = splitFirstLayer ? 2 : 1;
+        for (int l = last; l >= firstDense; l--) {
             int in = layers.get(l - 1);
             float[][] input;
             int inputRow;
@@ -576,11 +666,50 @@ public final class NcfModel implements Scorer {
                 }
             }
         }
+        if (splitFirstLayer) {
+            splitFirstLayerBackward(ws, n, denseGrad);
+        }
         if (gated) {
             SoftmaxGate.backward(dense, gateWeightOffset, ws.headIn, 0, ws.gate, ws.dGated, ws.dHeadIn, 0,
                     ws.gateDw, denseGrad, gateBiasOffset, f, n, ws.gateDs, ws.rowScratch[0], ws.sampleMajor);
             Dense.flush(ws.gateDw, denseGrad, gateWeightOffset, f, f);
         }
+    }
+
+    /**
+     * The backward of {@link #splitFirstLayerForward} from {@code dHidden[1]} (already through the ReLU): weight
+     * gradients straight from the embedding rows (sample-major at offset Dg, no transposed copy), the item half's
+     * input gradient into {@code dHeadIn[Dm, 2Dm)}, the user half's once per group into {@code dGroupUserIn}.
+     */
+    private void splitFirstLayerBackward(Workspace ws, int n, float[] denseGrad) {
+        float[] dense = params.dense();
+        int groups = ws.groups;
+        int f = 2 * dm;
+        int first = config.mlpLayers().get(1);
+        int weight = mlpWeightOffset[1];
+        float[][] dh = ws.dHidden[1];
+        float[][] perGroup = ws.dGroupFirstLayer;
+        for (int o = 0; o < first; o++) {
+            float[] row = dh[o];
+            float[] sums = perGroup[o];
+            for (int g = 0; g < groups; g++) {
+                float acc = 0f;
+                for (int s = ws.groupStart[g]; s < ws.groupStart[g + 1]; s++) {
+                    acc += row[s];
+                }
+                sums[g] = acc;
+            }
+            denseGrad[mlpBiasOffset[1] + o] += Kernels.sum(sums, groups);
+        }
+        Dense.weightGradient(perGroup, 0, ws.groupUserRow, dg, dm, first, groups, ws.firstLayerUserDw);
+        Dense.flushColumns(ws.firstLayerUserDw, dg, denseGrad, weight, f, dm, first);
+        Dense.weightGradient(dh, 0, ws.itemRow, dg, dm, first, n, ws.firstLayerItemDw);
+        Dense.flushColumns(ws.firstLayerItemDw, dg, denseGrad, weight + dm, f, dm, first);
+        Dense.inputGradient(dense, weight + dm, f, dh, 0, ws.dHeadIn, dm, dm, first, n);
+        for (int c = 0; c < dm; c++) {
+            Arrays.fill(ws.dGroupUserIn[c], 0, groups, 0f);
+        }
+        Dense.inputGradient(dense, weight, f, perGroup, 0, ws.dGroupUserIn, 0, dm, first, groups);
     }
 
     /** Attention backward and per-group user gradients. */

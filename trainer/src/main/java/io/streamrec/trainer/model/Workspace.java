@@ -55,6 +55,22 @@ public final class Workspace {
     final float[][] sampleMajor;
     final float[][] rowScratch;
 
+    /*
+     * The first MLP layer split into a user half, computed once per group, and an item half, computed per sample
+     * (NcfModel#sharesFirstLayerUserHalf; empty arrays otherwise). Feature-major, one column per group: the
+     * groups' user halves z_m, W_1,z z_m + b_1 and their gradients; the groups' user rows; weight gradients of
+     * each half, at the embedding rows' MLP offset.
+     */
+    final float[][] groupUserIn;
+    final float[][] groupFirstLayer;
+    final float[][] dGroupFirstLayer;
+    final float[][] dGroupUserIn;
+    final float[][] groupUserRow;
+    final float[][] firstLayerUserDw;
+    final float[][] firstLayerItemDw;
+    /** A zero user vector, standing in for an empty group's. */
+    final float[] zeroRow;
+
     final float[][] keys;
     final float[][] keysT;
     final float[] slotBias;
@@ -113,6 +129,18 @@ public final class Workspace {
             mlpDw[l] = new float[out][config.mlpLayers().get(l - 1)];
             maxWidth = Math.max(maxWidth, out);
         }
+        boolean split = NcfModel.sharesFirstLayerUserHalf(config);
+        int splitIn = split ? config.mlpFactors() : 0;
+        int splitOut = split ? config.mlpLayers().get(1) : 0;
+        int splitRow = split ? dg + config.mlpFactors() : 0;
+        groupUserIn = new float[splitIn][capacity];
+        groupFirstLayer = new float[splitOut][capacity];
+        dGroupFirstLayer = new float[splitOut][capacity];
+        dGroupUserIn = new float[splitIn][capacity];
+        groupUserRow = new float[split ? capacity : 0][];
+        firstLayerUserDw = new float[splitOut][splitRow];
+        firstLayerItemDw = new float[splitOut][splitRow];
+        zeroRow = new float[d];
         logit = new float[capacity];
         dLogit = new float[capacity];
         sampleMajor = new float[capacity][maxWidth];
