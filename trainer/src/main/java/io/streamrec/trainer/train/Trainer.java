@@ -2,6 +2,7 @@ package io.streamrec.trainer.train;
 
 import io.streamrec.trainer.data.HeldOut;
 import io.streamrec.trainer.data.Interactions;
+import io.streamrec.trainer.data.SeenItems;
 import io.streamrec.trainer.eval.Evaluator;
 import io.streamrec.trainer.eval.RankingMetrics;
 import io.streamrec.trainer.model.NcfModel;
@@ -132,8 +133,7 @@ public final class Trainer implements AutoCloseable {
     private final class Run {
         private final NcfModel model;
         private final Interactions train;
-        private final int[] setOffsets;
-        private final int[] sets;
+        private final SeenItems seen;
         private final int numItems;
         private final int group;
         private final int groupsPerBatch;
@@ -168,9 +168,7 @@ public final class Trainer implements AutoCloseable {
         Run(NcfModel model, Interactions train) {
             this.model = model;
             this.train = train;
-            int[][] distinct = train.distinctItemSets();
-            this.setOffsets = distinct[0];
-            this.sets = distinct[1];
+            this.seen = SeenItems.of(train);
             this.numItems = train.numItems();
             this.group = 1 + config.negatives();
             this.groupsPerBatch = Math.max(1, config.batchSize() / group);
@@ -284,14 +282,13 @@ public final class Trainer implements AutoCloseable {
                 train.fillHistory(user, position, ws.histories(), ws.historyOffset(g), historyLength);
             }
             ws.addSample(train.itemAt(position), 1f);
-            int setFrom = setOffsets[user];
-            int setTo = setOffsets[user + 1];
+            boolean hasUnseen = seen.count(user) < numItems;
             for (int k = 0; k < config.negatives(); k++) {
                 int item;
                 do {
                     state += GAMMA;
                     item = 1 + (int) (((scramble(state) >>> 32) * numItems) >>> 32); // multiply-shift, no division
-                } while (Interactions.contains(sets, setFrom, setTo, item) && setTo - setFrom < numItems);
+                } while (hasUnseen && seen.contains(user, item));
                 ws.addSample(item, 0f);
             }
         }
