@@ -69,6 +69,33 @@ class BenchCommandTest {
     }
 
     @Test
+    void refitRetrainsOnAllTrainingDataForTheEpochsChosenOnValidation() throws Exception {
+        java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream original = System.out;
+        Path out = dir.resolve("refit.md");
+        int code;
+        try (java.io.PrintStream capture = new java.io.PrintStream(console, true, java.nio.charset.StandardCharsets.UTF_8)) {
+            System.setOut(capture);
+            code = new CommandLine(new TrainerCli()).execute("bench", "--data", "synthetic", "--rows", "gmf:8@lr=0.01",
+                    "--epochs", "4", "--patience", "0", "--batch", "1024", "--threads", "2", "--refit", "--out",
+                    out.toString());
+        } finally {
+            System.setOut(original);
+        }
+        assertThat(code).isZero();
+        String printed = console.toString(java.nio.charset.StandardCharsets.UTF_8);
+        java.util.regex.Matcher chosen = java.util.regex.Pattern
+                .compile("test \\(refit on all training data, epochs (\\d+)\\): HR@10=").matcher(printed);
+        assertThat(chosen.find()).as(printed).isTrue();
+        int epochs = Integer.parseInt(chosen.group(1));
+        assertThat(epochs).isBetween(1, 4);
+        assertThat(printed.lines().filter(line -> line.startsWith("  refit epoch")).count()).isEqualTo(epochs);
+        assertThat(printed.lines().filter(line -> line.startsWith("  epoch")).count()).isEqualTo(4);
+        assertThat(Files.readString(out)).contains("test measured after a refit on all training data",
+                "| gmf | 8 | - | " + epochs + "/4 |");
+    }
+
+    @Test
     void cliPrintsUsageWithoutASubcommand() {
         assertThat(new CommandLine(new TrainerCli()).execute()).isZero();
         assertThat(new CommandLine(new TrainerCli()).execute("bench", "--help")).isZero();
