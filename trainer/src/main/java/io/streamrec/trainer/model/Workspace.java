@@ -236,6 +236,20 @@ public final class Workspace {
         return item[s];
     }
 
+    /**
+     * Makes the following passes write sample {@code s}'s item gradient into {@code itemRows[itemFrom + s]} and
+     * group {@code g}'s user gradient into {@code userRows[userFrom + g]} (null: keep the workspace's own), so a
+     * trainer gathers a batch's sparse gradients without copying them out of the workspace. Rows must be at least
+     * the embedding width and owned by this workspace until rebound; a pass must not hold more samples (groups)
+     * than there are rows from the given offset.
+     */
+    public void bindGradientRows(float[][] itemRows, int itemFrom, float[][] userRows, int userFrom) {
+        System.arraycopy(itemRows, itemFrom, dItemVec, 0, Math.min(capacity, itemRows.length - itemFrom));
+        if (userRows != null) {
+            System.arraycopy(userRows, userFrom, userGrad, 0, Math.min(capacity, userRows.length - userFrom));
+        }
+    }
+
     /** Per-group gradient of the group user's embedding row: row {@code g} (live view). */
     public float[][] userGradients() {
         return userGrad;

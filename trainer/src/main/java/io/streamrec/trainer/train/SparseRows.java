@@ -3,34 +3,36 @@ package io.streamrec.trainer.train;
 import java.util.Arrays;
 
 /**
- * Sums a batch's per-entry gradient rows into one row per distinct table row, deterministically:
- * slots are assigned in entry order, and each slot's sum runs over its entries in entry order no
- * matter how many threads share the work. Not thread-safe except for {@link #accumulate}, which
- * threads call with disjoint {@code part}s.
+ * Groups a batch's per-entry gradient rows by the table row they belong to, deterministically: slots are
+ * assigned to distinct rows in entry order, and {@link #sum} adds a slot's entries in entry order, however many
+ * threads share the slots. The optimiser sums a slot right before updating its row, so the sum never leaves the
+ * cache. Not thread-safe, except that threads may call {@link #sum} concurrently.
  */
 final class SparseRows {
 
     final int width;
     private final int[] slotOfRow;
+    /** The table row of each slot, {@code [0, distinct)}. */
     final int[] rows;
+    /** Entries of slot {@code k}, in entry order: {@code slotEntries[slotStart[k] .. slotStart[k + 1])}. */
+    private final int[] slotStart;
+    private final int[] slotEntries;
     private final int[] entrySlot;
-    final float[][] sums;
     int distinct;
-    private int entries;
 
     SparseRows(int tableRows, int width, int maxEntries) {
         this.width = width;
         this.slotOfRow = new int[tableRows];
         Arrays.fill(slotOfRow, -1);
         this.rows = new int[maxEntries];
+        this.slotStart = new int[maxEntries + 1];
+        this.slotEntries = new int[maxEntries];
         this.entrySlot = new int[maxEntries];
-        this.sums = new float[maxEntries][width];
     }
 
     /** Assigns slots to the rows of entries {@code 0..count-1}; negative rows are skipped. */
     void assign(int[] entryRows, int count) {
         distinct = 0;
-        entries = count;
         for (int e = 0; e < count; e++) {
             int row = entryRows[e];
             if (row < 0) {
@@ -42,21 +44,36 @@ final class SparseRows {
                 slot = distinct++;
                 slotOfRow[row] = slot;
                 rows[slot] = row;
+                slotStart[slot + 1] = 0;
             }
             entrySlot[e] = slot;
+            slotStart[slot + 1]++;
         }
+        slotStart[0] = 0;
+        for (int slot = 0; slot < distinct; slot++) {
+            slotStart[slot + 1] += slotStart[slot];
+        }
+        // A stable counting sort: each slot's entries in entry order. The fill pointer of slot k runs from
+        // slotStart[k]; keeping it in slotStart[k] and shifting back afterwards needs no second array.
+        for (int e = 0; e < count; e++) {
+            int slot = entrySlot[e];
+            if (slot >= 0) {
+                slotEntries[slotStart[slot]++] = e;
+            }
+        }
+        for (int slot = distinct; slot > 0; slot--) {
+            slotStart[slot] = slotStart[slot - 1];
+        }
+        slotStart[0] = 0;
     }
 
-    /** Sums the entry gradients of the slots with {@code slot % parts == part}. */
-    void accumulate(float[][] entryGrads, int part, int parts) {
-        for (int slot = part; slot < distinct; slot += parts) {
-            Arrays.fill(sums[slot], 0f);
-        }
-        for (int e = 0; e < entries; e++) {
-            int slot = entrySlot[e];
-            if (slot >= 0 && slot % parts == part) {
-                io.streamrec.trainer.model.Kernels.add(entryGrads[e], sums[slot], width);
-            }
+    /** Writes the sum of {@code slot}'s entry gradients, in entry order, into {@code into}. */
+    void sum(int slot, float[][] entryGrads, float[] into) {
+        int from = slotStart[slot];
+        int to = slotStart[slot + 1];
+        System.arraycopy(entryGrads[slotEntries[from]], 0, into, 0, width);
+        for (int k = from + 1; k < to; k++) {
+            io.streamrec.trainer.model.Kernels.add(entryGrads[slotEntries[k]], into, width);
         }
     }
 

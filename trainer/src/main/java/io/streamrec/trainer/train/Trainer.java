@@ -164,6 +164,8 @@ public final class Trainer implements AutoCloseable {
         private final SparseRows userSums;
         private final SparseRows itemSums;
         private final SparseRows historySums;
+        /** One row per thread for the summed gradient of the table row it updates. */
+        private final float[][] rowGradient;
 
         Run(NcfModel model, Interactions train) {
             this.model = model;
@@ -208,6 +210,7 @@ public final class Trainer implements AutoCloseable {
             this.itemSums = new SparseRows(numItems + 1, width, maxSamples);
             this.historySums = p.history() == null ? null
                     : new SparseRows(numItems + 1, width, maxGroups * historyLength);
+            this.rowGradient = new float[threads][width];
         }
 
         /** One pass over every training interaction; returns the mean loss. */
@@ -257,6 +260,8 @@ public final class Trainer implements AutoCloseable {
             for (int chunk = begin; chunk < end; chunk += chunkGroups) {
                 int chunkEnd = Math.min(end, chunk + chunkGroups);
                 ws.clear();
+                ws.bindGradientRows(itemGrads, (chunk - batchStart) * group, userSums == null ? null : userGrads,
+                        chunk - batchStart);
                 for (int gi = chunk; gi < chunkEnd; gi++) {
                     fillGroup(ws, epoch, order[gi]);
                 }
@@ -293,7 +298,11 @@ public final class Trainer implements AutoCloseable {
             }
         }
 
-        /** Copies the chunk's sparse gradients into the batch buffers at group offset {@code g0}. */
+        /**
+         * Records which table rows the chunk's sparse gradients belong to (the user and item gradients are already
+         * in the batch buffers, see {@link Workspace#bindGradientRows}) and copies the history gradients, at group
+         * offset {@code g0}.
+         */
         private void collect(Workspace ws, int g0) {
             int groups = ws.groups();
             int samples = ws.size();
@@ -301,18 +310,10 @@ public final class Trainer implements AutoCloseable {
                 for (int g = 0; g < groups; g++) {
                     userRows[g0 + g] = ws.groupUser(g);
                 }
-                float[][] grads = ws.userGradients();
-                for (int g = 0; g < groups; g++) {
-                    System.arraycopy(grads[g], 0, userGrads[g0 + g], 0, width);
-                }
             }
             int s0 = g0 * group;
             for (int s = 0; s < samples; s++) {
                 itemRows[s0 + s] = ws.item(s);
-            }
-            float[][] itemRowGrads = ws.itemGradients();
-            for (int s = 0; s < samples; s++) {
-                System.arraycopy(itemRowGrads[s], 0, itemGrads[s0 + s], 0, width);
             }
             if (historySums != null) {
                 int h0 = g0 * historyLength;
@@ -370,18 +371,20 @@ public final class Trainer implements AutoCloseable {
 
         private void updateRows(SparseRows sums, float[][] entryGrads, float[][] table, float[][] m, float[][] v,
                                 int part, int parts) {
-            sums.accumulate(entryGrads, part, parts);
+            float[] grad = rowGradient[part];
             if (config.lazy()) {
                 for (int slot = part; slot < sums.distinct; slot += parts) {
                     int row = sums.rows[slot];
-                    adam.updateRow(table[row], m[row], v[row], sums.sums[slot], width);
+                    sums.sum(slot, entryGrads, grad);
+                    adam.updateRow(table[row], m[row], v[row], grad, width);
                 }
                 return;
             }
             for (int row = part; row < table.length; row += parts) {
                 int slot = sums.slotOf(row);
                 if (slot >= 0) {
-                    adam.updateRow(table[row], m[row], v[row], sums.sums[slot], width);
+                    sums.sum(slot, entryGrads, grad);
+                    adam.updateRow(table[row], m[row], v[row], grad, width);
                 } else if (row > 0 || table == model.parameters().users()) {
                     adam.updateUntouchedRow(table[row], m[row], v[row], width);
                 }

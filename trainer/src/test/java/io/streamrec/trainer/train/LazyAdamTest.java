@@ -45,13 +45,22 @@ class LazyAdamTest {
         rows.assign(new int[] {7, 3, 7, -1, 3}, 5);
         assertThat(rows.distinct).isEqualTo(2);
         float[][] grads = {{1, 2}, {10, 20}, {100, 200}, {5, 5}, {1000, 2000}};
-        rows.accumulate(grads, 0, 2);
-        rows.accumulate(grads, 1, 2);
+        float[] sum = new float[2];
         assertThat(rows.rows[0]).isEqualTo(7);
-        assertThat(rows.sums[0]).containsExactly(101, 202);
-        assertThat(rows.sums[1]).containsExactly(1010, 2020);
+        rows.sum(0, grads, sum);
+        assertThat(sum).containsExactly(101, 202);
+        rows.sum(1, grads, sum);
+        assertThat(sum).containsExactly(1010, 2020);
         rows.reset();
-        rows.assign(new int[] {3}, 1);
+        rows.assign(new int[] {3, 5, 3, 3}, 4);
         assertThat(rows.rows[0]).isEqualTo(3);
+        assertThat(rows.rows[1]).isEqualTo(5);
+        float[][] next = {{1, 0}, {2, 0}, {3, 0}, {4, 0}};
+        rows.sum(0, next, sum);
+        assertThat(sum).containsExactly(8, 0);
+        rows.sum(1, next, sum);
+        assertThat(sum).containsExactly(2, 0);
+        assertThat(rows.slotOf(5)).isEqualTo(1);
+        assertThat(rows.slotOf(7)).isEqualTo(-1);
     }
 }
