@@ -441,13 +441,7 @@ public final class NcfModel implements Scorer {
         float[] wg = ws.gmfWeight;
         System.arraycopy(dense, outWeightOffset, wg, 0, dg);
         for (int s = 0; s < n; s++) {
-            float[] u = ws.userRow[s];
-            float[] q = ws.itemRow[s];
-            float acc = 0;
-            for (int c = 0; c < dg; c++) {
-                acc += wg[c] * u[c] * q[c];
-            }
-            ws.logit[s] = bias + acc;
+            ws.logit[s] = bias + Kernels.weightedDot(wg, ws.userRow[s], ws.itemRow[s], dg);
         }
         if (dm == 0) {
             return;
