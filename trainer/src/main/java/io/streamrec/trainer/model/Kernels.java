@@ -91,28 +91,6 @@ public final class Kernels {
     }
 
     /**
-     * {@code sum_i w[i] * x[i] * y[i]} over {@code [0, n)} in the same fixed order as {@link #sum} (four interleaved
-     * partial sums: a quarter of the dependent-add chain a single accumulator has).
-     */
-    public static float weightedDot(float[] w, float[] x, float[] y, int n) {
-        float s0 = 0;
-        float s1 = 0;
-        float s2 = 0;
-        float s3 = 0;
-        int i = 0;
-        for (; i + 3 < n; i += 4) {
-            s0 += w[i] * x[i] * y[i];
-            s1 += w[i + 1] * x[i + 1] * y[i + 1];
-            s2 += w[i + 2] * x[i + 2] * y[i + 2];
-            s3 += w[i + 3] * x[i + 3] * y[i + 3];
-        }
-        for (; i < n; i++) {
-            s0 += w[i] * x[i] * y[i];
-        }
-        return (s0 + s1) + (s2 + s3);
-    }
-
-    /**
      * Transposes rows {@code src[s0 .. s0 + rows)} (each at least {@code cols} long) into
      * {@code dst[d0 + c][r] = src[s0 + r][c]}.
      */

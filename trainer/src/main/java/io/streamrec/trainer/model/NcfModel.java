@@ -440,8 +440,16 @@ public final class NcfModel implements Scorer {
         float bias = dense[outBiasOffset];
         float[] wg = ws.gmfWeight;
         System.arraycopy(dense, outWeightOffset, wg, 0, dg);
+        // (w_o,g ⊙ z_g) once per user vector: a group's samples share theirs.
+        float[] weightedUser = ws.gmfWeightedUser;
+        float[] weightedFor = null;
         for (int s = 0; s < n; s++) {
-            ws.logit[s] = bias + Kernels.weightedDot(wg, ws.userRow[s], ws.itemRow[s], dg);
+            float[] u = ws.userRow[s];
+            if (u != weightedFor) {
+                Kernels.multiply(wg, u, weightedUser, dg);
+                weightedFor = u;
+            }
+            ws.logit[s] = bias + Kernels.dot(weightedUser, ws.itemRow[s], dg);
         }
         if (dm == 0) {
             return;

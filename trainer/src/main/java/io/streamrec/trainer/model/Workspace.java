@@ -42,6 +42,8 @@ public final class Workspace {
     final float[][] dHeadIn;
     final float[] gmfWeight;
     final float[] gmfWeightGrad;
+    /** The GMF output weights times the user vector in hand, {@code w_o,g ⊙ z_g}. */
+    final float[] gmfWeightedUser;
     final float[][] gate;
     final float[][] gated;
     final float[][] dGated;
@@ -110,6 +112,7 @@ public final class Workspace {
         dHeadIn = new float[dm2][capacity];
         gmfWeight = new float[dg];
         gmfWeightGrad = new float[dg];
+        gmfWeightedUser = new float[dg];
         boolean gatedMlp = config.gated();
         int f = gatedMlp ? dm2 : 0;
         gate = new float[f][capacity];
