@@ -87,6 +87,19 @@ class LayerGradientTest {
     }
 
     @Test
+    void reluBackwardPassesEveryPositiveOutputAndStopsZeros() {
+        float[] y = {0f, Float.MIN_VALUE, 3 * Float.MIN_VALUE, Float.MIN_NORMAL, 1e-30f, 0.5f, 1f, 1e30f, Float.MAX_VALUE,
+            Float.POSITIVE_INFINITY};
+        float[] dy = new float[y.length];
+        java.util.Arrays.fill(dy, -2.5f);
+        Relu.backward(y, dy, y.length);
+        org.assertj.core.api.Assertions.assertThat(dy[0]).isZero();
+        for (int i = 1; i < y.length; i++) {
+            org.assertj.core.api.Assertions.assertThat(dy[i]).as("y = %s", y[i]).isEqualTo(-2.5f);
+        }
+    }
+
+    @Test
     void softmaxGateBackwardMatchesFiniteDifferences() {
         int f = 6;
         int n = 7;
