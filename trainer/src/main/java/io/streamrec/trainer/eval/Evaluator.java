@@ -2,6 +2,7 @@ package io.streamrec.trainer.eval;
 
 import io.streamrec.trainer.data.HeldOut;
 import io.streamrec.trainer.data.Interactions;
+import io.streamrec.trainer.data.SeenItems;
 import io.streamrec.trainer.model.Scorer;
 import io.streamrec.trainer.parallel.WorkerPool;
 
@@ -93,7 +94,7 @@ public final class Evaluator {
         int usersPerTask = Math.max(1, Math.min(USERS_PER_TASK, 200_000 / Math.max(1, numItems)));
         int tasks = (order.length + usersPerTask - 1) / usersPerTask;
         int h = scorer.historyLength();
-        int[][] sets = train.distinctItemSets();
+        SeenItems seen = SeenItems.of(train);
         int[] all = new int[numItems];
         for (int i = 0; i < numItems; i++) {
             all[i] = i + 1;
@@ -126,7 +127,7 @@ public final class Evaluator {
                 double dcg = 0;
                 int hitCount = 0;
                 for (int t : targets) {
-                    if (Interactions.contains(sets[1], sets[0][u], sets[0][u + 1], t)) {
+                    if (seen.contains(u, t)) {
                         continue; // a target the user already trained on cannot be recommended
                     }
                     float st = s[t - 1];
@@ -137,7 +138,7 @@ public final class Evaluator {
                         }
                         float si = s[item - 1];
                         boolean above = isTarget[item] ? si > st : si >= st || Float.isNaN(si);
-                        if (above && !Interactions.contains(sets[1], sets[0][u], sets[0][u + 1], item)) {
+                        if (above && !seen.contains(u, item)) {
                             rank++;
                         }
                     }
