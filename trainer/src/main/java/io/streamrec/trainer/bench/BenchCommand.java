@@ -80,6 +80,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--l2", description = "L2 on touched embedding rows for every row (default: per variant).")
     Double l2;
 
+    @Option(names = "--average-epochs", defaultValue = "0", description = "Horizon in epochs of the moving"
+            + " average of the weights that is evaluated and kept instead of the last step's (0 = none; default"
+            + " ${DEFAULT-VALUE}).")
+    double averageEpochs;
+
     @Option(names = "--negatives", defaultValue = "4", description = "Negatives per positive (default ${DEFAULT-VALUE}).")
     int negatives;
 
@@ -188,13 +193,15 @@ public final class BenchCommand implements Callable<Integer> {
                 case "batch" -> trainConfig = trainConfig.withBatchSize((int) v);
                 case "init" -> modelConfig = modelConfig.withInitStd(v);
                 case "lazy" -> trainConfig = trainConfig.withLazy(v != 0);
+                case "avg" -> trainConfig = trainConfig.withAverageEpochs(v);
                 default -> throw new IllegalArgumentException("unknown row option " + kv[0] + " in " + rawSpec);
             }
         }
-        console.printf(Locale.ROOT, "%n== %s: %s, lr %s, l2 %s, batch %d, up to %d epochs (patience %d), unknown-user rate %s, %s Adam%n",
+        console.printf(Locale.ROOT, "%n== %s: %s, lr %s, l2 %s, batch %d, up to %d epochs (patience %d), unknown-user rate %s, %s Adam, %s%n",
                 rawSpec, modelConfig.describe(), trainConfig.learningRate(), trainConfig.l2(), trainConfig.batchSize(),
                 trainConfig.maxEpochs(), trainConfig.patience(), trainConfig.unknownUserRate(),
-                trainConfig.lazy() ? "lazy" : "dense");
+                trainConfig.lazy() ? "lazy" : "dense", trainConfig.averageEpochs() > 0
+                        ? "weights averaged over ~" + trainConfig.averageEpochs() + " epochs" : "no weight averaging");
         NcfModel model = NcfModel.create(modelConfig, dataset.users().size(), dataset.items().size());
         try (Trainer trainer = new Trainer(trainConfig)) {
             FitResult fit = trainer.fit(model, validation.train(), validation.heldOut(), stats -> console.printf(Locale.ROOT,
@@ -275,7 +282,7 @@ public final class BenchCommand implements Callable<Integer> {
         };
         double unknown = model.usesHistory() ? 0.1 : 0;
         return new TrainConfig(epochs, batch, learningRate != null ? learningRate : lr, negatives,
-                l2 != null ? l2 : 0, unknown, patience, cores, seed, true);
+                l2 != null ? l2 : 0, unknown, patience, cores, seed, true, averageEpochs);
     }
 
     static Dataset load(String data, long seed) {

@@ -38,6 +38,7 @@ public final class Hyperparameters {
         map.put("train.learning_rate", number(config.learningRate()));
         map.put("train.negatives", Integer.toString(config.negatives()));
         map.put("train.l2", number(config.l2()));
+        map.put("train.average_epochs", number(config.averageEpochs()));
         map.put("train.unknown_user_rate", number(config.unknownUserRate()));
         map.put("train.patience", Integer.toString(config.patience()));
         map.put("train.threads", Integer.toString(config.threads()));

@@ -42,6 +42,7 @@ public final class TrainerServiceConfig extends AbstractConfig {
     public static final String TRAIN_LEARNING_RATE_CONFIG = "train.learning.rate";
     public static final String TRAIN_NEGATIVES_CONFIG = "train.negatives";
     public static final String TRAIN_L2_CONFIG = "train.l2";
+    public static final String TRAIN_AVERAGE_EPOCHS_CONFIG = "train.average.epochs";
     public static final String TRAIN_UNKNOWN_USER_RATE_CONFIG = "train.unknown.user.rate";
     public static final String TRAIN_THREADS_CONFIG = "train.threads";
     public static final String TRAIN_SEED_CONFIG = "train.seed";
@@ -109,6 +110,9 @@ public final class TrainerServiceConfig extends AbstractConfig {
                     "Sampled negatives per positive, resampled every epoch.")
             .define(TRAIN_L2_CONFIG, Type.DOUBLE, 0.0, Range.atLeast(0), Importance.LOW,
                     "L2 penalty on the embedding rows a batch touches.")
+            .define(TRAIN_AVERAGE_EPOCHS_CONFIG, Type.DOUBLE, 0.0, Range.atLeast(0), Importance.LOW,
+                    "Horizon in epochs of the exponential moving average of the weights that is validated and"
+                            + " published instead of the last step's weights (0 = no averaging).")
             .define(TRAIN_UNKNOWN_USER_RATE_CONFIG, Type.DOUBLE, -1.0, Range.between(-1, 0.99), Importance.LOW,
                     "Share of training groups trained as the unknown user 0, so the model learns to serve new users"
                             + " from their history; -1 means 0.1 for history-aneumf and 0 for the other variants.")
@@ -212,7 +216,7 @@ public final class TrainerServiceConfig extends AbstractConfig {
         return new TrainConfig(Math.max(1, getInt(TRAIN_MAX_EPOCHS_CONFIG)), getInt(TRAIN_BATCH_SIZE_CONFIG),
                 getDouble(TRAIN_LEARNING_RATE_CONFIG), getInt(TRAIN_NEGATIVES_CONFIG), getDouble(TRAIN_L2_CONFIG),
                 unknownUserRate, getInt(TRAIN_PATIENCE_CONFIG), trainThreads(),
-                getLong(TRAIN_SEED_CONFIG));
+                getLong(TRAIN_SEED_CONFIG), true, getDouble(TRAIN_AVERAGE_EPOCHS_CONFIG));
     }
 
     /** True when the configured epoch budget is zero: the run evaluates an untrained model (a gate test). */

@@ -17,6 +17,9 @@ package io.streamrec.trainer.train;
  * @param seed             seed of shuffling and negative sampling
  * @param lazy             lazy Adam (only touched embedding rows move) when true; dense Adam over
  *                         every row, as Keras and libtorch do, when false
+ * @param averageEpochs    horizon, in epochs, of the exponential moving average of the parameters that is
+ *                         evaluated, kept and returned instead of the last step's parameters (see
+ *                         {@link WeightAverage}); 0 = no averaging
  */
 public record TrainConfig(
         int maxEpochs,
@@ -28,69 +31,76 @@ public record TrainConfig(
         int patience,
         int threads,
         long seed,
-        boolean lazy) {
+        boolean lazy,
+        double averageEpochs) {
 
     /** Validates the ranges. */
     public TrainConfig {
         if (maxEpochs < 1 || batchSize < 1 + negatives || learningRate <= 0 || negatives < 0 || l2 < 0
-                || unknownUserRate < 0 || unknownUserRate >= 1 || patience < 0 || threads < 1) {
+                || unknownUserRate < 0 || unknownUserRate >= 1 || patience < 0 || threads < 1
+                || !(averageEpochs >= 0) || Double.isInfinite(averageEpochs)) {
             throw new IllegalArgumentException("invalid training config");
         }
     }
 
-    /** A config with lazy Adam (the nine-argument form other modules already use). */
+    /** A config with lazy Adam and no weight averaging (the nine-argument form other modules already use). */
     public TrainConfig(int maxEpochs, int batchSize, double learningRate, int negatives, double l2,
                        double unknownUserRate, int patience, int threads, long seed) {
-        this(maxEpochs, batchSize, learningRate, negatives, l2, unknownUserRate, patience, threads, seed, true);
+        this(maxEpochs, batchSize, learningRate, negatives, l2, unknownUserRate, patience, threads, seed, true, 0);
     }
 
     /** The NCF recipe at batch 4096: 4 negatives, Adam, on all available cores. */
     public static TrainConfig defaults() {
-        return new TrainConfig(20, 4096, 0.002, 4, 0, 0, 3, Runtime.getRuntime().availableProcessors(), 1L, true);
+        return new TrainConfig(20, 4096, 0.002, 4, 0, 0, 3, Runtime.getRuntime().availableProcessors(), 1L, true, 0);
     }
 
     /** With another epoch cap. */
     public TrainConfig withMaxEpochs(int value) {
-        return new TrainConfig(value, batchSize, learningRate, negatives, l2, unknownUserRate, patience, threads, seed, lazy);
+        return new TrainConfig(value, batchSize, learningRate, negatives, l2, unknownUserRate, patience, threads, seed, lazy, averageEpochs);
     }
 
     /** With another batch size. */
     public TrainConfig withBatchSize(int value) {
-        return new TrainConfig(maxEpochs, value, learningRate, negatives, l2, unknownUserRate, patience, threads, seed, lazy);
+        return new TrainConfig(maxEpochs, value, learningRate, negatives, l2, unknownUserRate, patience, threads, seed, lazy, averageEpochs);
     }
 
     /** With another learning rate. */
     public TrainConfig withLearningRate(double value) {
-        return new TrainConfig(maxEpochs, batchSize, value, negatives, l2, unknownUserRate, patience, threads, seed, lazy);
+        return new TrainConfig(maxEpochs, batchSize, value, negatives, l2, unknownUserRate, patience, threads, seed, lazy, averageEpochs);
     }
 
     /** With another L2 penalty. */
     public TrainConfig withL2(double value) {
-        return new TrainConfig(maxEpochs, batchSize, learningRate, negatives, value, unknownUserRate, patience, threads, seed, lazy);
+        return new TrainConfig(maxEpochs, batchSize, learningRate, negatives, value, unknownUserRate, patience, threads, seed, lazy, averageEpochs);
     }
 
     /** With another unknown-user rate. */
     public TrainConfig withUnknownUserRate(double value) {
-        return new TrainConfig(maxEpochs, batchSize, learningRate, negatives, l2, value, patience, threads, seed, lazy);
+        return new TrainConfig(maxEpochs, batchSize, learningRate, negatives, l2, value, patience, threads, seed, lazy, averageEpochs);
     }
 
     /** With another patience. */
     public TrainConfig withPatience(int value) {
-        return new TrainConfig(maxEpochs, batchSize, learningRate, negatives, l2, unknownUserRate, value, threads, seed, lazy);
+        return new TrainConfig(maxEpochs, batchSize, learningRate, negatives, l2, unknownUserRate, value, threads, seed, lazy, averageEpochs);
     }
 
     /** With another thread count. */
     public TrainConfig withThreads(int value) {
-        return new TrainConfig(maxEpochs, batchSize, learningRate, negatives, l2, unknownUserRate, patience, value, seed, lazy);
+        return new TrainConfig(maxEpochs, batchSize, learningRate, negatives, l2, unknownUserRate, patience, value, seed, lazy, averageEpochs);
     }
 
     /** With lazy (true) or dense (false) Adam on embedding rows. */
     public TrainConfig withLazy(boolean value) {
-        return new TrainConfig(maxEpochs, batchSize, learningRate, negatives, l2, unknownUserRate, patience, threads, seed, value);
+        return new TrainConfig(maxEpochs, batchSize, learningRate, negatives, l2, unknownUserRate, patience, threads, seed, value, averageEpochs);
+    }
+
+    /** With another weight-averaging horizon in epochs (0 = none). */
+    public TrainConfig withAverageEpochs(double value) {
+        return new TrainConfig(maxEpochs, batchSize, learningRate, negatives, l2, unknownUserRate, patience, threads, seed, lazy, value);
     }
 
     /** With another seed. */
     public TrainConfig withSeed(long value) {
-        return new TrainConfig(maxEpochs, batchSize, learningRate, negatives, l2, unknownUserRate, patience, threads, value, lazy);
+        return new TrainConfig(maxEpochs, batchSize, learningRate, negatives, l2, unknownUserRate, patience, threads, value, lazy, averageEpochs);
     }
 }

@@ -75,6 +75,10 @@ public final class Trainer implements AutoCloseable {
             throw new IllegalArgumentException("model and data disagree on users or items");
         }
         Run run = new Run(model, train);
+        // With weight averaging, the averaged parameters are what is evaluated, kept and returned; training
+        // itself goes on from the optimiser's own parameters.
+        NcfModel averaged = run.average == null ? null : model.copy();
+        NcfModel evaluated = averaged == null ? model : averaged;
         List<EpochStats> history = new ArrayList<>();
         NcfModel best = null;
         RankingMetrics bestMetrics = null;
@@ -85,8 +89,11 @@ public final class Trainer implements AutoCloseable {
             double loss = run.epoch(epoch);
             double seconds = (System.nanoTime() - start) / 1e9;
             double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
+            if (averaged != null) {
+                run.average.writeAverage(model, averaged);
+            }
             RankingMetrics metrics = validation == null ? null
-                    : Evaluator.sampled(model, train, validation, 10, pool);
+                    : Evaluator.sampled(evaluated, train, validation, 10, pool);
             EpochStats stats = new EpochStats(epoch, loss, seconds, cpuSeconds, run.samplesPerEpoch, metrics);
             history.add(stats);
             LOG.info("{} epoch {}: loss {} in {}s ({} samples/s){}", model.config().describe(), epoch,
@@ -101,9 +108,9 @@ public final class Trainer implements AutoCloseable {
                 bestMetrics = metrics;
                 bestEpoch = epoch;
                 if (best == null) {
-                    best = model.copy();
+                    best = evaluated.copy();
                 } else {
-                    best.copyFrom(model);
+                    best.copyFrom(evaluated);
                 }
             } else if (config.patience() > 0 && epoch - bestEpoch >= config.patience()) {
                 break;
@@ -111,6 +118,8 @@ public final class Trainer implements AutoCloseable {
         }
         if (best != null) {
             model.copyFrom(best);
+        } else if (averaged != null) {
+            model.copyFrom(averaged);
         }
         return new FitResult(history, bestEpoch, bestMetrics);
     }
@@ -151,6 +160,8 @@ public final class Trainer implements AutoCloseable {
         private final float[][] historyV;
         private final float[] denseM;
         private final float[] denseV;
+        /** The running weight average, or null without averaging. */
+        final WeightAverage average;
 
         private final Workspace[] workspaces;
         private final float[][] denseGrads;
@@ -189,6 +200,9 @@ public final class Trainer implements AutoCloseable {
             this.historyV = p.history() == null ? null : new float[p.history().length][width];
             this.denseM = new float[p.dense().length];
             this.denseV = new float[p.dense().length];
+            int stepsPerEpoch = (order.length + groupsPerBatch - 1) / groupsPerBatch;
+            this.average = config.averageEpochs() > 0
+                    ? new WeightAverage(model, WeightAverage.decayFor(config.averageEpochs(), stepsPerEpoch)) : null;
 
             int threads = pool.threads();
             int chunkGroups = Math.max(1, CHUNK_SAMPLES / group);
@@ -332,6 +346,9 @@ public final class Trainer implements AutoCloseable {
         private void apply(int groups) {
             Parameters p = model.parameters();
             adam.nextStep();
+            if (average != null) {
+                average.nextStep();
+            }
             if (userSums != null) {
                 userSums.assign(userRows, groups);
             }
@@ -352,12 +369,18 @@ public final class Trainer implements AutoCloseable {
                     }
                 }
                 adam.updateDense(dense, denseM, denseV, total, from, to);
-                if (userSums != null) {
-                    updateRows(userSums, userGrads, p.users(), userM, userV, part, threads);
+                if (average != null) {
+                    average.updateDense(dense, from, to);
                 }
-                updateRows(itemSums, itemGrads, p.items(), itemM, itemV, part, threads);
+                if (userSums != null) {
+                    updateRows(userSums, userGrads, p.users(), userM, userV, average == null ? null : average.users(),
+                            part, threads);
+                }
+                updateRows(itemSums, itemGrads, p.items(), itemM, itemV, average == null ? null : average.items(),
+                        part, threads);
                 if (historySums != null) {
-                    updateRows(historySums, historyGrads, p.history(), historyM, historyV, part, threads);
+                    updateRows(historySums, historyGrads, p.history(), historyM, historyV,
+                            average == null ? null : average.history(), part, threads);
                 }
             });
             if (userSums != null) {
@@ -369,24 +392,38 @@ public final class Trainer implements AutoCloseable {
             }
         }
 
+        /** Adam on the rows a batch touched (every row with dense Adam), each row's average around its update. */
         private void updateRows(SparseRows sums, float[][] entryGrads, float[][] table, float[][] m, float[][] v,
-                                int part, int parts) {
+                                WeightAverage.Table averages, int part, int parts) {
             float[] grad = rowGradient[part];
             if (config.lazy()) {
                 for (int slot = part; slot < sums.distinct; slot += parts) {
                     int row = sums.rows[slot];
                     sums.sum(slot, entryGrads, grad);
+                    if (averages != null) {
+                        average.beforeRowUpdate(averages, row, table[row]);
+                    }
                     adam.updateRow(table[row], m[row], v[row], grad, width);
+                    if (averages != null) {
+                        average.afterRowUpdate(averages, row, table[row]);
+                    }
                 }
                 return;
             }
             for (int row = part; row < table.length; row += parts) {
                 int slot = sums.slotOf(row);
+                boolean moves = slot >= 0 || row > 0 || table == model.parameters().users();
+                if (averages != null && moves) {
+                    average.beforeRowUpdate(averages, row, table[row]);
+                }
                 if (slot >= 0) {
                     sums.sum(slot, entryGrads, grad);
                     adam.updateRow(table[row], m[row], v[row], grad, width);
-                } else if (row > 0 || table == model.parameters().users()) {
+                } else if (moves) {
                     adam.updateUntouchedRow(table[row], m[row], v[row], width);
+                }
+                if (averages != null && moves) {
+                    average.afterRowUpdate(averages, row, table[row]);
                 }
             }
         }

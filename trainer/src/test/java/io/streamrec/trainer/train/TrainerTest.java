@@ -87,6 +87,29 @@ class TrainerTest {
     }
 
     @Test
+    void withWeightAveragingTheAverageIsEvaluatedKeptAndReproducible() {
+        TrainConfig averaging = quick(4).withLearningRate(0.05).withPatience(0).withAverageEpochs(1);
+        List<ParameterTensor> first;
+        try (Trainer trainer = new Trainer(averaging)) {
+            NcfModel model = model(ModelConfig.gmf(8));
+            FitResult fit = trainer.fit(model, VALIDATION.train(), VALIDATION.heldOut());
+            RankingMetrics after = Evaluator.sampled(model, VALIDATION.train(), VALIDATION.heldOut(), 10, trainer.pool());
+            assertThat(after).isEqualTo(fit.bestValidation());
+            first = model.parameterTensors();
+        }
+        try (Trainer trainer = new Trainer(averaging)) {
+            NcfModel model = model(ModelConfig.gmf(8));
+            trainer.fit(model, VALIDATION.train(), VALIDATION.heldOut());
+            assertThat(model.parameterTensors()).isEqualTo(first);
+        }
+        try (Trainer trainer = new Trainer(averaging.withAverageEpochs(0))) {
+            NcfModel model = model(ModelConfig.gmf(8));
+            trainer.fit(model, VALIDATION.train(), VALIDATION.heldOut());
+            assertThat(model.parameterTensors()).isNotEqualTo(first);
+        }
+    }
+
+    @Test
     void theModelIsLeftAtTheBestValidationEpoch() {
         try (Trainer trainer = new Trainer(quick(4).withLearningRate(0.05).withPatience(2))) {
             NcfModel model = model(ModelConfig.gmf(8));
