@@ -110,7 +110,7 @@ public final class TrainerServiceConfig extends AbstractConfig {
                     "Sampled negatives per positive, resampled every epoch.")
             .define(TRAIN_L2_CONFIG, Type.DOUBLE, 0.0, Range.atLeast(0), Importance.LOW,
                     "L2 penalty on the embedding rows a batch touches.")
-            .define(TRAIN_AVERAGE_EPOCHS_CONFIG, Type.DOUBLE, 0.0, Range.atLeast(0), Importance.LOW,
+            .define(TRAIN_AVERAGE_EPOCHS_CONFIG, Type.DOUBLE, 2.0, Range.atLeast(0), Importance.LOW,
                     "Horizon in epochs of the exponential moving average of the weights that is validated and"
                             + " published instead of the last step's weights (0 = no averaging).")
             .define(TRAIN_UNKNOWN_USER_RATE_CONFIG, Type.DOUBLE, -1.0, Range.between(-1, 0.99), Importance.LOW,

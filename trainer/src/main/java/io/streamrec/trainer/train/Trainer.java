@@ -36,6 +36,10 @@ import org.slf4j.LoggerFactory;
  * evaluated after every epoch (HR@10 on the NCF protocol, NDCG@10 breaking ties); the best epoch's
  * parameters are kept and training stops after {@code patience} epochs without improvement.
  *
+ * <p><b>Weight averaging.</b> With {@link TrainConfig#averageEpochs()} above 0, what is evaluated, kept and
+ * returned is the moving average of the parameters over about that many epochs ({@link WeightAverage}), while
+ * training goes on from the optimiser's own parameters.
+ *
  * <p>Not thread-safe; one fit at a time. Close it to stop its worker threads.
  */
 public final class Trainer implements AutoCloseable {
