@@ -46,31 +46,6 @@ final class LazyAdam {
         }
     }
 
-    /**
-     * {@link #updateRow} that also takes the row into its running weight average in the same pass (the row's
-     * memory traffic dominates both): {@code sum ← keep·sum + (β - keep)·old + (1 - β)·new}, the average's catch-up
-     * and its step folded together (see {@link WeightAverage#keepForUpdate}).
-     */
-    void updateRowAveraged(float[] row, float[] m, float[] v, float[] grad, int width, float[] sum, float keep,
-                           float decay) {
-        float a = stepSize;
-        float c2 = secondMomentCorrection;
-        float l2Decay = l2;
-        float takeOld = decay - keep;
-        float takeNew = 1f - decay;
-        for (int c = 0; c < width; c++) {
-            float old = row[c];
-            float g = grad[c] + l2Decay * old;
-            float mi = BETA1 * m[c] + (1 - BETA1) * g;
-            float vi = BETA2 * v[c] + (1 - BETA2) * g * g;
-            m[c] = mi;
-            v[c] = vi;
-            float updated = old - a * mi / ((float) Math.sqrt(vi * c2) + EPSILON);
-            row[c] = updated;
-            sum[c] = keep * sum[c] + takeOld * old + takeNew * updated;
-        }
-    }
-
     /** Updates one embedding row that the batch did not touch (zero gradient; dense Adam only). */
     void updateUntouchedRow(float[] row, float[] m, float[] v, int width) {
         float a = stepSize;

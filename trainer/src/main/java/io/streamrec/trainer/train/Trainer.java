@@ -404,11 +404,12 @@ public final class Trainer implements AutoCloseable {
                 for (int slot = part; slot < sums.distinct; slot += parts) {
                     int row = sums.rows[slot];
                     sums.sum(slot, entryGrads, grad);
-                    if (averages == null) {
-                        adam.updateRow(table[row], m[row], v[row], grad, width);
-                    } else {
-                        adam.updateRowAveraged(table[row], m[row], v[row], grad, width, average.sum(averages, row),
-                                average.keepForUpdate(averages, row), average.decay());
+                    if (averages != null) {
+                        average.beforeRowUpdate(averages, row, table[row]);
+                    }
+                    adam.updateRow(table[row], m[row], v[row], grad, width);
+                    if (averages != null) {
+                        average.afterRowUpdate(averages, row, table[row]);
                     }
                 }
                 return;

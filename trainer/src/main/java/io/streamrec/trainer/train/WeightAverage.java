@@ -100,29 +100,6 @@ final class WeightAverage {
         table.updatedAt[r] = step;
     }
 
-    /**
-     * For a row that moves in the current step and whose update takes it into the average in the same pass
-     * ({@link LazyAdam#updateRowAveraged}): returns the factor {@code β^(k+1)} that keeps the row's sum, {@code k}
-     * being the steps since its last update, and marks the row current. The update then sets
-     * {@code sum ← β^(k+1) sum + (β - β^(k+1)) old + (1 - β) new}, which is {@link #beforeRowUpdate} and
-     * {@link #afterRowUpdate} in one.
-     */
-    float keepForUpdate(Table table, int r) {
-        int gap = step - 1 - table.updatedAt[r];
-        table.updatedAt[r] = step;
-        return (float) power(gap + 1);
-    }
-
-    /** β. */
-    float decay() {
-        return decay;
-    }
-
-    /** Row {@code r}'s running sum (live; for {@link LazyAdam#updateRowAveraged}). */
-    float[] sum(Table table, int r) {
-        return table.sums[r];
-    }
-
     /** Takes dense parameters {@code [from, to)} of the current step into their sums. */
     void updateDense(float[] params, int from, int to) {
         float keep = decay;

@@ -67,42 +67,6 @@ class WeightAverageTest {
         }
     }
 
-    /** The lazy Adam path's one-pass update (Adam and the average together) equals the two-pass one. */
-    @Test
-    void theFusedAdamUpdateEqualsAdamBetweenTheTwoRowCalls() {
-        NcfModel model = NcfModel.create(ModelConfig.gmf(4), 3, 4);
-        NcfModel averaged = model.copy();
-        float[][] items = model.parameters().items();
-        items[2] = items[1].clone();
-        WeightAverage average = new WeightAverage(model, DECAY);
-        LazyAdam twoPass = new LazyAdam(0.01, 1e-4);
-        LazyAdam fused = new LazyAdam(0.01, 1e-4);
-        float[][] m = new float[3][4];
-        float[][] v = new float[3][4];
-        SplittableRandom random = new SplittableRandom(3);
-        for (int t = 1; t <= 300; t++) {
-            average.nextStep();
-            twoPass.nextStep();
-            fused.nextStep();
-            if (random.nextInt(3) > 0) {
-                continue; // neither row moves: their sums must catch up alike later
-            }
-            float[] grad = {(float) random.nextGaussian(), 0.5f, -0.25f, (float) random.nextGaussian()};
-            average.beforeRowUpdate(average.items(), 1, items[1]);
-            twoPass.updateRow(items[1], m[1], v[1], grad, 4);
-            average.afterRowUpdate(average.items(), 1, items[1]);
-            fused.updateRowAveraged(items[2], m[2], v[2], grad, 4, average.sum(average.items(), 2),
-                    average.keepForUpdate(average.items(), 2), average.decay());
-        }
-        assertThat(items[2]).containsExactly(items[1]);
-        average.writeAverage(model, averaged);
-        float[][] result = averaged.parameters().items();
-        for (int c = 0; c < 4; c++) {
-            assertThat(result[2][c]).isCloseTo(result[1][c], within(1e-6f));
-        }
-        assertThat(result[1]).isNotEqualTo(items[1]); // an average, not the last value
-    }
-
     @Test
     void beforeTheFirstStepTheAverageIsTheModel() {
         NcfModel model = NcfModel.create(ModelConfig.gmf(4), 3, 4);
