@@ -311,10 +311,11 @@ public final class BenchCommand implements Callable<Integer> {
     private String render(Dataset dataset, List<BenchResult> results, int cores) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "Dataset `%s` (%d users, %d items, %d training interactions); batch %d, "
-                        + "%d negatives, %d threads, up to %d epochs, patience %d, seed %d%s; load average at end %s.%n%n",
+                        + "%d negatives, %d threads, up to %d epochs, patience %d, seed %d%s%s; load average at end %s.%n%n",
                 dataset.name(), dataset.users().size(), dataset.items().size(), dataset.train().size(), batch, negatives,
-                cores, epochs, patience, seed, refit ? "; test measured after a refit on all training data for the"
-                        + " epochs chosen on validation" : "", loadAverage()));
+                cores, epochs, patience, seed, averageEpochs > 0 ? String.format(Locale.ROOT, "; weights averaged over"
+                        + " ~%s epochs", averageEpochs) : "", refit ? "; test measured after a refit on all training"
+                        + " data for the epochs chosen on validation" : "", loadAverage()));
         sb.append(BenchResult.header(fullCatalogue)).append('\n');
         for (BenchResult r : results) {
             sb.append(r.markdown(fullCatalogue)).append('\n');
