@@ -70,7 +70,10 @@ class WeightAverageTest {
     @Test
     void beforeTheFirstStepTheAverageIsTheModel() {
         NcfModel model = NcfModel.create(ModelConfig.gmf(4), 3, 4);
-        NcfModel averaged = NcfModel.create(ModelConfig.gmf(4), 3, 4).copy();
+        NcfModel averaged = model.copy();
+        averaged.parameters().items()[1][0] += 1f; // a weight the average must overwrite
+        averaged.parameters().dense()[0] += 1f;
+        assertThat(averaged.parameterTensors()).isNotEqualTo(model.parameterTensors());
         new WeightAverage(model, DECAY).writeAverage(model, averaged);
         assertThat(averaged.parameterTensors()).isEqualTo(model.parameterTensors());
     }
