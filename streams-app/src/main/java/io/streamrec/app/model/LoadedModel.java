@@ -8,19 +8,24 @@ import ai.onnxruntime.OrtSession;
 import io.streamrec.schemas.model.ServingSignature;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * A model ready to score: an ONNX Runtime session over the release's graph plus the vocabularies that map
  * external ids to the graph's indices (model index i + 1 is vocabulary entry i; 0 is padding / unknown).
  *
  * <p>Thread-safe: ONNX Runtime sessions accept concurrent {@code run} calls; the catalogue's candidate tensor is
- * created once and only ever read (ONNX Runtime never writes a graph input), every other tensor is created and
- * closed within one call. Lifetime: owned by the {@link ModelRegistry}, which closes it only after the last
+ * created once and only ever read (ONNX Runtime never writes a graph input); a full-catalogue call borrows a
+ * {@link CatalogueCall} (its own input and output tensors) from a pool that grows to the number of threads
+ * scoring at once; every other tensor is created and closed within one call. Lifetime: owned by the {@link ModelRegistry}, which closes it only after the last
  * {@link ModelLease} on it is released; never close it while a call may be running (that crashes the JVM).
  */
 public final class LoadedModel implements AutoCloseable {
@@ -33,6 +38,10 @@ public final class LoadedModel implements AutoCloseable {
     private final Map<String, Integer> userIndexById;
     /** The candidates [1, itemCount] of a full-catalogue call, built once: every click asks for them. */
     private final OnnxTensor catalogue;
+    /** Idle full-catalogue call buffers; a caller takes one, or makes one when none is idle. */
+    private final Queue<CatalogueCall> idleCalls = new ConcurrentLinkedQueue<>();
+    /** Every call buffer made, to close with the model (guarded by itself). */
+    private final List<CatalogueCall> allCalls = new ArrayList<>();
 
     /**
      * Takes ownership of {@code session}: {@link #close()} closes it. Callers close the model (not the session)
@@ -114,12 +123,23 @@ public final class LoadedModel implements AutoCloseable {
      */
     public float[] scoreCatalogue(int userIndex, long[] history) throws OrtException {
         checkHistory(history);
-        try (OnnxTensor user = OnnxTensor.createTensor(environment, LongBuffer.wrap(new long[] {userIndex}),
-                     new long[] {1});
-             OnnxTensor historyTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(history),
-                     new long[] {1, history.length})) {
-            return run(user, historyTensor, catalogue, 1, itemIds.size())[0];
+        CatalogueCall call = idleCalls.poll();
+        if (call == null) {
+            call = newCatalogueCall();
         }
+        try {
+            return call.score(session, userIndex, history);
+        } finally {
+            idleCalls.offer(call);
+        }
+    }
+
+    private CatalogueCall newCatalogueCall() throws OrtException {
+        CatalogueCall call = new CatalogueCall(environment, catalogue, info.historyLength(), itemIds.size());
+        synchronized (allCalls) {
+            allCalls.add(call);
+        }
+        return call;
     }
 
     /** Scores the given candidates (model indices) for a batch of users, all with the same candidates. */
@@ -178,7 +198,77 @@ public final class LoadedModel implements AutoCloseable {
         } catch (OrtException e) {
             throw new IllegalStateException("closing the session of " + info + " failed", e);
         } finally {
-            catalogue.close(); // after the session, so no call can still be reading it
+            // After the session, so no call can still be reading or writing them.
+            synchronized (allCalls) {
+                allCalls.forEach(CatalogueCall::close);
+            }
+            catalogue.close();
+        }
+    }
+
+    /**
+     * The tensors of one full-catalogue call over direct buffers, made once and reused: ONNX Runtime reads a
+     * direct buffer's memory in place and writes the scores into the pinned output, so a click allocates no
+     * native memory and copies the scores once (tensors over heap arrays are copied into a fresh direct buffer
+     * on every call). One call at a time; closed by the model.
+     */
+    private static final class CatalogueCall implements AutoCloseable {
+
+        private final LongBuffer user;
+        private final LongBuffer history;
+        private final FloatBuffer scores;
+        private final OnnxTensor userTensor;
+        private final OnnxTensor historyTensor;
+        private final OnnxTensor scoresTensor;
+        private final Map<String, OnnxTensor> inputs;
+        private final Map<String, OnnxTensor> outputs;
+
+        CatalogueCall(OrtEnvironment environment, OnnxTensor catalogue, int historyLength, int itemCount)
+                throws OrtException {
+            this.user = direct(1, Long.BYTES).asLongBuffer();
+            this.history = direct(historyLength, Long.BYTES).asLongBuffer();
+            this.scores = direct(itemCount, Float.BYTES).asFloatBuffer();
+            List<OnnxTensor> made = new ArrayList<>(3);
+            try {
+                this.userTensor = track(made, OnnxTensor.createTensor(environment, user, new long[] {1}));
+                this.historyTensor = track(made, OnnxTensor.createTensor(environment, history,
+                        new long[] {1, historyLength}));
+                this.scoresTensor = track(made, OnnxTensor.createTensor(environment, scores,
+                        new long[] {1, itemCount}));
+            } catch (OrtException | RuntimeException e) {
+                made.forEach(OnnxTensor::close);
+                throw e;
+            }
+            this.inputs = Map.of(ServingSignature.USER, userTensor, ServingSignature.HISTORY, historyTensor,
+                    ServingSignature.CANDIDATES, catalogue);
+            this.outputs = Map.of(ServingSignature.SCORES, scoresTensor);
+        }
+
+        private static ByteBuffer direct(int elements, int bytesEach) {
+            return ByteBuffer.allocateDirect(elements * bytesEach).order(ByteOrder.nativeOrder());
+        }
+
+        private static OnnxTensor track(List<OnnxTensor> made, OnnxTensor tensor) {
+            made.add(tensor);
+            return tensor;
+        }
+
+        float[] score(OrtSession session, int userIndex, long[] historyIndices) throws OrtException {
+            user.put(0, userIndex);
+            history.put(0, historyIndices);
+            // The result holds only the pinned output, which it does not own; closing it frees nothing of ours.
+            try (OrtSession.Result result = session.run(inputs, outputs)) {
+                float[] out = new float[scores.capacity()];
+                scores.get(0, out);
+                return out;
+            }
+        }
+
+        @Override
+        public void close() {
+            scoresTensor.close();
+            historyTensor.close();
+            userTensor.close();
         }
     }
 

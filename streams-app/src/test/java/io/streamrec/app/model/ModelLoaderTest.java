@@ -18,6 +18,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,6 +63,49 @@ class ModelLoaderTest {
             for (int candidate = 1; candidate <= 40; candidate++) {
                 assertThat(scores[candidate - 1])
                         .isCloseTo(MODEL.expectedScore(3, history, candidate), within(1e-4f));
+            }
+        }
+    }
+
+    /**
+     * Full-catalogue calls reuse their input and output buffers; threads scoring at once must each get their
+     * own, and a returned array must not change when the next call reuses the buffers.
+     */
+    @Test
+    void concurrentCatalogueCallsEachScoreTheirOwnUser() throws Exception {
+        try (LoadedModel model = loader.load(TestModels.signedRelease("default", 1, MODEL))) {
+            float[] first = model.scoreCatalogue(1, new long[] {0, 0, 0, 4});
+            float[] firstCopy = first.clone();
+            model.scoreCatalogue(2, new long[] {5, 6, 7, 8});
+            assertThat(first).containsExactly(firstCopy);
+
+            int threads = 4;
+            ExecutorService executor = Executors.newFixedThreadPool(threads);
+            try {
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<Integer>> checked = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    int user = 1 + t;
+                    long[] history = {0, t, t + 1, 2 * t + 1};
+                    checked.add(executor.submit(() -> {
+                        start.await();
+                        int calls = 0;
+                        for (; calls < 300; calls++) {
+                            float[] scores = model.scoreCatalogue(user, history);
+                            for (int candidate = 1; candidate <= 40; candidate++) {
+                                assertThat(scores[candidate - 1]).as("user %d, call %d", user, calls)
+                                        .isCloseTo(MODEL.expectedScore(user, history, candidate), within(1e-4f));
+                            }
+                        }
+                        return calls;
+                    }));
+                }
+                start.countDown();
+                for (Future<Integer> calls : checked) {
+                    assertThat(calls.get()).isEqualTo(300);
+                }
+            } finally {
+                executor.shutdownNow();
             }
         }
     }
