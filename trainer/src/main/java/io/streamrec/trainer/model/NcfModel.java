@@ -130,25 +130,6 @@ public final class NcfModel implements Scorer {
         return config.mlpFactors() > 0 && !config.gated() && (!config.usesHistory() || config.userSideQuery());
     }
 
-    /**
-     * The extra columns an item gradient row needs when backward defers the first layer's item half
-     * ({@link Workspace#deferItemHalf}): the layer's width, or 0 for models that cannot defer it.
-     */
-    public static int deferredItemColumns(ModelConfig config) {
-        return sharesFirstLayerUserHalf(config) ? config.mlpLayers().get(1) : 0;
-    }
-
-    /**
-     * Whether backward can leave the MLP first layer's item half {@code W_1,q q_m} to {@link #itemHalfBackward}:
-     * the layer is ungated and split ({@link #sharesFirstLayerUserHalf}). Its weight gradient and the item rows'
-     * gradient through it are linear in the layer's output gradient, so the output gradients of every sample
-     * with the same item can be summed first and the half's two matrix products run once per distinct item of a
-     * batch instead of once per sample: about 2,400 distinct items in a batch of 4,096 samples on ML-1M.
-     */
-    public boolean canDeferItemHalf() {
-        return splitFirstLayer;
-    }
-
     private int offset(String name) {
         return layout.has(name) ? layout.entry(name).offset() : -1;
     }
@@ -568,9 +549,6 @@ public final class NcfModel implements Scorer {
      * summed loss.
      */
     public double backward(Workspace ws, float scale, float[] denseGrad) {
-        if (ws.deferItemHalf && !splitFirstLayer) {
-            throw new IllegalStateException(config.describe() + " has no deferrable item half");
-        }
         int n = ws.size;
         double loss = LogLoss.forwardBackward(ws.logit, ws.label, ws.dLogit, n, scale);
         backwardFromLogits(ws, denseGrad);
@@ -602,18 +580,14 @@ public final class NcfModel implements Scorer {
         }
         if (dm > 0) {
             float[][] dIn = ws.dHeadIn;
-            if (!ws.deferItemHalf) {
-                for (int r = splitFirstLayer ? dm : 0; r < 2 * dm; r++) {
-                    Arrays.fill(dIn[r], 0, n, 0f);
-                }
+            for (int r = splitFirstLayer ? dm : 0; r < 2 * dm; r++) {
+                Arrays.fill(dIn[r], 0, n, 0f);
             }
             mlpBackward(ws, n, denseGrad);
-            if (!ws.deferItemHalf) {
-                for (int s = 0; s < n; s++) {
-                    float[] dq = ws.dItemVec[s];
-                    for (int c = 0; c < dm; c++) {
-                        dq[dg + c] = dIn[dm + c][s];
-                    }
+            for (int s = 0; s < n; s++) {
+                float[] dq = ws.dItemVec[s];
+                for (int c = 0; c < dm; c++) {
+                    dq[dg + c] = dIn[dm + c][s];
                 }
             }
             if (splitFirstLayer) {
@@ -731,66 +705,13 @@ public final class NcfModel implements Scorer {
         }
         Dense.weightGradient(perGroup, 0, ws.groupUserRow, dg, dm, first, groups, ws.firstLayerUserDw);
         Dense.flushColumns(ws.firstLayerUserDw, dg, denseGrad, weight, f, dm, first);
-        if (ws.deferItemHalf) {
-            int extra = width;
-            for (int s = 0; s < n; s++) {
-                float[] dq = ws.dItemVec[s];
-                for (int o = 0; o < first; o++) {
-                    dq[extra + o] = dh[o][s];
-                }
-            }
-        } else {
-            Dense.weightGradient(dh, 0, ws.itemRow, dg, dm, first, n, ws.firstLayerItemDw);
-            Dense.flushColumns(ws.firstLayerItemDw, dg, denseGrad, weight + dm, f, dm, first);
-            Dense.inputGradient(dense, weight + dm, f, dh, 0, ws.dHeadIn, dm, dm, first, n);
-        }
+        Dense.weightGradient(dh, 0, ws.itemRow, dg, dm, first, n, ws.firstLayerItemDw);
+        Dense.flushColumns(ws.firstLayerItemDw, dg, denseGrad, weight + dm, f, dm, first);
+        Dense.inputGradient(dense, weight + dm, f, dh, 0, ws.dHeadIn, dm, dm, first, n);
         for (int c = 0; c < dm; c++) {
             Arrays.fill(ws.dGroupUserIn[c], 0, groups, 0f);
         }
         Dense.inputGradient(dense, weight, f, perGroup, 0, ws.dGroupUserIn, 0, dm, first, groups);
-    }
-
-    /**
-     * Finishes the first layer's item half deferred by backward ({@link Workspace#deferItemHalf}) for up to
-     * {@link Workspace#capacity()} distinct items: {@code gradients[j]} is item {@code items[j]}'s gradient row
-     * summed over a batch's samples, whose extra columns hold the summed layer-output gradient {@code δ}. Adds
-     * {@code δ q_m^T} to the weight gradient in {@code denseGrad} and writes {@code W_1,q^T δ} into the row's MLP
-     * columns. Reads the current parameters, so call it before they are updated. Uses the workspace's first-layer
-     * buffers as scratch: not during a pass on the same workspace.
-     */
-    public void itemHalfBackward(float[][] gradients, int[] items, int count, float[] denseGrad, Workspace ws) {
-        if (!splitFirstLayer) {
-            throw new IllegalStateException(config.describe() + " has no deferrable item half");
-        }
-        if (count > ws.capacity) {
-            throw new IllegalArgumentException(count + " items exceed the workspace's " + ws.capacity);
-        }
-        float[] dense = params.dense();
-        float[][] table = params.items();
-        int f = 2 * dm;
-        int first = config.mlpLayers().get(1);
-        int weight = mlpWeightOffset[1];
-        float[][] delta = ws.dHidden[1];
-        for (int j = 0; j < count; j++) {
-            float[] row = gradients[j];
-            for (int o = 0; o < first; o++) {
-                delta[o][j] = row[width + o];
-            }
-            ws.itemRow[j] = table[items[j]];
-        }
-        Dense.weightGradient(delta, 0, ws.itemRow, dg, dm, first, count, ws.firstLayerItemDw);
-        Dense.flushColumns(ws.firstLayerItemDw, dg, denseGrad, weight + dm, f, dm, first);
-        float[][] dq = ws.dHeadIn;
-        for (int c = dm; c < f; c++) {
-            Arrays.fill(dq[c], 0, count, 0f);
-        }
-        Dense.inputGradient(dense, weight + dm, f, delta, 0, dq, dm, dm, first, count);
-        for (int j = 0; j < count; j++) {
-            float[] row = gradients[j];
-            for (int c = 0; c < dm; c++) {
-                row[dg + c] = dq[dm + c][j];
-            }
-        }
     }
 
     /** Attention backward and per-group user gradients. */

@@ -72,8 +72,6 @@ public final class Workspace {
     final float[][] firstLayerItemDw;
     /** A zero user vector, standing in for an empty group's. */
     final float[] zeroRow;
-    /** Whether backward leaves the first layer's item half to {@link NcfModel#itemHalfBackward} (see there). */
-    boolean deferItemHalf;
 
     final float[][] keys;
     final float[][] keysT;
@@ -109,7 +107,7 @@ public final class Workspace {
         userRow = new float[capacity][];
         itemRow = new float[capacity][];
         dUserVec = new float[capacity][d];
-        dItemVec = new float[capacity][d + NcfModel.deferredItemColumns(config)];
+        dItemVec = new float[capacity][d];
         headIn = new float[dm2][capacity];
         dHeadIn = new float[dm2][capacity];
         gmfWeight = new float[dg];
@@ -242,21 +240,10 @@ public final class Workspace {
     }
 
     /**
-     * With {@code defer} set, {@link NcfModel#backward} leaves the MLP first layer's item half out of the item
-     * gradients and the dense gradient, and writes instead the layer's output gradient into each item gradient
-     * row's {@link NcfModel#deferredItemColumns} extra columns; {@link NcfModel#itemHalfBackward} finishes the
-     * item half once per distinct item. Only for models where {@link NcfModel#canDeferItemHalf()}.
-     */
-    public void deferItemHalf(boolean defer) {
-        this.deferItemHalf = defer;
-    }
-
-    /**
      * Makes the following passes write sample {@code s}'s item gradient into {@code itemRows[itemFrom + s]} and
      * group {@code g}'s user gradient into {@code userRows[userFrom + g]} (null: keep the workspace's own), so a
      * trainer gathers a batch's sparse gradients without copying them out of the workspace. Rows must be at least
-     * the embedding width (plus {@link NcfModel#deferredItemColumns} for item rows when deferring the item
-     * half) and owned by this workspace until rebound; a pass must not hold more samples (groups)
+     * the embedding width and owned by this workspace until rebound; a pass must not hold more samples (groups)
      * than there are rows from the given offset.
      */
     public void bindGradientRows(float[][] itemRows, int itemFrom, float[][] userRows, int userFrom) {

@@ -50,12 +50,6 @@ public final class Trainer implements AutoCloseable {
      * activations to stay in L2 (256 measured best on this machine; overridable for experiments).
      */
     private static final int CHUNK_SAMPLES = Integer.getInteger("streamrec.trainer.chunk", 256);
-    /**
-     * Whether models that can ({@link NcfModel#canDeferItemHalf()}) run the MLP first layer's item half once per
-     * distinct item of a batch instead of once per sample (on by default; off only for A/B measurements).
-     */
-    private static final boolean DEFER_ITEM_HALF =
-            Boolean.parseBoolean(System.getProperty("streamrec.trainer.deferItemHalf", "true"));
 
     private final TrainConfig config;
     private final WorkerPool pool;
@@ -187,11 +181,6 @@ public final class Trainer implements AutoCloseable {
         private final SparseRows historySums;
         /** One row per thread for the summed gradient of the table row it updates. */
         private final float[][] rowGradient;
-        /** Whether backward defers the first layer's item half to {@link #finishItems} (lazy Adam only). */
-        private final boolean deferItemHalf;
-        /** Per thread, a block of summed item gradient rows and their table rows, for {@link #finishItems}. */
-        private final float[][][] itemBlocks;
-        private final int[][] itemBlockRows;
 
         Run(NcfModel model, Interactions train) {
             this.model = model;
@@ -221,15 +210,10 @@ public final class Trainer implements AutoCloseable {
 
             int threads = pool.threads();
             int chunkGroups = Math.max(1, CHUNK_SAMPLES / group);
-            this.deferItemHalf = DEFER_ITEM_HALF && config.lazy() && model.canDeferItemHalf();
-            int itemColumns = width + (deferItemHalf ? NcfModel.deferredItemColumns(model.config()) : 0);
             this.workspaces = new Workspace[threads];
             this.denseGrads = new float[threads][p.dense().length];
-            this.itemBlocks = new float[deferItemHalf ? threads : 0][chunkGroups * group][itemColumns];
-            this.itemBlockRows = new int[deferItemHalf ? threads : 0][chunkGroups * group];
             for (int t = 0; t < threads; t++) {
                 workspaces[t] = model.newWorkspace(chunkGroups * group);
-                workspaces[t].deferItemHalf(deferItemHalf);
             }
             this.shardLoss = new double[threads];
             int maxGroups = groupsPerBatch;
@@ -237,11 +221,11 @@ public final class Trainer implements AutoCloseable {
             this.userRows = new int[maxGroups];
             this.userGrads = new float[maxGroups][width];
             this.itemRows = new int[maxSamples];
-            this.itemGrads = new float[maxSamples][itemColumns];
+            this.itemGrads = new float[maxSamples][width];
             this.historyRows = new int[Math.max(1, maxGroups * historyLength)];
             this.historyGrads = new float[Math.max(1, maxGroups * historyLength)][width];
             this.userSums = p.users() == null ? null : new SparseRows(model.numUsers() + 1, width, maxGroups);
-            this.itemSums = new SparseRows(numItems + 1, itemColumns, maxSamples);
+            this.itemSums = new SparseRows(numItems + 1, width, maxSamples);
             this.historySums = p.history() == null ? null
                     : new SparseRows(numItems + 1, width, maxGroups * historyLength);
             this.rowGradient = new float[threads][width];
@@ -377,10 +361,6 @@ public final class Trainer implements AutoCloseable {
                 historySums.assign(historyRows, groups * historyLength);
             }
             int threads = workspaces.length;
-            if (deferItemHalf) {
-                // Before the dense update: the item half's weight gradient joins the threads' dense gradients.
-                pool.run(threads, part -> finishItems(p.items(), part, threads));
-            }
             float[] dense = p.dense();
             pool.run(threads, part -> {
                 int from = (int) ((long) dense.length * part / threads);
@@ -400,10 +380,8 @@ public final class Trainer implements AutoCloseable {
                     updateRows(userSums, userGrads, p.users(), userM, userV, average == null ? null : average.users(),
                             part, threads);
                 }
-                if (!deferItemHalf) {
-                    updateRows(itemSums, itemGrads, p.items(), itemM, itemV,
-                            average == null ? null : average.items(), part, threads);
-                }
+                updateRows(itemSums, itemGrads, p.items(), itemM, itemV, average == null ? null : average.items(),
+                        part, threads);
                 if (historySums != null) {
                     updateRows(historySums, historyGrads, p.history(), historyM, historyV,
                             average == null ? null : average.history(), part, threads);
@@ -415,46 +393,6 @@ public final class Trainer implements AutoCloseable {
             itemSums.reset();
             if (historySums != null) {
                 historySums.reset();
-            }
-        }
-
-        /**
-         * The item rows of thread {@code part}'s share of the batch's distinct items, a workspace-sized block at a
-         * time: each row's gradient summed over the batch, the first layer's item half finished for the block
-         * ({@link NcfModel#itemHalfBackward}, its weight gradient into this thread's dense gradient), then Adam
-         * and the average on each row.
-         */
-        private void finishItems(float[][] table, int part, int parts) {
-            float[][] block = itemBlocks[part];
-            int[] rows = itemBlockRows[part];
-            int count = 0;
-            for (int slot = part; slot < itemSums.distinct; slot += parts) {
-                rows[count] = itemSums.rows[slot];
-                itemSums.sum(slot, itemGrads, block[count]);
-                if (++count == block.length) {
-                    finishItemBlock(table, part, count);
-                    count = 0;
-                }
-            }
-            if (count > 0) {
-                finishItemBlock(table, part, count);
-            }
-        }
-
-        private void finishItemBlock(float[][] table, int part, int count) {
-            float[][] block = itemBlocks[part];
-            int[] rows = itemBlockRows[part];
-            model.itemHalfBackward(block, rows, count, denseGrads[part], workspaces[part]);
-            WeightAverage.Table averages = average == null ? null : average.items();
-            for (int j = 0; j < count; j++) {
-                int row = rows[j];
-                if (averages != null) {
-                    average.beforeRowUpdate(averages, row, table[row]);
-                }
-                adam.updateRow(table[row], itemM[row], itemV[row], block[j], width);
-                if (averages != null) {
-                    average.afterRowUpdate(averages, row, table[row]);
-                }
             }
         }
 

@@ -1,12 +1,7 @@
 package io.streamrec.trainer.model;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.data.Offset.offset;
-
 import java.util.SplittableRandom;
 import java.util.function.DoubleSupplier;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -82,82 +77,6 @@ class ModelGradientTest {
         for (int r = 0; r < table.length; r++) {
             GradientCheck.checkAll(what + " row " + r, loss, table[r], grad[r], 1);
         }
-    }
-
-    static ModelConfig[] deferrableVariants() {
-        return new ModelConfig[] {
-            ModelConfig.mlp(8, 6, 4).withInitStd(0.5),
-            ModelConfig.neumf(3, 8, 5, 4).withInitStd(0.5),
-            ModelConfig.neumf(3, 4, 7, 4).withInitStd(0.5).withSeed(5), // first layer wider than its input half
-        };
-    }
-
-    /**
-     * The item half deferred to {@link NcfModel#itemHalfBackward}, once per distinct item on gradients summed
-     * over the samples, gives the gradients of the per-sample backward checked above: dense and per item row.
-     */
-    @ParameterizedTest
-    @MethodSource("deferrableVariants")
-    void theDeferredItemHalfGivesThePerSampleGradients(ModelConfig config) {
-        int users = 5;
-        int items = 9;
-        NcfModel model = NcfModel.create(config, users, items);
-        assertThat(model.canDeferItemHalf()).isTrue();
-        int[][] groups = {{1, 2, 3, 9}, {2, 4, 2, 6, 3}, {0, 7, 3, 2}};
-        int d = config.embeddingWidth();
-        int dense = model.parameters().dense().length;
-
-        Workspace perSample = model.newWorkspace(32);
-        fill(perSample, groups, null, 0);
-        model.forward(perSample);
-        float[] expectedDense = new float[dense];
-        model.backward(perSample, 1f, expectedDense);
-        float[][] expectedRows = new float[items + 1][d];
-        for (int s = 0; s < perSample.size(); s++) {
-            Kernels.add(perSample.itemGradients()[s], expectedRows[perSample.item(s)], d);
-        }
-
-        Workspace deferred = model.newWorkspace(32);
-        deferred.deferItemHalf(true);
-        fill(deferred, groups, null, 0);
-        model.forward(deferred);
-        float[] denseGrad = new float[dense];
-        model.backward(deferred, 1f, denseGrad);
-        int columns = d + NcfModel.deferredItemColumns(config);
-        float[][] summed = new float[items + 1][columns];
-        for (int s = 0; s < deferred.size(); s++) {
-            Kernels.add(deferred.itemGradients()[s], summed[deferred.item(s)], columns);
-        }
-        int[] distinct = {2, 3, 4, 6, 7, 9};
-        float[][] block = new float[distinct.length][];
-        for (int j = 0; j < distinct.length; j++) {
-            block[j] = summed[distinct[j]];
-        }
-        model.itemHalfBackward(block, distinct, distinct.length, denseGrad, deferred);
-
-        for (int i = 0; i < dense; i++) {
-            assertThat((double) denseGrad[i]).as("dense %d", i)
-                    .isCloseTo(expectedDense[i], offset(1e-5 * (1 + Math.abs(expectedDense[i]))));
-        }
-        for (int j = 0; j < distinct.length; j++) {
-            for (int c = 0; c < d; c++) {
-                double expected = expectedRows[distinct[j]][c];
-                assertThat((double) block[j][c]).as("item %d column %d", distinct[j], c)
-                        .isCloseTo(expected, offset(1e-5 * (1 + Math.abs(expected))));
-            }
-        }
-    }
-
-    @Test
-    void onlyASplitFirstLayerDefersItsItemHalf() {
-        NcfModel gated = NcfModel.create(ModelConfig.aneumf(3, 8, 5, 4), 5, 9);
-        assertThat(gated.canDeferItemHalf()).isFalse();
-        Workspace ws = gated.newWorkspace(8);
-        ws.deferItemHalf(true);
-        fill(ws, new int[][] {{1, 2, 3}}, null, 0);
-        gated.forward(ws);
-        assertThatThrownBy(() -> gated.backward(ws, 1f, new float[gated.parameters().dense().length]))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("deferrable");
     }
 
     private static void fill(Workspace ws, int[][] groups, int[][] histories, int h) {
