@@ -25,8 +25,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * <p>Thread-safe: ONNX Runtime sessions accept concurrent {@code run} calls; the catalogue's candidate tensor is
  * created once and only ever read (ONNX Runtime never writes a graph input); a full-catalogue call borrows a
  * {@link CatalogueCall} (its own input and output tensors) from a pool that grows to the number of threads
- * scoring at once; every other tensor is created and closed within one call. Lifetime: owned by the {@link ModelRegistry}, which closes it only after the last
- * {@link ModelLease} on it is released; never close it while a call may be running (that crashes the JVM).
+ * scoring at once; every other tensor is created and closed within one call. Lifetime: owned by the
+ * {@link ModelRegistry}, which closes it only after the last {@link ModelLease} on it is released; never close
+ * it while a call may be running (that crashes the JVM).
  */
 public final class LoadedModel implements AutoCloseable {
 
