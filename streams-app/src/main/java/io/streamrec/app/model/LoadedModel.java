@@ -257,12 +257,11 @@ public final class LoadedModel implements AutoCloseable {
         float[] score(OrtSession session, int userIndex, long[] historyIndices) throws OrtException {
             user.put(0, userIndex);
             history.put(0, historyIndices);
-            // The result holds only the pinned output, which it does not own; closing it frees nothing of ours.
-            try (OrtSession.Result result = session.run(inputs, outputs)) {
-                float[] out = new float[scores.capacity()];
-                scores.get(0, out);
-                return out;
-            }
+            // The result holds only the pinned output, which it does not own: closing it frees nothing of ours.
+            session.run(inputs, outputs).close();
+            float[] out = new float[scores.capacity()];
+            scores.get(0, out);
+            return out;
         }
 
         @Override
