@@ -320,6 +320,9 @@ public final class NcfModel implements Scorer {
         int d = width;
         float[][] items = params.items();
         float[][] users = params.users();
+        if (userSideQuery) {
+            copyQueryWeights(ws);
+        }
         // Embedding rows are referenced, not copied: nothing writes to them during a pass.
         for (int s = 0; s < n; s++) {
             ws.itemRow[s] = items[ws.item[s]];
@@ -373,26 +376,34 @@ public final class NcfModel implements Scorer {
             Arrays.fill(z, 0f);
         }
         if (m > 0) {
-            recentQuery(ws.keys[m - 1], ws.query);
-            TargetAttention.forward(ws.keys, ws.keysT, ws.slotBias, ws.query, attentionScale, m, d, ws.alpha[from], z);
+            float[] query = ws.groupQuery[g];
+            recentQuery(ws, ws.keys[m - 1], query);
+            TargetAttention.forward(ws.keys, ws.keysT, ws.slotBias, query, attentionScale, m, d, ws.alpha[from], z);
         }
         for (int s = from; s < to; s++) {
             ws.userRow[s] = z;
         }
     }
 
-    /** {@code y = W_y k + b_y}. */
-    private void recentQuery(float[] newestKey, float[] query) {
+    /**
+     * Copies {@code W_y} into the workspace as rows and as columns, once per pass: the per-group products then
+     * run as row updates that vectorise, instead of a dot product per output (a float reduction C2 keeps scalar).
+     */
+    private void copyQueryWeights(Workspace ws) {
         int d = width;
         float[] dense = params.dense();
-        // Once per group (D x D), not per sample: plain loops, not worth the vectorised kernels' layout.
         for (int a = 0; a < d; a++) {
-            int row = queryWeightOffset + a * d;
-            float acc = dense[queryBiasOffset + a];
-            for (int b = 0; b < d; b++) {
-                acc += dense[row + b] * newestKey[b];
-            }
-            query[a] = acc;
+            System.arraycopy(dense, queryWeightOffset + a * d, ws.queryWeightRows[a], 0, d);
+        }
+        Kernels.transpose(ws.queryWeightRows, 0, d, d, ws.queryWeightColumns, 0);
+    }
+
+    /** {@code y = W_y k + b_y}, as a sum of {@code W_y}'s columns. */
+    private void recentQuery(Workspace ws, float[] newestKey, float[] query) {
+        int d = width;
+        System.arraycopy(params.dense(), queryBiasOffset, query, 0, d);
+        for (int b = 0; b < d; b++) {
+            Kernels.axpy(newestKey[b], ws.queryWeightColumns[b], query, d);
         }
     }
 
@@ -617,6 +628,9 @@ public final class NcfModel implements Scorer {
             }
         }
         userSideBackward(ws, denseGrad);
+        if (userSideQuery) {
+            Dense.flush(ws.queryWeightGrad, denseGrad, queryWeightOffset, width, width);
+        }
     }
 
     private void mlpBackward(Workspace ws, int n, float[] denseGrad) {
@@ -741,7 +755,7 @@ public final class NcfModel implements Scorer {
             Arrays.fill(ws.dSlotBias, 0, m, 0f);
             if (userSideQuery) {
                 if (m > 0 && from < to) {
-                    recentQueryBackward(ws, groupGrad, from, m, denseGrad);
+                    recentQueryBackward(ws, groupGrad, g, m, denseGrad);
                 }
             } else {
                 for (int s = from; s < to; s++) {
@@ -770,25 +784,20 @@ public final class NcfModel implements Scorer {
      * gradient (its samples share one vector), through the attention to the keys and the query, and from the
      * query to {@code W_y}, {@code b_y} and the newest key.
      */
-    private void recentQueryBackward(Workspace ws, float[] dz, int from, int m, float[] denseGrad) {
+    private void recentQueryBackward(Workspace ws, float[] dz, int g, int m, float[] denseGrad) {
         int d = width;
         float[] newest = ws.keys[m - 1];
-        float[] query = ws.query;
-        recentQuery(newest, query);
+        float[] query = ws.groupQuery[g];
         float[] dy = ws.dQuery[1];
         Arrays.fill(dy, 0f);
-        TargetAttention.backward(ws.keys, ws.keysT, query, attentionScale, m, d, ws.alpha[from], dz, dy, ws.dKeys,
-                ws.dSlotBias, ws.attentionScratch);
-        float[] dense = params.dense();
+        TargetAttention.backward(ws.keys, ws.keysT, query, attentionScale, m, d, ws.alpha[ws.groupStart[g]], dz, dy,
+                ws.dKeys, ws.dSlotBias, ws.attentionScratch);
         float[] dNewest = ws.dKeys[m - 1];
         for (int a = 0; a < d; a++) {
             float ga = dy[a];
-            int row = queryWeightOffset + a * d;
             denseGrad[queryBiasOffset + a] += ga;
-            for (int b = 0; b < d; b++) {
-                denseGrad[row + b] += ga * newest[b];
-                dNewest[b] += ga * dense[row + b];
-            }
+            Kernels.axpy(ga, newest, ws.queryWeightGrad[a], d);
+            Kernels.axpy(ga, ws.queryWeightRows[a], dNewest, d);
         }
     }
 

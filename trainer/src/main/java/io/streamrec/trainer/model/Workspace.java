@@ -82,9 +82,17 @@ public final class Workspace {
     final float[][] dKeys;
     final float[] dSlotBias;
     final float[] attentionScratch;
-    /** The recent-item query of the group in hand, and two gradient rows (user vector, query). */
-    final float[] query;
+    /** Two gradient rows of the recent-item query's group in hand: its user vector's and its query's. */
     final float[][] dQuery;
+    /**
+     * The recent-item query's map {@code W_y} as rows and as columns (copied from the parameters at the start of
+     * each forward pass, so its products run as vectorised row updates), each group's query from the forward
+     * pass (backward reuses it), and the pass's gradient of {@code W_y} as rows; empty without that query.
+     */
+    final float[][] queryWeightRows;
+    final float[][] queryWeightColumns;
+    final float[][] groupQuery;
+    final float[][] queryWeightGrad;
 
     final float[][] userGrad;
     final float[][] historyGrad;
@@ -157,8 +165,12 @@ public final class Workspace {
         dKeys = new float[h][d];
         dSlotBias = new float[h];
         attentionScratch = new float[h];
-        query = new float[d];
         dQuery = new float[2][d];
+        int qd = config.userSideQuery() ? d : 0;
+        queryWeightRows = new float[qd][qd];
+        queryWeightColumns = new float[qd][qd];
+        groupQuery = new float[qd > 0 ? capacity : 0][qd];
+        queryWeightGrad = new float[qd][qd];
         userGrad = new float[capacity][d];
         historyGrad = new float[capacity * h][d];
         historyRows = new int[capacity * h];
