@@ -45,12 +45,13 @@ class ProvisionTopicsIT {
      */
     private static String retentionOnceSettled(Admin admin, ConfigResource topic, String expected) throws Exception {
         long deadline = System.nanoTime() + 10_000_000_000L;
-        String value = admin.describeConfigs(List.of(topic)).all().get().get(topic).get("retention.ms").value();
-        while (!value.equals(expected) && System.nanoTime() < deadline) {
+        while (true) {
+            String value = admin.describeConfigs(List.of(topic)).all().get().get(topic).get("retention.ms").value();
+            if (value.equals(expected) || System.nanoTime() >= deadline) {
+                return value;
+            }
             Thread.sleep(50);
-            value = admin.describeConfigs(List.of(topic)).all().get().get(topic).get("retention.ms").value();
         }
-        return value;
     }
 
     @Test
