@@ -303,7 +303,7 @@ public final class NcfModel implements Scorer {
 
     /** A workspace for passes of up to {@code capacity} samples. */
     public Workspace newWorkspace(int capacity) {
-        return new Workspace(config, capacity);
+        return new Workspace(config, capacity, numItems + 1);
     }
 
     @Override
@@ -556,7 +556,8 @@ public final class NcfModel implements Scorer {
     /**
      * Back-propagates the log loss of the last {@link #forward} pass, with gradients scaled by
      * {@code scale} (e.g. 1 / batch size). Dense gradients are added to {@code denseGrad} (laid out
-     * as {@link #denseLayout()}); sparse gradients are left in the workspace. Returns the unscaled
+     * as {@link #denseLayout()}); the user and item rows' gradients are left in the workspace, the
+     * history table's are added to its {@link Workspace#historyGradientSums()}. Returns the unscaled
      * summed loss.
      */
     public double backward(Workspace ws, float scale, float[] denseGrad) {
@@ -731,7 +732,6 @@ public final class NcfModel implements Scorer {
     /** Attention backward and per-group user gradients. */
     private void userSideBackward(Workspace ws, float[] denseGrad) {
         int d = width;
-        int h = historyLength;
         boolean hasUsers = params.users() != null;
         for (int g = 0; g < ws.groups; g++) {
             int from = ws.groupStart[g];
@@ -763,10 +763,8 @@ public final class NcfModel implements Scorer {
                             ws.dUserVec[s], ws.dItemVec[s], ws.dKeys, ws.dSlotBias, ws.attentionScratch);
                 }
             }
-            int rowBase = g * h;
             for (int j = 0; j < m; j++) {
-                System.arraycopy(ws.dKeys[j], 0, ws.historyGrad[rowBase + j], 0, d);
-                ws.historyRows[rowBase + j] = ws.slotItem[j];
+                ws.historySums.add(ws.slotItem[j], ws.dKeys[j]);
                 int r = ws.slotPosition[j];
                 float[] dk = ws.dKeys[j];
                 int e = posEmbOffset + r * d;
@@ -775,7 +773,6 @@ public final class NcfModel implements Scorer {
                 }
                 denseGrad[posBiasOffset + r] += ws.dSlotBias[j];
             }
-            Arrays.fill(ws.historyRows, rowBase + m, rowBase + h, 0);
         }
     }
 

@@ -10,8 +10,8 @@ package io.streamrec.trainer.model;
  * allocate nothing.
  *
  * <p>After {@link NcfModel#backward}, the sparse gradients are readable through
- * {@link #userGradients()}, {@link #itemGradients()}, {@link #historyGradients()} and
- * {@link #historyGradientRows()} (live views, valid until the next pass).
+ * {@link #userGradients()} and {@link #itemGradients()} (live views, valid until the next pass) and
+ * {@link #historyGradientSums()} (summed per history-table row over passes until cleared).
  *
  * <p>Not thread-safe: use one workspace per thread.
  */
@@ -95,10 +95,10 @@ public final class Workspace {
     final float[][] queryWeightGrad;
 
     final float[][] userGrad;
-    final float[][] historyGrad;
-    final int[] historyRows;
+    /** The history table's gradient summed per row over passes; null without history. */
+    final RowGradientSums historySums;
 
-    Workspace(ModelConfig config, int capacity) {
+    Workspace(ModelConfig config, int capacity, int historyTableRows) {
         this.capacity = capacity;
         this.historyLength = config.historyLength();
         this.width = config.embeddingWidth();
@@ -172,8 +172,7 @@ public final class Workspace {
         groupQuery = new float[qd > 0 ? capacity : 0][qd];
         queryWeightGrad = new float[qd][qd];
         userGrad = new float[capacity][d];
-        historyGrad = new float[capacity * h][d];
-        historyRows = new int[capacity * h];
+        historySums = h > 0 ? new RowGradientSums(historyTableRows, d) : null;
     }
 
     /** Maximum number of samples per pass. */
@@ -276,15 +275,10 @@ public final class Workspace {
     }
 
     /**
-     * Per-group, per-slot gradient of history embedding rows: row {@code g * H + j} (live view);
-     * the table row each belongs to is in {@link #historyGradientRows()} (0 = unused slot).
+     * The gradient of the history table's rows, added by every backward pass and summed per row until the caller
+     * clears it (a trainer after each optimiser step); null if the model reads no history.
      */
-    public float[][] historyGradients() {
-        return historyGrad;
-    }
-
-    /** The history-table row of each slot gradient, {@code [groups][H]}; 0 marks an unused slot. */
-    public int[] historyGradientRows() {
-        return historyRows;
+    public RowGradientSums historyGradientSums() {
+        return historySums;
     }
 }

@@ -5,8 +5,10 @@ import io.streamrec.trainer.data.Interactions;
 import io.streamrec.trainer.data.SeenItems;
 import io.streamrec.trainer.eval.Evaluator;
 import io.streamrec.trainer.eval.RankingMetrics;
+import io.streamrec.trainer.model.Kernels;
 import io.streamrec.trainer.model.NcfModel;
 import io.streamrec.trainer.model.Parameters;
+import io.streamrec.trainer.model.RowGradientSums;
 import io.streamrec.trainer.model.Workspace;
 import io.streamrec.trainer.parallel.WorkerPool;
 import java.util.ArrayList;
@@ -28,9 +30,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Parallelism and reproducibility.</b> Each batch is cut into one contiguous shard of groups
  * per thread; shards compute gradients into their own buffers, which are then reduced in shard
- * order; embedding rows are summed per row in batch order. Shuffling and negative sampling depend
- * only on the seed, the epoch and the position, so a given seed and thread count reproduce the same
- * model bit for bit.
+ * order; user and item rows are summed per row in batch order, history rows per row within a shard
+ * and then in shard order. Shuffling and negative sampling depend only on the seed, the epoch and
+ * the position, so a given seed and thread count reproduce the same model bit for bit.
  *
  * <p><b>Model selection.</b> With a validation split (cut from the training data), the model is
  * evaluated after every epoch (HR@10 on the NCF protocol, NDCG@10 breaking ties); the best epoch's
@@ -174,8 +176,8 @@ public final class Trainer implements AutoCloseable {
         private final float[][] userGrads;
         private final int[] itemRows;
         private final float[][] itemGrads;
-        private final int[] historyRows;
-        private final float[][] historyGrads;
+        /** The rows each workspace's history gradient sums touched in a batch, workspace after workspace. */
+        private final int[] historyTouched;
         private final SparseRows userSums;
         private final SparseRows itemSums;
         private final SparseRows historySums;
@@ -222,12 +224,11 @@ public final class Trainer implements AutoCloseable {
             this.userGrads = new float[maxGroups][width];
             this.itemRows = new int[maxSamples];
             this.itemGrads = new float[maxSamples][width];
-            this.historyRows = new int[Math.max(1, maxGroups * historyLength)];
-            this.historyGrads = new float[Math.max(1, maxGroups * historyLength)][width];
+            this.historyTouched = p.history() == null ? null : new int[threads * p.history().length];
             this.userSums = p.users() == null ? null : new SparseRows(model.numUsers() + 1, width, maxGroups);
             this.itemSums = new SparseRows(numItems + 1, width, maxSamples);
             this.historySums = p.history() == null ? null
-                    : new SparseRows(numItems + 1, width, maxGroups * historyLength);
+                    : new SparseRows(p.history().length, width, historyTouched.length);
             this.rowGradient = new float[threads][width];
         }
 
@@ -317,9 +318,9 @@ public final class Trainer implements AutoCloseable {
         }
 
         /**
-         * Records which table rows the chunk's sparse gradients belong to (the user and item gradients are already
-         * in the batch buffers, see {@link Workspace#bindGradientRows}) and copies the history gradients, at group
-         * offset {@code g0}.
+         * Records which table rows the chunk's user and item gradients belong to, at group offset {@code g0} (the
+         * gradients themselves are already in the batch buffers, see {@link Workspace#bindGradientRows}; the
+         * history table's are summed in the workspace).
          */
         private void collect(Workspace ws, int g0) {
             int groups = ws.groups();
@@ -332,17 +333,6 @@ public final class Trainer implements AutoCloseable {
             int s0 = g0 * group;
             for (int s = 0; s < samples; s++) {
                 itemRows[s0 + s] = ws.item(s);
-            }
-            if (historySums != null) {
-                int h0 = g0 * historyLength;
-                int[] rows = ws.historyGradientRows();
-                float[][] slotGrads = ws.historyGradients();
-                for (int j = 0; j < groups * historyLength; j++) {
-                    historyRows[h0 + j] = rows[j] == 0 ? -1 : rows[j];
-                    if (rows[j] != 0) {
-                        System.arraycopy(slotGrads[j], 0, historyGrads[h0 + j], 0, width);
-                    }
-                }
             }
         }
 
@@ -358,7 +348,14 @@ public final class Trainer implements AutoCloseable {
             }
             itemSums.assign(itemRows, groups * group);
             if (historySums != null) {
-                historySums.assign(historyRows, groups * historyLength);
+                int touched = 0;
+                for (Workspace ws : workspaces) {
+                    RowGradientSums sums = ws.historyGradientSums();
+                    for (int k = 0; k < sums.touchedRows(); k++) {
+                        historyTouched[touched++] = sums.touchedRow(k);
+                    }
+                }
+                historySums.assign(historyTouched, touched);
             }
             int threads = workspaces.length;
             float[] dense = p.dense();
@@ -377,13 +374,13 @@ public final class Trainer implements AutoCloseable {
                     average.updateDense(dense, from, to);
                 }
                 if (userSums != null) {
-                    updateRows(userSums, userGrads, p.users(), userM, userV, average == null ? null : average.users(),
-                            part, threads);
+                    updateRows(userSums, (slot, row, into) -> userSums.sum(slot, userGrads, into), p.users(), userM,
+                            userV, average == null ? null : average.users(), part, threads);
                 }
-                updateRows(itemSums, itemGrads, p.items(), itemM, itemV, average == null ? null : average.items(),
-                        part, threads);
+                updateRows(itemSums, (slot, row, into) -> itemSums.sum(slot, itemGrads, into), p.items(), itemM,
+                        itemV, average == null ? null : average.items(), part, threads);
                 if (historySums != null) {
-                    updateRows(historySums, historyGrads, p.history(), historyM, historyV,
+                    updateRows(historySums, this::historyGradient, p.history(), historyM, historyV,
                             average == null ? null : average.history(), part, threads);
                 }
             });
@@ -393,17 +390,37 @@ public final class Trainer implements AutoCloseable {
             itemSums.reset();
             if (historySums != null) {
                 historySums.reset();
+                for (Workspace ws : workspaces) {
+                    ws.historyGradientSums().clear();
+                }
+            }
+        }
+
+        /** A history row's gradient over the batch: the workspaces' sums for it, added in workspace order. */
+        private void historyGradient(int slot, int row, float[] into) {
+            boolean first = true;
+            for (Workspace ws : workspaces) {
+                float[] sum = ws.historyGradientSums().sumOf(row);
+                if (sum == null) {
+                    continue; // never touched by this workspace (a row touched earlier but not now sums to zero)
+                }
+                if (first) {
+                    System.arraycopy(sum, 0, into, 0, width);
+                    first = false;
+                } else {
+                    Kernels.add(sum, into, width);
+                }
             }
         }
 
         /** Adam on the rows a batch touched (every row with dense Adam), each row's average around its update. */
-        private void updateRows(SparseRows sums, float[][] entryGrads, float[][] table, float[][] m, float[][] v,
+        private void updateRows(SparseRows sums, RowGradient gradient, float[][] table, float[][] m, float[][] v,
                                 WeightAverage.Table averages, int part, int parts) {
             float[] grad = rowGradient[part];
             if (config.lazy()) {
                 for (int slot = part; slot < sums.distinct; slot += parts) {
                     int row = sums.rows[slot];
-                    sums.sum(slot, entryGrads, grad);
+                    gradient.sumInto(slot, row, grad);
                     if (averages != null) {
                         average.beforeRowUpdate(averages, row, table[row]);
                     }
@@ -421,7 +438,7 @@ public final class Trainer implements AutoCloseable {
                     average.beforeRowUpdate(averages, row, table[row]);
                 }
                 if (slot >= 0) {
-                    sums.sum(slot, entryGrads, grad);
+                    gradient.sumInto(slot, row, grad);
                     adam.updateRow(table[row], m[row], v[row], grad, width);
                 } else if (moves) {
                     adam.updateUntouchedRow(table[row], m[row], v[row], width);
@@ -431,6 +448,12 @@ public final class Trainer implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Writes the batch's summed gradient of table row {@code row}, in slot {@code slot}, into {@code into}. */
+    @FunctionalInterface
+    private interface RowGradient {
+        void sumInto(int slot, int row, float[] into);
     }
 
     /** SplitMix64's increment: the stream for one position is scramble(base + k * GAMMA), k = 1, 2, ... */

@@ -53,12 +53,11 @@ class ModelGradientTest {
         float[][] histGrad = new float[items + 1][d];
         for (int g = 0; g < ws.groups(); g++) {
             Kernels.add(ws.userGradients()[g], userGrad[ws.groupUser(g)], d);
-            for (int j = 0; j < h; j++) {
-                int row = ws.historyGradientRows()[g * h + j];
-                if (row != 0) {
-                    Kernels.add(ws.historyGradients()[g * h + j], histGrad[row], d);
-                }
-            }
+        }
+        RowGradientSums historySums = ws.historyGradientSums();
+        for (int k = 0; historySums != null && k < historySums.touchedRows(); k++) {
+            int row = historySums.touchedRow(k);
+            Kernels.add(historySums.sumOf(row), histGrad[row], d);
         }
         for (int s = 0; s < ws.size(); s++) {
             Kernels.add(ws.itemGradients()[s], itemGrad[ws.item(s)], d);

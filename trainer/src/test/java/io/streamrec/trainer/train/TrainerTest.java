@@ -1,6 +1,7 @@
 package io.streamrec.trainer.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.streamrec.trainer.data.Dataset;
 import io.streamrec.trainer.data.Split;
@@ -83,6 +84,35 @@ class TrainerTest {
             NcfModel model = model(config);
             trainer.fit(model, VALIDATION.train(), null);
             assertThat(model.parameterTensors()).isNotEqualTo(first);
+        }
+    }
+
+    /**
+     * Threads split each batch and their gradients are combined afterwards (dense sums, per-row sums of the
+     * embedding gradients, the history table's sums kept per workspace): one thread and three must train the same
+     * model up to float rounding, so no thread's share of a gradient is lost or counted twice.
+     */
+    @Test
+    void theThreadCountChangesOnlyRounding() {
+        ModelConfig config = ModelConfig.historyAneumf(8, 5, 16, 8);
+        List<ParameterTensor> single;
+        try (Trainer trainer = new Trainer(quick(1).withThreads(1))) {
+            NcfModel model = model(config);
+            trainer.fit(model, VALIDATION.train(), null);
+            single = model.parameterTensors();
+        }
+        try (Trainer trainer = new Trainer(quick(1).withThreads(3))) {
+            NcfModel model = model(config);
+            trainer.fit(model, VALIDATION.train(), null);
+            List<ParameterTensor> split = model.parameterTensors();
+            assertThat(split).isNotEqualTo(single); // the sums' order differs, so at least one rounding does
+            for (int t = 0; t < single.size(); t++) {
+                float[] expected = single.get(t).values();
+                float[] actual = split.get(t).values();
+                for (int i = 0; i < expected.length; i++) {
+                    assertThat(actual[i]).as(single.get(t).name() + "[" + i + "]").isCloseTo(expected[i], within(1e-4f));
+                }
+            }
         }
     }
 
