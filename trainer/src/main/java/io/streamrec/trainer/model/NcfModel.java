@@ -323,6 +323,11 @@ public final class NcfModel implements Scorer {
         if (userSideQuery) {
             copyQueryWeights(ws);
         }
+        if (usesHistory) {
+            for (int r = 0; r < historyLength; r++) {
+                System.arraycopy(params.dense(), posEmbOffset + r * d, ws.positionRows[r], 0, d);
+            }
+        }
         // Embedding rows are referenced, not copied: nothing writes to them during a pass.
         for (int s = 0; s < n; s++) {
             ws.itemRow[s] = items[ws.item[s]];
@@ -429,9 +434,9 @@ public final class NcfModel implements Scorer {
             ws.slotBias[m] = dense[posBiasOffset + r];
             float[] k = ws.keys[m];
             float[] v = hist[it];
-            int e = posEmbOffset + r * d;
+            float[] position = ws.positionRows[r];
             for (int c = 0; c < d; c++) {
-                k[c] = v[c] + dense[e + c];
+                k[c] = v[c] + position[c];
             }
             m++;
         }
@@ -629,6 +634,9 @@ public final class NcfModel implements Scorer {
             }
         }
         userSideBackward(ws, denseGrad);
+        if (usesHistory) {
+            Dense.flush(ws.positionGrad, denseGrad, posEmbOffset, width, historyLength);
+        }
         if (userSideQuery) {
             Dense.flush(ws.queryWeightGrad, denseGrad, queryWeightOffset, width, width);
         }
@@ -766,11 +774,7 @@ public final class NcfModel implements Scorer {
             for (int j = 0; j < m; j++) {
                 ws.historySums.add(ws.slotItem[j], ws.dKeys[j]);
                 int r = ws.slotPosition[j];
-                float[] dk = ws.dKeys[j];
-                int e = posEmbOffset + r * d;
-                for (int c = 0; c < d; c++) {
-                    denseGrad[e + c] += dk[c];
-                }
+                Kernels.add(ws.dKeys[j], ws.positionGrad[r], d);
                 denseGrad[posBiasOffset + r] += ws.dSlotBias[j];
             }
         }

@@ -93,6 +93,13 @@ public final class Workspace {
     final float[][] queryWeightColumns;
     final float[][] groupQuery;
     final float[][] queryWeightGrad;
+    /**
+     * The position embeddings as rows, copied from the parameters at the start of each forward pass, and the
+     * pass's gradient of them as rows (flushed at the end of the backward pass): the keys' sums and the gradient
+     * then index every array alike, which C2 needs to vectorise; empty without history.
+     */
+    final float[][] positionRows;
+    final float[][] positionGrad;
 
     final float[][] userGrad;
     /** The history table's gradient summed per row over passes; null without history. */
@@ -171,6 +178,8 @@ public final class Workspace {
         queryWeightColumns = new float[qd][qd];
         groupQuery = new float[qd > 0 ? capacity : 0][qd];
         queryWeightGrad = new float[qd][qd];
+        positionRows = new float[h][d];
+        positionGrad = new float[h][d];
         userGrad = new float[capacity][d];
         historySums = h > 0 ? new RowGradientSums(historyTableRows, d) : null;
     }
