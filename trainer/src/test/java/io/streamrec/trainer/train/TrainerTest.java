@@ -110,7 +110,8 @@ class TrainerTest {
                 float[] expected = single.get(t).values();
                 float[] actual = split.get(t).values();
                 for (int i = 0; i < expected.length; i++) {
-                    assertThat(actual[i]).as(single.get(t).name() + "[" + i + "]").isCloseTo(expected[i], within(1e-4f));
+                    assertThat(actual[i]).as(single.get(t).name() + "[" + i + "]")
+                            .isCloseTo(expected[i], within(1e-4f));
                 }
             }
         }
