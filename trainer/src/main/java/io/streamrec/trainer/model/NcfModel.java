@@ -383,7 +383,7 @@ public final class NcfModel implements Scorer {
         if (m > 0) {
             float[] query = ws.groupQuery[g];
             recentQuery(ws, ws.keys[m - 1], query);
-            TargetAttention.forward(ws.keys, ws.keysT, ws.slotBias, query, attentionScale, m, d, ws.alpha[from], z);
+            TargetAttention.forward(ws.keys, null, ws.slotBias, query, attentionScale, m, d, ws.alpha[from], z);
         }
         for (int s = from; s < to; s++) {
             ws.userRow[s] = z;
@@ -440,8 +440,8 @@ public final class NcfModel implements Scorer {
             }
             m++;
         }
-        if (m > 0) {
-            Kernels.transpose(ws.keys, 0, m, d, ws.keysT, 0);
+        if (m > 0 && !userSideQuery) {
+            Kernels.transpose(ws.keys, 0, m, d, ws.keysT, 0); // the candidate query's samples share them
         }
         return m;
     }
@@ -791,7 +791,7 @@ public final class NcfModel implements Scorer {
         float[] query = ws.groupQuery[g];
         float[] dy = ws.dQuery[1];
         Arrays.fill(dy, 0f);
-        TargetAttention.backward(ws.keys, ws.keysT, query, attentionScale, m, d, ws.alpha[ws.groupStart[g]], dz, dy,
+        TargetAttention.backward(ws.keys, null, query, attentionScale, m, d, ws.alpha[ws.groupStart[g]], dz, dy,
                 ws.dKeys, ws.dSlotBias, ws.attentionScratch);
         float[] dNewest = ws.dKeys[m - 1];
         for (int a = 0; a < d; a++) {

@@ -4,12 +4,15 @@ package io.streamrec.trainer.model;
  * Attention over a user's history for one query: the candidate item (NAIS/DIN style, one pass per
  * (history, candidate) pair) or the recent-item query (one pass per history); see {@link AttentionQuery}.
  *
- * <p>Given keys {@code k_j} (one row per non-padding history slot, {@code keys[j]}, plus the
- * transpose {@code keysT[c][j]}), per-slot biases {@code β_j} and the query {@code q}:
+ * <p>Given keys {@code k_j} (one row per non-padding history slot, {@code keys[j]}, and optionally
+ * the transpose {@code keysT[c][j]}), per-slot biases {@code β_j} and the query {@code q}:
  * <pre>
  *   s_j = β_j + scale · (q · k_j)        α = softmax(s) over the m slots        z += Σ_j α_j k_j
  * </pre>
- * With no slots ({@code m = 0}) nothing is added. Stateless.
+ * With no slots ({@code m = 0}) nothing is added. The products {@code q · k_j} run as vectorised updates
+ * over the transposed keys when they are given, which pays when several queries share one set of keys (the
+ * candidate query); without them ({@code keysT == null}) as one dot product per key, cheaper than
+ * transposing the keys for a single query. Stateless.
  */
 public final class TargetAttention {
 
@@ -26,9 +29,15 @@ public final class TargetAttention {
         if (m == 0) {
             return;
         }
-        System.arraycopy(slotBias, 0, alpha, 0, m);
-        for (int c = 0; c < d; c++) {
-            Kernels.axpy(scale * q[c], keysT[c], alpha, m);
+        if (keysT == null) {
+            for (int j = 0; j < m; j++) {
+                alpha[j] = slotBias[j] + scale * Kernels.dot(q, keys[j], d);
+            }
+        } else {
+            System.arraycopy(slotBias, 0, alpha, 0, m);
+            for (int c = 0; c < d; c++) {
+                Kernels.axpy(scale * q[c], keysT[c], alpha, m);
+            }
         }
         float max = Float.NEGATIVE_INFINITY;
         for (int j = 0; j < m; j++) {
@@ -61,9 +70,15 @@ public final class TargetAttention {
         if (m == 0) {
             return;
         }
-        java.util.Arrays.fill(scratch, 0, m, 0f);
-        for (int c = 0; c < d; c++) {
-            Kernels.axpy(dz[c], keysT[c], scratch, m);
+        if (keysT == null) {
+            for (int j = 0; j < m; j++) {
+                scratch[j] = Kernels.dot(dz, keys[j], d);
+            }
+        } else {
+            java.util.Arrays.fill(scratch, 0, m, 0f);
+            for (int c = 0; c < d; c++) {
+                Kernels.axpy(dz[c], keysT[c], scratch, m);
+            }
         }
         float mean = Kernels.dot(alpha, scratch, m);
         for (int j = 0; j < m; j++) {

@@ -6,6 +6,8 @@ import static io.streamrec.trainer.model.GradientCheck.random;
 import java.util.SplittableRandom;
 import java.util.function.DoubleSupplier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Finite-difference checks of every layer's backward pass. */
 class LayerGradientTest {
@@ -126,8 +128,10 @@ class LayerGradientTest {
         checkRows("dx", loss, x, dx);
     }
 
-    @Test
-    void targetAttentionBackwardMatchesFiniteDifferences() {
+    /** Both ways of forming the products {@code q · k_j}: over the transposed keys, and as one dot per key. */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void targetAttentionBackwardMatchesFiniteDifferences(boolean transposedKeys) {
         int m = 5;
         int d = 6;
         float scale = 0.8f;
@@ -136,11 +140,13 @@ class LayerGradientTest {
         float[] q = random(d, random, 1.0);
         float[] c = random(d, random, 1.0);
         float[] base = random(d, random, 1.0);
-        float[][] keysT = new float[d][m];
+        float[][] keysT = transposedKeys ? new float[d][m] : null;
         float[] alpha = new float[m];
         float[] z = new float[d];
         DoubleSupplier loss = () -> {
-            Kernels.transpose(keys, 0, m, d, keysT, 0);
+            if (transposedKeys) {
+                Kernels.transpose(keys, 0, m, d, keysT, 0);
+            }
             System.arraycopy(base, 0, z, 0, d);
             TargetAttention.forward(keys, keysT, bias, q, scale, m, d, alpha, z);
             return GradientCheck.weighted(z, c, d);
