@@ -74,6 +74,7 @@ public final class Workspace {
     final float[] zeroRow;
 
     final float[][] keys;
+    /** The keys transposed, for the candidate query only (the recent-item query's single query reads the rows). */
     final float[][] keysT;
     final float[] slotBias;
     final int[] slotItem;
@@ -164,7 +165,7 @@ public final class Workspace {
         sampleMajor = new float[capacity][maxWidth];
         rowScratch = new float[2][capacity];
         keys = new float[h][d];
-        keysT = new float[d][h];
+        keysT = new float[config.userSideQuery() ? 0 : d][h];
         slotBias = new float[h];
         slotItem = new int[h];
         slotPosition = new int[h];

@@ -398,16 +398,10 @@ public final class Trainer implements AutoCloseable {
 
         /** A history row's gradient over the batch: the workspaces' sums for it, added in workspace order. */
         private void historyGradient(int slot, int row, float[] into) {
-            boolean first = true;
+            Arrays.fill(into, 0, width, 0f);
             for (Workspace ws : workspaces) {
                 float[] sum = ws.historyGradientSums().sumOf(row);
-                if (sum == null) {
-                    continue; // never touched by this workspace (a row touched earlier but not now sums to zero)
-                }
-                if (first) {
-                    System.arraycopy(sum, 0, into, 0, width);
-                    first = false;
-                } else {
+                if (sum != null) { // null: never touched by this workspace (touched earlier but not now: zero)
                     Kernels.add(sum, into, width);
                 }
             }
