@@ -29,6 +29,8 @@ public final class StreamsAppConfig extends AbstractConfig {
     public static final String TOPIC_MODELS_CONFIG = "models.topic";
     public static final String TOPIC_DEAD_LETTERS_CONFIG = "dead.letters.topic";
 
+    public static final String DEAD_LETTERS_MAX_BYTES_CONFIG = "dead.letters.max.bytes";
+
     public static final String RECOMMENDATIONS_COUNT_CONFIG = "recommendations.count";
     public static final String RECOMMENDATIONS_EXCLUDE_SEEN_CONFIG = "recommendations.exclude.seen";
     public static final String RECOMMENDATIONS_COALESCE_MS_CONFIG = "recommendations.coalesce.ms";
@@ -77,6 +79,11 @@ public final class StreamsAppConfig extends AbstractConfig {
             .define(TOPIC_DEAD_LETTERS_CONFIG, Type.STRING, TopicCatalog.DEAD_LETTERS.name(),
                     new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "Topic for records that cannot be read or are invalid, with the reason in headers.")
+            .define(DEAD_LETTERS_MAX_BYTES_CONFIG, Type.INT, 256 * 1024, Range.between(1024, 4 * 1024 * 1024),
+                    Importance.LOW, "Most bytes of a refused record's key, and of its value, that its dead letter"
+                            + " carries; longer ones are cut to this length, with the full length and SHA-256 in"
+                            + " headers. Keep twice this plus 70 KiB under the dead-letter topic's"
+                            + " max.message.bytes.")
             .define(RECOMMENDATIONS_COUNT_CONFIG, Type.INT, 10, Range.between(1, 1000), Importance.HIGH,
                     "K: items per recommendation list.")
             .define(RECOMMENDATIONS_EXCLUDE_SEEN_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM,
@@ -172,6 +179,10 @@ public final class StreamsAppConfig extends AbstractConfig {
 
     public String deadLettersTopic() {
         return getString(TOPIC_DEAD_LETTERS_CONFIG);
+    }
+
+    public int deadLettersMaxBytes() {
+        return getInt(DEAD_LETTERS_MAX_BYTES_CONFIG);
     }
 
     public int recommendationCount() {

@@ -23,9 +23,11 @@ import org.apache.kafka.common.serialization.Deserializer;
  * older or newer compatible schema read fine), the generated class named by the writer schema when
  * {@code specific.avro.reader=true}, else the writer schema itself (a {@code GenericRecord}).
  *
- * <p>Every failure (too short, wrong magic byte, unknown id, registry down, truncated or corrupt payload,
- * trailing bytes, incompatible schemas) is an {@link AvroSerdeException} naming topic, subject and schema id.
- * Null data (a tombstone) reads as null.
+ * <p>Every failure of the record itself (too short, wrong magic byte, unknown id, truncated or corrupt payload,
+ * trailing bytes, incompatible schemas) is an {@link AvroSerdeException} naming topic, subject and schema id. A
+ * registry that cannot be reached or answers with a server error is a {@link RegistryUnavailableException}
+ * instead: the record may be fine, so callers retry it rather than refuse it. Null data (a tombstone) reads as
+ * null.
  *
  * <p>Lifetime: usable after {@link #configure(Map, boolean)} or when built with a client. Thread-safe.
  *
@@ -94,6 +96,10 @@ public final class AvroDeserializer<T extends IndexedRecord> implements Deserial
         try {
             reader = readersBySchemaId.computeIfAbsent(schemaId, this::readerFor);
         } catch (SchemaRegistryException e) {
+            if (e.transientFailure()) {
+                throw new RegistryUnavailableException("could not fetch schema id " + schemaId + " for " + topic
+                        + " from the schema registry at " + client.location() + ": " + e.getMessage(), e);
+            }
             String problem = e.notFound()
                     ? "schema id " + schemaId + " is not registered in the schema registry at " + client.location()
                     : "could not fetch schema id " + schemaId + ": " + e.getMessage();

@@ -19,7 +19,9 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * Writes Avro records (generated {@link SpecificRecord} classes or {@code GenericRecord}) in Confluent's wire
  * format, registering or looking up the schema under the TopicNameStrategy subject as configured by
- * {@link AvroSerdeConfig}. A null record (a tombstone) is written as null.
+ * {@link AvroSerdeConfig}. A null record (a tombstone) is written as null. A registry that cannot be reached or
+ * answers with a server error is a {@link RegistryUnavailableException}, any other failure an
+ * {@link AvroSerdeException}.
  *
  * <p>Lifetime: usable after {@link #configure(Map, boolean)} or when built with a client. Thread-safe, as a
  * Kafka producer's serializer must be.
@@ -80,6 +82,10 @@ public final class AvroSerializer<T extends IndexedRecord> implements Serializer
             String action = config.useLatestVersion() ? "fetch the latest schema"
                     : config.autoRegisterSchemas() ? "register the schema " + writerSchema.getFullName()
                     : "find the schema " + writerSchema.getFullName() + " (auto.register.schemas=false)";
+            if (e.transientFailure()) {
+                throw new RegistryUnavailableException("could not " + action + " for " + topic + ": "
+                        + e.getMessage(), e);
+            }
             throw new AvroSerdeException("could not " + action + ": " + e.getMessage(), topic, subject, null, e);
         }
 

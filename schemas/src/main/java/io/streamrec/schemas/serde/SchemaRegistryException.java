@@ -54,6 +54,14 @@ public final class SchemaRegistryException extends KafkaException {
         return httpStatus < 0;
     }
 
+    /**
+     * True when the failure says nothing about the request itself, so the same request may succeed later: the
+     * registry was unreachable or timed out, or answered 408, 429 or a 5xx.
+     */
+    public boolean transientFailure() {
+        return unreachable() || httpStatus == 408 || httpStatus == 429 || httpStatus >= 500;
+    }
+
     /** True for a 404 answer: the subject, version or schema id does not exist. */
     public boolean notFound() {
         return httpStatus == 404;

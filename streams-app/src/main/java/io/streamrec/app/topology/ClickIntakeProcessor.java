@@ -35,15 +35,18 @@ final class ClickIntakeProcessor implements Processor<byte[], byte[], Object, Ob
     private final List<String> validChildren;
     private final String deadLetterSink;
     private final MeterRegistry meters;
+    private final int deadLetterMaxBytes;
     private ProcessorContext<Object, Object> context;
 
     ClickIntakeProcessor(Deserializer<ClickEvent> clicks, ClickValidator validator,
-                         List<String> validChildren, String deadLetterSink, MeterRegistry meters) {
+                         List<String> validChildren, String deadLetterSink, int deadLetterMaxBytes,
+                         MeterRegistry meters) {
         this.clicks = clicks;
         this.validator = validator;
         this.validChildren = List.copyOf(validChildren);
         this.deadLetterSink = deadLetterSink;
         this.meters = meters;
+        this.deadLetterMaxBytes = deadLetterMaxBytes;
     }
 
     @Override
@@ -102,7 +105,10 @@ final class ClickIntakeProcessor implements Processor<byte[], byte[], Object, Ob
                 source.partition(), source.offset(), message);
         Counter.builder("streamrec.dead.letters").description("Records sent to the dead-letter topic, by reason")
                 .tag("reason", reason).register(meters).increment();
-        context.forward(new Record<Object, Object>(record.key(), record.value(), record.timestamp(),
-                DeadLetters.headers(record.headers(), reason, message, source)), deadLetterSink);
+        DeadLetters.Letter letter = DeadLetters.letter(record.key(), record.value(), record.headers(),
+                new DeadLetters.Source(source.topic(), source.partition(), source.offset()), reason, message,
+                deadLetterMaxBytes);
+        context.forward(new Record<Object, Object>(letter.key(), letter.value(), record.timestamp(),
+                letter.headers()), deadLetterSink);
     }
 }

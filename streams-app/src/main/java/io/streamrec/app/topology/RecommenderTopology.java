@@ -63,7 +63,8 @@ public final class RecommenderTopology {
         topology.addSource(CLICKS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                 config.clicksTopic());
         topology.addProcessor(CLICK_INTAKE, () -> new ClickIntakeProcessor(serdes.clicks().deserializer(), validator,
-                List.of(INTERACTIONS, RECOMMEND), DEAD_LETTERS_SINK, meters), CLICKS_SOURCE);
+                List.of(INTERACTIONS, RECOMMEND), DEAD_LETTERS_SINK, config.deadLettersMaxBytes(), meters),
+                CLICKS_SOURCE);
         topology.addProcessor(INTERACTIONS, () -> new InteractionsProcessor(INTERACTION_STORE), CLICK_INTAKE);
         Recommender recommender = new Recommender(models, config.excludeSeen(), meters);
         topology.addProcessor(RECOMMEND, () -> new RecommendProcessor(recommendSettings, recommender,
