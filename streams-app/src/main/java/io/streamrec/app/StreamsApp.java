@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.streamrec.app.errors.FailedRecords;
 import io.streamrec.app.http.ApiHandler;
 import io.streamrec.app.http.ApiServer;
 import io.streamrec.app.http.HttpSettings;
@@ -20,6 +21,7 @@ import io.streamrec.app.model.OnnxRuntime;
 import io.streamrec.app.rocksdb.SharedRocksDbMemory;
 import io.streamrec.app.topology.Recommender;
 import io.streamrec.app.topology.RecommenderTopology;
+import io.streamrec.app.topology.RegistryWarmUp;
 import io.streamrec.schemas.model.ReleaseKeys;
 import io.streamrec.schemas.model.ReleaseVerifier;
 import io.streamrec.schemas.serde.AvroSerdeConfig;
@@ -50,6 +52,10 @@ import org.slf4j.LoggerFactory;
  * topology, the meters, and the HTTP API ({@link ApiServer}). Built by {@link #start(Map)} from one
  * configuration map.
  *
+ * <p>Kafka Streams starts on a thread of its own once the schema registry has filled the serdes' caches
+ * ({@link RegistryWarmUp}), so an instance that starts during a registry outage stays out of the consumer group
+ * (live, not ready) instead of taking partitions it could not serve.
+ *
  * <p>Lifetime: {@link #close()} stops the HTTP API first (no more interactive queries), then Kafka Streams (no
  * more scoring), then the model registry (its sessions close once their leases are released), then the shared
  * RocksDB memory and ONNX Runtime. Thread-safe.
@@ -66,11 +72,12 @@ public final class StreamsApp implements AutoCloseable {
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
     private final ApiServer http;
+    private final Thread starter;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private StreamsApp(StreamsAppConfig config, OnnxRuntime onnx, ModelRegistry models,
                        SharedRocksDbMemory rocksDbMemory, PrometheusMeterRegistry meters, KafkaStreams streams,
-                       KafkaStreamsMetrics streamsMetrics, ApiServer http) {
+                       KafkaStreamsMetrics streamsMetrics, ApiServer http, RegistryWarmUp warmUp) {
         this.config = config;
         this.onnx = onnx;
         this.models = models;
@@ -79,6 +86,22 @@ public final class StreamsApp implements AutoCloseable {
         this.streams = streams;
         this.streamsMetrics = streamsMetrics;
         this.http = http;
+        this.starter = new Thread(() -> startWhenRegistryAnswers(warmUp), "streamrec-starter");
+    }
+
+    private void startWhenRegistryAnswers(RegistryWarmUp warmUp) {
+        try {
+            if (!warmUp.await(closed::get)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            return; // closing before the start
+        }
+        synchronized (starter) {
+            if (!closed.get()) {
+                streams.start();
+            }
+        }
     }
 
     /**
@@ -133,10 +156,12 @@ public final class StreamsApp implements AutoCloseable {
 
         SharedRocksDbMemory rocksDbMemory = new SharedRocksDbMemory(config.rocksDbBlockCacheBytes(),
                 config.rocksDbWriteBufferBytes());
-        Topology topology = RecommenderTopology.build(config, SchemaRegistryClient.fromConfig(serdeConfig), models,
-                meters);
+        SchemaRegistryClient schemaRegistry = SchemaRegistryClient.fromConfig(serdeConfig);
+        FailedRecords failedRecords = new FailedRecords(2, 10_000);
+        Topology topology = RecommenderTopology.build(config, schemaRegistry, models, failedRecords, meters);
         KafkaStreams streams = new KafkaStreams(topology, StreamsAppSettings.streamsProperties(config,
                 Map.of(SharedRocksDbMemory.CONFIG_KEY, rocksDbMemory,
+                        FailedRecords.CONFIG_KEY, failedRecords,
                         StreamsConfig.APPLICATION_SERVER_CONFIG, http.applicationServer())));
         streams.setUncaughtExceptionHandler(exception -> {
             log.error("event=stream_thread_failed action=replace_thread error=\"{}\"", exception.toString(), exception);
@@ -153,8 +178,10 @@ public final class StreamsApp implements AutoCloseable {
         // Recommender class as the topology's (its meters are shared by name), so the API answers alike.
         http.start(new ApiHandler(httpSettings, http.advertised(), streams, models,
                 new Recommender(models, config.excludeSeen(), meters), meters, Clock.systemUTC()));
-        streams.start();
-        return new StreamsApp(config, onnx, models, rocksDbMemory, meters, streams, streamsMetrics, http);
+        StreamsApp app = new StreamsApp(config, onnx, models, rocksDbMemory, meters, streams, streamsMetrics, http,
+                new RegistryWarmUp(config, schemaRegistry));
+        app.starter.start();
+        return app;
     }
 
     private static ReleaseVerifier verifier(StreamsAppConfig config) {
@@ -226,6 +253,9 @@ public final class StreamsApp implements AutoCloseable {
         }
         log.info("event=streams_app_stopping");
         http.close();
+        synchronized (starter) {
+            starter.interrupt(); // a start still waiting for the registry gives up; one under way has finished
+        }
         // Leaving the group hands this instance's partitions over at once instead of after the session timeout.
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(60)));

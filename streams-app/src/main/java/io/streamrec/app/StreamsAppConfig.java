@@ -31,6 +31,8 @@ public final class StreamsAppConfig extends AbstractConfig {
 
     public static final String DEAD_LETTERS_MAX_BYTES_CONFIG = "dead.letters.max.bytes";
 
+    public static final String REGISTRY_OUTAGE_WAIT_MS_CONFIG = "registry.outage.wait.ms";
+
     public static final String RECOMMENDATIONS_COUNT_CONFIG = "recommendations.count";
     public static final String RECOMMENDATIONS_EXCLUDE_SEEN_CONFIG = "recommendations.exclude.seen";
     public static final String RECOMMENDATIONS_COALESCE_MS_CONFIG = "recommendations.coalesce.ms";
@@ -84,6 +86,11 @@ public final class StreamsAppConfig extends AbstractConfig {
                             + " carries; longer ones are cut to this length, with the full length and SHA-256 in"
                             + " headers. Keep twice this plus 70 KiB under the dead-letter topic's"
                             + " max.message.bytes.")
+            .define(REGISTRY_OUTAGE_WAIT_MS_CONFIG, Type.LONG, 5_000L, Range.between(0, 60_000), Importance.LOW,
+                    "How long a stream thread retries a click whose writer schema it cannot fetch because the schema"
+                            + " registry is unreachable or failing. Then the thread aborts its transaction and the task"
+                            + " resumes from its last commit, so the click is retried, never dead-lettered. Keep it"
+                            + " well under the producer's transaction.timeout.ms (10 s under exactly-once).")
             .define(RECOMMENDATIONS_COUNT_CONFIG, Type.INT, 10, Range.between(1, 1000), Importance.HIGH,
                     "K: items per recommendation list.")
             .define(RECOMMENDATIONS_EXCLUDE_SEEN_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM,
@@ -183,6 +190,10 @@ public final class StreamsAppConfig extends AbstractConfig {
 
     public int deadLettersMaxBytes() {
         return getInt(DEAD_LETTERS_MAX_BYTES_CONFIG);
+    }
+
+    public Duration registryOutageWait() {
+        return Duration.ofMillis(getLong(REGISTRY_OUTAGE_WAIT_MS_CONFIG));
     }
 
     public int recommendationCount() {

@@ -8,8 +8,8 @@ import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
+import io.streamrec.app.errors.RecordFailureHandler;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
-import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 
 /**
  * streamrec's defaults for Kafka Streams keys, and the translation of the app's configuration map into the
@@ -21,10 +21,11 @@ public final class StreamsAppSettings {
     }
 
     /**
-     * Defaults that differ from Kafka Streams' own: exactly-once, carrying on past records that fail
-     * deserialization or processing (they go to the dead-letter topic through Kafka's built-in support,
-     * KIP-1034; see {@link #streamsProperties}), bounded RocksDB memory, and fetch and request sizes that fit
-     * model releases.
+     * Defaults that differ from Kafka Streams' own: exactly-once with transactional state stores (a crash or a
+     * failed thread rolls the local stores back instead of wiping and restoring them), a processing failure
+     * handled by {@link RecordFailureHandler} (the click is retried, or dead-lettered before it changes anything),
+     * a consumer session timeout that hands a dead instance's partitions over in seconds rather than most of a
+     * minute, compressed output, bounded RocksDB memory, and fetch and request sizes that fit model releases.
      */
     public static Map<String, Object> defaults() {
         Map<String, Object> defaults = new HashMap<>();
@@ -32,8 +33,13 @@ public final class StreamsAppSettings {
         defaults.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         defaults.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 LogAndContinueExceptionHandler.class.getName());
-        defaults.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
-                LogAndContinueProcessingExceptionHandler.class.getName());
+        defaults.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, RecordFailureHandler.class.getName());
+        defaults.put(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, true);
+        // The broker's group.min.session.timeout.ms is 6 s; 10 s leaves room for a GC pause on a busy node.
+        defaults.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
+        defaults.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 2_000);
+        // A dead letter carries whatever came in, and a record may have passed the broker only compressed.
+        defaults.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         enableProcessingExceptionHandlerOnGlobalThread(defaults);
         defaults.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDbConfig.class.getName());
         // Model releases are large records on the global models topic.

@@ -13,7 +13,7 @@ public final class RegistryUnavailableException extends RetriableException {
 
     private static final long serialVersionUID = 1L;
 
-    RegistryUnavailableException(String message, SchemaRegistryException cause) {
+    public RegistryUnavailableException(String message, SchemaRegistryException cause) {
         super(message, cause);
     }
 }

@@ -2,8 +2,11 @@ package io.streamrec.app.topology;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.streamrec.app.errors.FailedRecords;
 import io.streamrec.avro.ClickEvent;
+import io.streamrec.schemas.serde.RegistryUnavailableException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -23,6 +26,12 @@ import org.slf4j.LoggerFactory;
  * reason in headers, to the dead-letter sink. Decoding here rather than in the source
  * keeps the exact bytes for the dead letter and writes it in the same transaction as the input's offset.
  *
+ * <p>Two kinds of failure are not the record's fault and never dead-letter it. When the schema registry cannot
+ * be reached, decoding is retried for up to {@code registryWait}, then the {@link RegistryUnavailableException}
+ * propagates: the stream thread fails, its transaction aborts and the task resumes from its last commit, so the
+ * click is read again later. A click that made processing fail repeatedly further down is found in
+ * {@link FailedRecords} and dead-lettered here, before it changes anything.
+ *
  * <p>Output types are mixed (typed clicks, raw dead letters), hence {@code Object}; every forward names its
  * child.
  */
@@ -30,23 +39,39 @@ final class ClickIntakeProcessor implements Processor<byte[], byte[], Object, Ob
 
     private static final Logger log = LoggerFactory.getLogger(ClickIntakeProcessor.class);
 
+    private static final long FIRST_REGISTRY_PAUSE_MS = 50;
+    private static final long MAX_REGISTRY_PAUSE_MS = 1_000;
+
+    /**
+     * What the intake needs from the configuration. Immutable.
+     *
+     * @param deadLetterMaxBytes the most bytes of a key, and of a value, a dead letter carries
+     * @param registryWait       how long to retry a click whose schema the registry cannot deliver right now
+     */
+    record Settings(int deadLetterMaxBytes, Duration registryWait) { }
+
     private final Deserializer<ClickEvent> clicks;
     private final ClickValidator validator;
     private final List<String> validChildren;
     private final String deadLetterSink;
+    private final Settings settings;
+    private final FailedRecords failedRecords;
     private final MeterRegistry meters;
-    private final int deadLetterMaxBytes;
+    private final Counter registryRetries;
     private ProcessorContext<Object, Object> context;
 
-    ClickIntakeProcessor(Deserializer<ClickEvent> clicks, ClickValidator validator,
-                         List<String> validChildren, String deadLetterSink, int deadLetterMaxBytes,
-                         MeterRegistry meters) {
+    ClickIntakeProcessor(Deserializer<ClickEvent> clicks, ClickValidator validator, List<String> validChildren,
+                         String deadLetterSink, Settings settings, FailedRecords failedRecords, MeterRegistry meters) {
         this.clicks = clicks;
         this.validator = validator;
         this.validChildren = List.copyOf(validChildren);
         this.deadLetterSink = deadLetterSink;
+        this.settings = settings;
+        this.failedRecords = failedRecords;
         this.meters = meters;
-        this.deadLetterMaxBytes = deadLetterMaxBytes;
+        this.registryRetries = Counter.builder("streamrec.registry.retries")
+                .description("Clicks whose decoding waited for an unreachable or failing schema registry")
+                .register(meters);
     }
 
     @Override
@@ -57,13 +82,20 @@ final class ClickIntakeProcessor implements Processor<byte[], byte[], Object, Ob
     @Override
     public void process(Record<byte[], byte[]> record) {
         RecordMetadata source = context.recordMetadata().orElseThrow();
+        Optional<String> quarantined = failedRecords.takeQuarantined(
+                new FailedRecords.Source(source.topic(), source.partition(), source.offset()));
+        if (quarantined.isPresent()) {
+            deadLetter(record, source, "processing-failed", "processing this record failed "
+                    + failedRecords.attemptsBeforeQuarantine() + " times: " + quarantined.get());
+            return;
+        }
         if (record.value() == null) {
             forget(record, source);
             return;
         }
         ClickEvent click;
         try {
-            click = clicks.deserialize(source.topic(), record.headers(), record.value());
+            click = decode(record, source);
         } catch (SerializationException e) {
             deadLetter(record, source, "undeserializable", e.getMessage());
             return;
@@ -78,6 +110,34 @@ final class ClickIntakeProcessor implements Processor<byte[], byte[], Object, Ob
         Record<Object, Object> valid = new Record<>(click.getUserId(), click, record.timestamp(), record.headers());
         for (String child : validChildren) {
             context.forward(valid, child);
+        }
+    }
+
+    private ClickEvent decode(Record<byte[], byte[]> record, RecordMetadata source) {
+        long deadline = System.nanoTime() + settings.registryWait().toNanos();
+        long pauseMs = FIRST_REGISTRY_PAUSE_MS;
+        while (true) {
+            try {
+                return clicks.deserialize(source.topic(), record.headers(), record.value());
+            } catch (RegistryUnavailableException e) {
+                registryRetries.increment();
+                if (System.nanoTime() + pauseMs * 1_000_000 > deadline) {
+                    throw e;
+                }
+                log.warn("event=registry_unavailable action=wait partition={} offset={} pause_ms={} error=\"{}\"",
+                        source.partition(), source.offset(), pauseMs, e.getMessage());
+                pause(pauseMs, e);
+                pauseMs = Math.min(pauseMs * 2, MAX_REGISTRY_PAUSE_MS);
+            }
+        }
+    }
+
+    private static void pause(long millis, RegistryUnavailableException cause) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw cause; // shutting down: the click is read again by whoever takes the partition
         }
     }
 
@@ -107,7 +167,7 @@ final class ClickIntakeProcessor implements Processor<byte[], byte[], Object, Ob
                 .tag("reason", reason).register(meters).increment();
         DeadLetters.Letter letter = DeadLetters.letter(record.key(), record.value(), record.headers(),
                 new DeadLetters.Source(source.topic(), source.partition(), source.offset()), reason, message,
-                deadLetterMaxBytes);
+                settings.deadLetterMaxBytes());
         context.forward(new Record<Object, Object>(letter.key(), letter.value(), record.timestamp(),
                 letter.headers()), deadLetterSink);
     }

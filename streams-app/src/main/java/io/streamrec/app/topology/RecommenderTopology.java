@@ -2,6 +2,7 @@ package io.streamrec.app.topology;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.streamrec.app.StreamsAppConfig;
+import io.streamrec.app.errors.FailedRecords;
 import io.streamrec.app.model.ModelRegistry;
 import io.streamrec.schemas.serde.SchemaRegistryClient;
 import java.util.List;
@@ -15,7 +16,7 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * Builds the streams app's topology, a pure function of the configuration and the collaborators handed in
- * (the model registry, the registry client behind the serdes, and the meters). Wall-clock decisions use the
+ * (the model registry, the registry client behind the serdes, the instance's failed records, and the meters). Wall-clock decisions use the
  * processor context's clock, so {@code TopologyTestDriver} controls them:
  *
  * <pre>
@@ -52,7 +53,7 @@ public final class RecommenderTopology {
     }
 
     public static Topology build(StreamsAppConfig config, SchemaRegistryClient schemaRegistry, ModelRegistry models,
-                                 MeterRegistry meters) {
+                                 FailedRecords failedRecords, MeterRegistry meters) {
         TopicSerdes serdes = TopicSerdes.create(schemaRegistry, config.allOriginals());
         ClickValidator validator = new ClickValidator(config.maxIdBytes(), config.maxFutureSkew());
         RecommendProcessor.Settings recommendSettings = new RecommendProcessor.Settings(
@@ -62,8 +63,10 @@ public final class RecommenderTopology {
         Topology topology = new Topology();
         topology.addSource(CLICKS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                 config.clicksTopic());
+        ClickIntakeProcessor.Settings intakeSettings = new ClickIntakeProcessor.Settings(config.deadLettersMaxBytes(),
+                config.registryOutageWait());
         topology.addProcessor(CLICK_INTAKE, () -> new ClickIntakeProcessor(serdes.clicks().deserializer(), validator,
-                List.of(INTERACTIONS, RECOMMEND), DEAD_LETTERS_SINK, config.deadLettersMaxBytes(), meters),
+                List.of(INTERACTIONS, RECOMMEND), DEAD_LETTERS_SINK, intakeSettings, failedRecords, meters),
                 CLICKS_SOURCE);
         topology.addProcessor(INTERACTIONS, () -> new InteractionsProcessor(INTERACTION_STORE), CLICK_INTAKE);
         Recommender recommender = new Recommender(models, config.excludeSeen(), meters);

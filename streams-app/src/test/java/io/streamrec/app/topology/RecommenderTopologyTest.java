@@ -1,14 +1,18 @@
 package io.streamrec.app.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamrec.app.StreamsAppConfig;
+import io.streamrec.app.StreamsAppSettings;
+import io.streamrec.app.errors.FailedRecords;
 import io.streamrec.app.model.ArtifactFetcher;
 import io.streamrec.app.model.ModelEvent;
 import io.streamrec.app.model.ModelLoader;
 import io.streamrec.app.model.ModelRegistry;
 import io.streamrec.app.model.OnnxRuntime;
+import io.streamrec.app.rocksdb.SharedRocksDbMemory;
 import io.streamrec.app.model.TestModels;
 import io.streamrec.app.model.TestModels.DotModel;
 import io.streamrec.avro.ClickEvent;
@@ -19,6 +23,7 @@ import io.streamrec.avro.Recommendations;
 import io.streamrec.avro.RecommendedItem;
 import io.streamrec.schemas.model.ReleaseVerifier;
 import io.streamrec.schemas.serde.InMemorySchemaRegistryClient;
+import io.streamrec.schemas.serde.SchemaRegistryClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,6 +69,10 @@ class RecommenderTopologyTest {
     private TestOutputTopic<InteractionKey, Interaction> interactions;
     private TestOutputTopic<byte[], byte[]> deadLetters;
     private TopicSerdes serdes;
+    private final FailedRecords failedRecords = new FailedRecords(2, 100);
+    private SharedRocksDbMemory rocksDbMemory;
+    /** The registry the topology's serdes use; tests may take it down. */
+    private SchemaRegistryClient topologyRegistry;
 
     @BeforeAll
     static void startRuntime() {
@@ -76,7 +85,8 @@ class RecommenderTopologyTest {
     }
 
     private void start(Map<String, Object> overrides) {
-        Map<String, Object> settings = new HashMap<>(Map.of(
+        Map<String, Object> settings = StreamsAppSettings.defaults();
+        settings.putAll(Map.of(
                 StreamsConfig.APPLICATION_ID_CONFIG, "topology-test",
                 StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092",
                 "schema.registry.url", "http://unused:8081",
@@ -84,15 +94,19 @@ class RecommenderTopologyTest {
                 StreamsAppConfig.HISTORY_MAX_ITEMS_CONFIG, 20));
         settings.putAll(overrides);
         StreamsAppConfig config = new StreamsAppConfig(settings);
+        if (topologyRegistry == null) {
+            topologyRegistry = schemaRegistry;
+        }
         ModelLoader loader = new ModelLoader(runtime,
                 ReleaseVerifier.trusting(List.of(TestModels.TRAINER_KEY.getPublic())),
                 new ArtifactFetcher(1_000_000, Duration.ofSeconds(1)), 1);
         models = new ModelRegistry(new ModelRegistry.Settings(config.modelName(), config.pinnedVersion(), 20), loader,
                 Clock.systemUTC(), event -> { });
-        Properties properties = new Properties();
-        properties.putAll(settings);
-        driver = new TopologyTestDriver(RecommenderTopology.build(config, schemaRegistry, models, meters), properties,
-                START);
+        rocksDbMemory = new SharedRocksDbMemory(16L << 20, 8L << 20);
+        Properties properties = StreamsAppSettings.streamsProperties(config, Map.of(FailedRecords.CONFIG_KEY,
+                failedRecords, SharedRocksDbMemory.CONFIG_KEY, rocksDbMemory));
+        driver = new TopologyTestDriver(RecommenderTopology.build(config, topologyRegistry, models, failedRecords,
+                meters), properties, START);
         serdes = TopicSerdes.create(schemaRegistry, config.allOriginals());
         clicks = driver.createInputTopic("clicks", new StringSerializer(), serdes.clicks().serializer());
         rawClicks = driver.createInputTopic("clicks", new ByteArraySerializer(), new ByteArraySerializer());
@@ -116,6 +130,9 @@ class RecommenderTopologyTest {
         }
         if (models != null) {
             models.close();
+        }
+        if (rocksDbMemory != null) {
+            rocksDbMemory.close();
         }
     }
 
@@ -274,6 +291,72 @@ class RecommenderTopologyTest {
 
         send("user-1", "item-1"); // the app carries on
         assertThat(recommendations.readValue().getUserId()).isEqualTo("user-1");
+    }
+
+    @Test
+    void aClickArrivingDuringARegistryOutageIsRetriedNeverDeadLettered() {
+        OutageRegistry outage = new OutageRegistry(schemaRegistry);
+        topologyRegistry = outage;
+        start(Map.of(StreamsAppConfig.REGISTRY_OUTAGE_WAIT_MS_CONFIG, 0));
+        outage.available(false);
+
+        assertThatThrownBy(() -> send("user-1", "item-1"))
+                .as("the thread fails (under exactly-once its transaction aborts) instead of skipping the click")
+                .matches(OutageRegistry::causedByOutage, "caused by the registry outage");
+        assertThat(deadLetters.isEmpty()).isTrue();
+        assertThat(recommendations.isEmpty()).isTrue();
+        assertThat(interactions.isEmpty()).isTrue();
+
+        outage.available(true);
+        send("user-1", "item-1"); // what resuming from the last commit does: the same click again
+        assertThat(recommendations.readValue().getUserId()).isEqualTo("user-1");
+        assertThat(deadLetters.isEmpty()).as("a retriable failure never quarantines the click").isTrue();
+    }
+
+    @Test
+    void aClickWaitsForARegistryThatComesBackWithinTheWait() throws Exception {
+        OutageRegistry outage = new OutageRegistry(schemaRegistry);
+        topologyRegistry = outage;
+        start(Map.of(StreamsAppConfig.REGISTRY_OUTAGE_WAIT_MS_CONFIG, 10_000));
+        outage.available(false);
+        Thread recovery = new Thread(() -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            outage.available(true);
+        });
+        recovery.start();
+
+        send("user-1", "item-1");
+
+        recovery.join();
+        assertThat(recommendations.readValue().getUserId()).isEqualTo("user-1");
+        assertThat(deadLetters.isEmpty()).isTrue();
+        assertThat(meters.get("streamrec.registry.retries").counter().count()).isPositive();
+    }
+
+    @Test
+    void aClickThatKeptFailingIsDeadLetteredBeforeItChangesAnything() {
+        start();
+        FailedRecords.Source first = new FailedRecords.Source("clicks", 0, 0);
+        failedRecords.failed(first, new IllegalStateException("boom"));
+        failedRecords.failed(first, new IllegalStateException("boom again"));
+
+        send("user-1", "item-1");
+        send("user-1", "item-2");
+
+        List<TestRecord<byte[], byte[]>> letters = deadLetters.readRecordsToList();
+        assertThat(letters).hasSize(1);
+        assertThat(DeadLetters.header(letters.get(0).headers(), DeadLetters.REASON)).isEqualTo("processing-failed");
+        assertThat(DeadLetters.header(letters.get(0).headers(), DeadLetters.MESSAGE))
+                .contains("failed 2 times", "IllegalStateException: boom again");
+        assertThat(interactions.readValuesToList()).extracting(Interaction::getItemId)
+                .as("the quarantined click counted nothing").containsExactly("item-2");
+        assertThat(recommendations.readValuesToList()).hasSize(1);
+        assertThat(driver.<String, UserHistory>getKeyValueStore(RecommenderTopology.HISTORY_STORE).get("user-1")
+                .itemIds()).containsExactly("item-2");
     }
 
     @Test
