@@ -60,6 +60,19 @@ public final class DevStackCli implements Callable<Integer> {
             description = "Schema registry HTTP port; 0 picks a free one. Default: ${DEFAULT-VALUE}.")
     private int registryPort;
 
+    /** What one process runs: both components, or one of them, so a fault test can stop one alone. */
+    enum Component { ALL, BROKER, REGISTRY }
+
+    @Option(names = "--component", paramLabel = "WHAT", defaultValue = "all", converter = ComponentConverter.class,
+            description = "all (the default: broker and registry), broker (the broker with every topic), or"
+                    + " registry (a registry against --bootstrap-servers). Separate processes let a test stop"
+                    + " one without the other.")
+    private Component component;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
+            description = "With --component registry: the broker the registry keeps its schemas on.")
+    private String bootstrapServers;
+
     @Option(names = "--partitions", paramLabel = "N",
             description = "Partitions of the multi-partition topics (clicks, recommendations, ...). Default: the"
                     + " topic catalog's.")
@@ -100,6 +113,10 @@ public final class DevStackCli implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--partitions must be >= 1, got " + partitions);
         }
+        if ((component == Component.REGISTRY) != (bootstrapServers != null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--bootstrap-servers goes with --component registry, and only with it");
+        }
         boolean temporary = dataDirectory == null;
         Path directory = temporary ? Directories.createTemporary() : dataDirectory;
         LocalStack.Settings settings;
@@ -113,9 +130,9 @@ public final class DevStackCli implements Callable<Integer> {
             cleanUp(temporary, directory);
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        LocalStack stack;
+        AutoCloseable stack;
         try {
-            stack = LocalStack.start(settings);
+            stack = startComponent(settings, out);
         } catch (DevStackException e) {
             cleanUp(temporary, directory);
             err.println("devstack: " + e.getMessage());
@@ -127,7 +144,8 @@ public final class DevStackCli implements Callable<Integer> {
             stop(stack, temporary, directory, out);
         }, "devstack-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        printRunning(out, stack, temporary);
+        out.println("Press Ctrl-C to stop.");
+        out.flush();
         try {
             if (stopSignal == null) {
                 interrupted.await();
@@ -141,6 +159,27 @@ public final class DevStackCli implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private AutoCloseable startComponent(LocalStack.Settings settings, PrintWriter out) {
+        switch (component) {
+            case BROKER -> {
+                LocalKafkaBroker broker = LocalStack.startBrokerWithTopics(settings);
+                out.printf("streamrec devstack broker is running%n  bootstrap.servers   = %s%n  data directory      ="
+                        + " %s%n", broker.bootstrapServers(), settings.dataDirectory());
+                return broker;
+            }
+            case REGISTRY -> {
+                SchemaRegistryServer registry = LocalStack.startRegistry(bootstrapServers, settings);
+                out.printf("streamrec devstack registry is running%n  schema.registry.url = %s%n", registry.url());
+                return registry;
+            }
+            default -> {
+                LocalStack stack = LocalStack.start(settings);
+                printRunning(out, stack, dataDirectory == null);
+                return stack;
+            }
+        }
     }
 
     private static void printRunning(PrintWriter out, LocalStack stack, boolean temporary) {
@@ -157,15 +196,25 @@ public final class DevStackCli implements Callable<Integer> {
                             .map(e -> e.getKey() + "=" + e.getValue())
                             .collect(java.util.stream.Collectors.joining(" ")));
         }
-        out.println("Press Ctrl-C to stop.");
-        out.flush();
     }
 
-    private static void stop(LocalStack stack, boolean temporary, Path directory, PrintWriter out) {
-        stack.close();
+    private static void stop(AutoCloseable stack, boolean temporary, Path directory, PrintWriter out) {
+        try {
+            stack.close();
+        } catch (Exception e) {
+            out.println("devstack: stopping failed: " + e);
+        }
         cleanUp(temporary, directory);
         out.println("devstack stopped");
         out.flush();
+    }
+
+    /** Accepts the component in any case, as users type it. */
+    static final class ComponentConverter implements CommandLine.ITypeConverter<Component> {
+        @Override
+        public Component convert(String value) {
+            return Component.valueOf(value.toUpperCase(java.util.Locale.ROOT));
+        }
     }
 
     private static void cleanUp(boolean temporary, Path directory) {

@@ -130,26 +130,14 @@ public final class LocalStack implements AutoCloseable {
      */
     public static LocalStack start(Settings settings) {
         long started = System.nanoTime();
-        LocalKafkaBroker.Settings brokerSettings = LocalKafkaBroker.Settings
-                .in(settings.dataDirectory().resolve("broker"))
-                .withBrokerPort(settings.brokerPort())
-                .withControllerPort(settings.controllerPort())
-                .withStartupTimeout(settings.timeout());
-        for (Map.Entry<String, String> override : settings.brokerOverrides().entrySet()) {
-            brokerSettings = brokerSettings.withOverride(override.getKey(), override.getValue());
-        }
         if (settings.registryPort() != 0) {
             // Check before the broker takes two seconds to start, so a busy registry port fails at once.
             Ports.requireFree(settings.registryPort(), "schema registry");
         }
-        LocalKafkaBroker broker = LocalKafkaBroker.start(brokerSettings);
+        LocalKafkaBroker broker = startBroker(settings);
         try {
             TopicProvisioner.Report report = provision(broker.bootstrapServers(), settings);
-            SchemaRegistryServer registry = SchemaRegistryServer.start(
-                    SchemaRegistryServer.Settings.forCluster(broker.bootstrapServers())
-                            .withPort(settings.registryPort())
-                            .withTopic(settings.catalog().topic(TopicCatalog.SCHEMAS.name()))
-                            .withTimeout(settings.timeout()));
+            SchemaRegistryServer registry = startRegistry(broker.bootstrapServers(), settings);
             Duration startupTime = Duration.ofNanos(System.nanoTime() - started);
             LOG.info("Local stack ready in {} ms: bootstrap.servers={} schema.registry.url={} data={}",
                     startupTime.toMillis(), broker.bootstrapServers(), registry.url(), settings.dataDirectory());
@@ -158,6 +146,42 @@ public final class LocalStack implements AutoCloseable {
             broker.close();
             throw e;
         }
+    }
+
+    /**
+     * Starts only the broker of a stack (in {@code dataDirectory/broker}, as {@link #start} does) and creates the
+     * catalog's topics: for running the broker and the registry in processes of their own, so that one can be
+     * stopped without the other.
+     */
+    public static LocalKafkaBroker startBrokerWithTopics(Settings settings) {
+        LocalKafkaBroker broker = startBroker(settings);
+        try {
+            provision(broker.bootstrapServers(), settings);
+            return broker;
+        } catch (RuntimeException e) {
+            broker.close();
+            throw e;
+        }
+    }
+
+    /** Starts only the registry of a stack, on {@code settings.registryPort()}, against a running broker. */
+    public static SchemaRegistryServer startRegistry(String bootstrapServers, Settings settings) {
+        return SchemaRegistryServer.start(SchemaRegistryServer.Settings.forCluster(bootstrapServers)
+                .withPort(settings.registryPort())
+                .withTopic(settings.catalog().topic(TopicCatalog.SCHEMAS.name()))
+                .withTimeout(settings.timeout()));
+    }
+
+    private static LocalKafkaBroker startBroker(Settings settings) {
+        LocalKafkaBroker.Settings brokerSettings = LocalKafkaBroker.Settings
+                .in(settings.dataDirectory().resolve("broker"))
+                .withBrokerPort(settings.brokerPort())
+                .withControllerPort(settings.controllerPort())
+                .withStartupTimeout(settings.timeout());
+        for (Map.Entry<String, String> override : settings.brokerOverrides().entrySet()) {
+            brokerSettings = brokerSettings.withOverride(override.getKey(), override.getValue());
+        }
+        return LocalKafkaBroker.start(brokerSettings);
     }
 
     /** {@code 127.0.0.1:<port>}, for {@code bootstrap.servers}. */
@@ -225,10 +249,7 @@ public final class LocalStack implements AutoCloseable {
         }
         int port = registry.port();
         registry.close();
-        registry = SchemaRegistryServer.start(SchemaRegistryServer.Settings.forCluster(broker.bootstrapServers())
-                .withPort(port)
-                .withTopic(settings.catalog().topic(TopicCatalog.SCHEMAS.name()))
-                .withTimeout(settings.timeout()));
+        registry = startRegistry(broker.bootstrapServers(), settings.withRegistryPort(port));
     }
 
     /** Stops the registry, then the broker. Idempotent. */
