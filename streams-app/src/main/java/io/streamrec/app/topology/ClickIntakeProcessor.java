@@ -5,6 +5,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.streamrec.app.errors.FailedRecords;
 import io.streamrec.avro.ClickEvent;
 import io.streamrec.schemas.serde.RegistryUnavailableException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -89,6 +92,11 @@ final class ClickIntakeProcessor implements Processor<byte[], byte[], Object, Ob
                     + failedRecords.attemptsBeforeQuarantine() + " times: " + quarantined.get());
             return;
         }
+        if (record.key() != null && !validUtf8(record.key())) {
+            deadLetter(record, source, "invalid-key-encoding", "the record key is not valid UTF-8: user ids are"
+                    + " UTF-8 strings");
+            return;
+        }
         if (record.value() == null) {
             forget(record, source);
             return;
@@ -110,6 +118,16 @@ final class ClickIntakeProcessor implements Processor<byte[], byte[], Object, Ob
         Record<Object, Object> valid = new Record<>(click.getUserId(), click, record.timestamp(), record.headers());
         for (String child : validChildren) {
             context.forward(valid, child);
+        }
+    }
+
+    private static boolean validUtf8(byte[] bytes) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
         }
     }
 

@@ -271,11 +271,13 @@ class RecommenderTopologyTest {
         clicks.pipeInput("user-1", click("user-1", "item-1", "view", START.plus(Duration.ofHours(1))));
         clicks.pipeInput("user-9", click("user-1", "item-1", "view", START));
         clicks.pipeInput(null, click("user-1", "item-1", "view", START));
+        rawClicks.pipeInput(new byte[] {'u', (byte) 0xC3, 0x28}, (byte[]) null);
 
         List<TestRecord<byte[], byte[]>> letters = deadLetters.readRecordsToList();
         assertThat(letters).extracting(letter -> DeadLetters.header(letter.headers(), DeadLetters.REASON))
                 .containsExactly("undeserializable", "undeserializable", "null-key", "unknown-event-type",
-                        "blank-id", "oversize-id", "future-event-time", "key-mismatch", "key-mismatch");
+                        "blank-id", "oversize-id", "future-event-time", "key-mismatch", "key-mismatch",
+                        "invalid-key-encoding");
         Headers first = letters.get(0).headers();
         assertThat(DeadLetters.header(first, DeadLetters.MESSAGE)).contains("unknown magic byte 0x7b");
         assertThat(DeadLetters.header(first, DeadLetters.SOURCE_TOPIC)).isEqualTo("clicks");
@@ -288,6 +290,8 @@ class RecommenderTopologyTest {
         assertThat(recommendations.isEmpty()).isTrue();
         assertThat(interactions.isEmpty()).isTrue();
         assertThat(meters.get("streamrec.dead.letters").tag("reason", "key-mismatch").counter().count()).isEqualTo(2);
+        assertThat(driver.<String, UserHistory>getKeyValueStore(RecommenderTopology.HISTORY_STORE).approximateNumEntries())
+                .as("a tombstone whose key is not UTF-8 forgets nobody").isZero();
 
         send("user-1", "item-1"); // the app carries on
         assertThat(recommendations.readValue().getUserId()).isEqualTo("user-1");
