@@ -10,13 +10,13 @@ import java.util.SplittableRandom;
  * An endless click source for load tests: a random user sends the next item of their sequence in the corpus,
  * starting over when it ends. Users and items follow the corpus's distributions. Not thread-safe.
  */
-final class CyclingClickSource implements ClickSource {
+public final class CyclingClickSource implements ClickSource {
 
     private final Corpus corpus;
     private final int[] position;
     private final SplittableRandom random;
 
-    CyclingClickSource(Corpus corpus, long seed) {
+    public CyclingClickSource(Corpus corpus, long seed) {
         this.corpus = corpus;
         this.position = new int[corpus.interactions().numUsers() + 1];
         this.random = new SplittableRandom(seed);

@@ -7,25 +7,13 @@ import io.streamrec.demo.load.RecommendationWatcher;
 import io.streamrec.demo.load.RecommendationWatcher.Stage;
 import io.streamrec.devstack.LocalStack;
 import io.streamrec.schemas.model.ReleaseKeys;
-import io.streamrec.schemas.model.ReleaseSigner;
 import io.streamrec.schemas.serde.RestSchemaRegistryClient;
 import io.streamrec.schemas.serde.SchemaRegistryClient;
 import io.streamrec.schemas.topics.TopicCatalog;
 import io.streamrec.trainer.data.Corpus;
-import io.streamrec.trainer.data.Splits;
 import io.streamrec.trainer.data.SyntheticConfig;
 import io.streamrec.trainer.data.SyntheticGenerator;
 import io.streamrec.trainer.kafka.ModelReleasePublisher;
-import io.streamrec.trainer.model.AttentionQuery;
-import io.streamrec.trainer.model.ModelConfig;
-import io.streamrec.trainer.model.NcfModel;
-import io.streamrec.trainer.model.Variant;
-import io.streamrec.trainer.release.Provenance;
-import io.streamrec.trainer.release.ReleaseBuilder;
-import io.streamrec.trainer.release.ReleaseRequest;
-import io.streamrec.trainer.release.ReleaseSettings;
-import io.streamrec.trainer.train.TrainConfig;
-import io.streamrec.trainer.train.Trainer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;
@@ -33,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -273,28 +260,7 @@ public final class EndToEndBench {
     }
 
     private ModelRelease release(Corpus corpus, KeyPair keys, long version, long seed) {
-        ModelConfig config = switch (settings.variant()) {
-            case "gmf" -> ModelConfig.gmf(32);
-            case "mlp" -> ModelConfig.mlp(64, 32, 16, 8);
-            case "neumf" -> ModelConfig.neumf(32, 64, 32, 16, 8);
-            case "aneumf" -> ModelConfig.aneumf(32, 64, 32, 16, 8);
-            case "history-aneumf" -> ModelConfig.historyAneumf(32, 50, 64, 32, 16, 8);
-            // The history-attentive model with a GMF-only head: the trainer's other validation finalist, at half
-            // the scoring cost (no per-candidate MLP).
-            case "history-gmf64" -> new ModelConfig(Variant.HISTORY_ANEUMF, 64, List.of(), 50, true, 0.01, 1L);
-            // The history-attentive model with the recent-item query: one user vector per click.
-            case "history-recent" -> ModelConfig.historyAneumf(32, 50, 64, 32, 16, 8)
-                    .withAttentionQuery(AttentionQuery.RECENT);
-            default -> throw new IllegalArgumentException("unknown variant " + settings.variant());
-        };
-        NcfModel model = NcfModel.create(config.withSeed(seed), corpus.users().size(), corpus.items().size());
-        TrainConfig training = TrainConfig.defaults().withMaxEpochs(1).withSeed(seed);
-        try (Trainer trainer = new Trainer(training)) {
-            trainer.fit(model, Splits.leaveLastOut(corpus.interactions(), 99, seed).train(), null);
-        }
-        return new ReleaseBuilder(new ReleaseSigner(keys), ReleaseSettings.inlineOnly(), Clock.systemUTC())
-                .build(new ReleaseRequest("default", version, model, corpus.users(), corpus.items(), Map.of(), Map.of(),
-                        Provenance.of("synthetic " + USERS + "x" + ITEMS, corpus.interactions().size(), Duration.ZERO)));
+        return SyntheticReleases.train(settings.variant(), corpus, keys, version, seed);
     }
 
     private String markdown(Result result) {
