@@ -5,27 +5,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamrec.avro.ClickEvent;
 import io.streamrec.avro.ModelRelease;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.Function;
-import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.Encoder;
-import org.apache.avro.io.EncoderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -38,69 +32,34 @@ class ValidPayloadsTest {
 
     private static final Map<String, String> CONFIG =
             Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, "http://unused:8081");
-    private static final Schema EVERYTHING = new Schema.Parser().parse("""
-            {"type": "record", "name": "Everything", "namespace": "test", "fields": [
-              {"name": "nothing", "type": "null"},
-              {"name": "flag", "type": "boolean"},
-              {"name": "count", "type": "int"},
-              {"name": "total", "type": "long"},
-              {"name": "ratio", "type": "float"},
-              {"name": "score", "type": "double"},
-              {"name": "label", "type": "string"},
-              {"name": "blob", "type": "bytes"},
-              {"name": "digest", "type": {"type": "fixed", "name": "Digest", "size": 4}},
-              {"name": "color", "type": {"type": "enum", "name": "Color", "symbols": ["RED", "GREEN", "BLUE"]}},
-              {"name": "choice", "type": ["null", "int", "string", {"type": "array", "items": "long"},
-                                          {"type": "map", "values": "Digest"}]},
-              {"name": "items", "type": {"type": "array", "items": {"type": "record", "name": "Item", "fields": [
-                {"name": "id", "type": "string"},
-                {"name": "weights", "type": {"type": "map", "values": {"type": "array", "items": "double"}}}]}}},
-              {"name": "nulls", "type": {"type": "array", "items": "null"}},
-              {"name": "empties", "type": {"type": "array", "items":
-                {"type": "record", "name": "Empty", "fields": []}}},
-              {"name": "tree", "type": {"type": "record", "name": "Tree", "fields": [
-                {"name": "name", "type": "string"},
-                {"name": "children", "type": {"type": "array", "items": "Tree"}}]}},
-              {"name": "chain", "type": ["null", {"type": "record", "name": "Link", "fields": [
-                {"name": "value", "type": "int"}, {"name": "next", "type": ["null", "Link"]}]}]}
-            ]}""");
+
+    private static final Schema EVERYTHING = RandomEverything.SCHEMA;
 
     private final InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
     private final AvroDeserializer<GenericRecord> generic = new AvroDeserializer<>(null, registry, CONFIG, false);
     private final Random random = new Random(20_261_207);
-
-    /** How the test writes Avro binary: plain blocks, or byte-size-prefixed blocks of at most 64 bytes. */
-    enum Encoding {
-        PLAIN(out -> EncoderFactory.get().directBinaryEncoder(out, null)),
-        SIZED_BLOCKS(out -> new EncoderFactory().configureBlockSize(64).blockingBinaryEncoder(out, null));
-
-        final Function<ByteArrayOutputStream, Encoder> encoder;
-
-        Encoding(Function<ByteArrayOutputStream, Encoder> encoder) {
-            this.encoder = encoder;
-        }
-    }
+    private final RandomEverything everything = new RandomEverything(random);
 
     @ParameterizedTest
-    @EnumSource(Encoding.class)
-    void genericRecordsOfEveryShapeDecodeAsAvroAloneDecodesThem(Encoding encoding) throws IOException {
+    @EnumSource(AvroBytes.Encoding.class)
+    void genericRecordsOfEveryShapeDecodeAsAvroAloneDecodesThem(AvroBytes.Encoding encoding) throws IOException {
         int id = registry.register("everything-value", EVERYTHING);
         for (int i = 0; i < 50; i++) {
-            GenericRecord original = everything();
-            byte[] record = record(id, original, EVERYTHING, encoding);
+            GenericRecord original = everything.next();
+            byte[] record = AvroBytes.encoded(id, original, encoding);
 
             GenericRecord decoded = generic.deserialize("everything", record);
 
             assertThat(decoded).isEqualTo(avroAlone(EVERYTHING, record))
-                    .isEqualTo(avroAlone(EVERYTHING, record(id, original, EVERYTHING, Encoding.PLAIN)));
+                    .isEqualTo(avroAlone(EVERYTHING, AvroBytes.encoded(id, original, AvroBytes.Encoding.PLAIN)));
         }
     }
 
     @Test
     void sizedBlocksAreWhatTheBlockingEncoderWrites() {
-        GenericRecord original = everything();
-        assertThat(avro(original, EVERYTHING, Encoding.SIZED_BLOCKS))
-                .isNotEqualTo(avro(original, EVERYTHING, Encoding.PLAIN));
+        GenericRecord original = everything.next();
+        assertThat(AvroBytes.encoded(1, original, AvroBytes.Encoding.SIZED_BLOCKS))
+                .isNotEqualTo(AvroBytes.encoded(1, original, AvroBytes.Encoding.PLAIN));
     }
 
     @Test
@@ -117,7 +76,8 @@ class ValidPayloadsTest {
         tagged.put("tags", IntStream.range(0, 100).mapToObj(i -> "tag-" + i).toList());
 
         AvroDeserializer<ClickEvent> clicks = new AvroDeserializer<>(ClickEvent.class, registry, CONFIG, false);
-        ClickEvent click = clicks.deserialize("tagged-clicks", record(id, tagged, withTags, Encoding.SIZED_BLOCKS));
+        ClickEvent click = clicks.deserialize("tagged-clicks",
+                AvroBytes.encoded(id, tagged, AvroBytes.Encoding.SIZED_BLOCKS));
 
         assertThat(click).isEqualTo(ClickEvent.newBuilder().setUserId("user-1").setItemId("item-1")
                 .setEventType("view").setEventTime(Instant.ofEpochMilli(1_700_000_000_000L)).setValue(4.5).build());
@@ -171,6 +131,28 @@ class ValidPayloadsTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(AvroBytes.Encoding.class)
+    void arraysOfItemsThatTakeNoBytesDecodeAsAvroAloneDecodesThem(AvroBytes.Encoding encoding) throws IOException {
+        Schema schema = new Schema.Parser().parse("""
+                {"type": "record", "name": "Nothings", "fields": [
+                  {"name": "nulls", "type": {"type": "array", "items": "null"}},
+                  {"name": "empties", "type": {"type": "array", "items":
+                    {"type": "record", "name": "Empty", "fields": []}}},
+                  {"name": "after", "type": "string"}]}""");
+        int id = registry.register("nothings-value", schema);
+        Schema empty = schema.getField("empties").schema().getElementType();
+        for (int size : new int[] {0, 1, 63, 64, 65, 5_000}) {
+            GenericRecord nothings = new GenericData.Record(schema);
+            nothings.put("nulls", new ArrayList<>(Collections.nCopies(size, null)));
+            nothings.put("empties", IntStream.range(0, size).mapToObj(i -> new GenericData.Record(empty)).toList());
+            nothings.put("after", "end");
+            byte[] record = AvroBytes.encoded(id, nothings, encoding);
+
+            assertThat(generic.deserialize("nothings", record)).isEqualTo(avroAlone(schema, record));
+        }
+    }
+
     @Test
     void zeroByteItemsUpToTheCapDecode() {
         int id = registry.register("nulls-value", new Schema.Parser().parse("{\"type\": \"record\","
@@ -199,109 +181,6 @@ class ValidPayloadsTest {
             bytes.varint(i).varint(1);
         }
         return bytes.varint(links).varint(0).toBytes();
-    }
-
-    private GenericRecord everything() {
-        GenericRecord record = new GenericData.Record(EVERYTHING);
-        record.put("flag", random.nextBoolean());
-        record.put("count", random.nextInt());
-        record.put("total", random.nextLong());
-        record.put("ratio", random.nextFloat());
-        record.put("score", random.nextGaussian());
-        record.put("label", text());
-        record.put("blob", ByteBuffer.wrap(bytes(random.nextInt(300))));
-        record.put("digest", digest());
-        record.put("color", new GenericData.EnumSymbol(EVERYTHING.getField("color").schema(),
-                List.of("RED", "GREEN", "BLUE").get(random.nextInt(3))));
-        record.put("choice", choice());
-        record.put("items", list(random.nextInt(40), this::item));
-        record.put("nulls", list(random.nextInt(200), () -> null));
-        Schema empty = EVERYTHING.getField("empties").schema().getElementType();
-        record.put("empties", list(random.nextInt(200), () -> new GenericData.Record(empty)));
-        record.put("tree", tree(4));
-        record.put("chain", random.nextBoolean() ? null : link(1 + random.nextInt(40)));
-        return record;
-    }
-
-    private Object choice() {
-        return switch (random.nextInt(5)) {
-            case 0 -> null;
-            case 1 -> random.nextInt();
-            case 2 -> text();
-            case 3 -> list(random.nextInt(100), random::nextLong);
-            default -> map(random.nextInt(30), this::digest);
-        };
-    }
-
-    private GenericRecord item() {
-        GenericRecord item = new GenericData.Record(EVERYTHING.getField("items").schema().getElementType());
-        item.put("id", text());
-        item.put("weights", map(random.nextInt(5), () -> list(random.nextInt(20), random::nextDouble)));
-        return item;
-    }
-
-    private GenericRecord tree(int depth) {
-        GenericRecord tree = new GenericData.Record(EVERYTHING.getField("tree").schema());
-        tree.put("name", text());
-        tree.put("children", depth == 0 ? List.of() : list(random.nextInt(4), () -> tree(depth - 1)));
-        return tree;
-    }
-
-    private GenericRecord link(int length) {
-        GenericRecord link = new GenericData.Record(EVERYTHING.getField("chain").schema().getTypes().get(1));
-        link.put("value", random.nextInt());
-        link.put("next", length == 1 ? null : link(length - 1));
-        return link;
-    }
-
-    private GenericData.Fixed digest() {
-        return new GenericData.Fixed(EVERYTHING.getField("digest").schema(), bytes(4));
-    }
-
-    private String text() {
-        return random.ints(random.nextInt(30), 0x20, 0x3000).collect(StringBuilder::new,
-                StringBuilder::appendCodePoint, StringBuilder::append).toString();
-    }
-
-    private byte[] bytes(int length) {
-        byte[] bytes = new byte[length];
-        random.nextBytes(bytes);
-        return bytes;
-    }
-
-    private static <V> List<V> list(int size, Supplier<V> element) {
-        List<V> list = new ArrayList<>(size);
-        for (int i = 0; i < size; i++) {
-            list.add(element.get());
-        }
-        return list;
-    }
-
-    private <V> Map<String, V> map(int size, Supplier<V> value) {
-        Map<String, V> map = new HashMap<>();
-        for (int i = 0; i < size; i++) {
-            map.put("k" + i + text(), value.get());
-        }
-        return map;
-    }
-
-    private static byte[] record(int schemaId, GenericRecord datum, Schema schema, Encoding encoding) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        WireFormat.writeHeader(out, schemaId);
-        out.writeBytes(avro(datum, schema, encoding));
-        return out.toByteArray();
-    }
-
-    private static byte[] avro(GenericRecord datum, Schema schema, Encoding encoding) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            Encoder encoder = encoding.encoder.apply(out);
-            new GenericDatumWriter<GenericRecord>(schema).write(datum, encoder);
-            encoder.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 
     /** What Avro's reader makes of a record's payload with no check in front of it. */
