@@ -10,8 +10,8 @@ import org.apache.avro.Schema.Type;
  * Checks an Avro binary payload against its writer schema before it is decoded, so that a hostile or corrupt
  * record can never make the decoder allocate what the record merely claims.
  *
- * <p>Why it exists: Avro's {@code BinaryDecoder} allocates the length a string or bytes value claims, and an
- * array's capacity from its block count, before it reads a byte of them. A 13-byte record whose first string
+ * <p>Why it exists: Avro's {@code BinaryDecoder} allocates the length a string or bytes value claims, and its
+ * readers size an array from its block count, before a byte of them is read. A 13-byte record whose first string
  * claims 2,000,000,000 bytes makes the JVM allocate 2 GB and die of an {@link OutOfMemoryError}; the record is
  * never committed, so every instance that takes the partition over dies on it in turn. Avro's own limits (the
  * {@code org.apache.avro.limits.*} system properties) are JVM-wide statics read once, too coarse to rely on.
@@ -30,7 +30,8 @@ import org.apache.avro.Schema.Type;
  *       10 (read as Avro reads them), and records, arrays, maps and unions nest at most {@value #MAX_NESTING}
  *       deep, so a recursive schema cannot overflow the decoder's stack.</li>
  * </ul>
- * So what the decoder then allocates is proportional to the payload's length, never to a number inside it.
+ * So what the decoder then allocates is proportional to the payload's length (plus at most that many zero-byte
+ * items), never to a number inside it.
  *
  * <p>Cost: the writer schema is compiled once (the deserializer keeps it per schema id) into a tree of nodes
  * holding each position's smallest encoding and its name for messages; a check is one pass over the bytes that
@@ -47,9 +48,9 @@ final class PayloadBounds {
     static final long MAX_ZERO_BYTE_ITEMS = 1_000_000;
 
     /**
-     * Avro's readers recurse once or more per nested record, array, map and union, so a recursive schema lets
-     * a payload of a few kilobytes overflow their stack. Streamrec's schemas nest 3 deep; 128 leaves room for
-     * any sane schema and stays far below what a thread's stack holds.
+     * Avro's readers recurse once or more per nested record, array, map and union, so with a recursive schema
+     * a payload of two bytes a level can overflow their stack. Streamrec's schemas nest at most 3 deep; 128
+     * leaves room for any sane schema and stays far below what a thread's stack holds.
      */
     static final int MAX_NESTING = 128;
 
