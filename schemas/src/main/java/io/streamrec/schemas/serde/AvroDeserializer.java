@@ -23,6 +23,9 @@ import org.apache.kafka.common.serialization.Deserializer;
  * older or newer compatible schema read fine), the generated class named by the writer schema when
  * {@code specific.avro.reader=true}, else the writer schema itself (a {@code GenericRecord}).
  *
+ * <p>Before decoding, the payload is walked over the writer schema ({@link PayloadBounds}), so that a length or
+ * count the payload claims but does not hold is refused instead of being allocated by Avro's decoder.
+ *
  * <p>Every failure of the record itself (too short, wrong magic byte, unknown id, truncated or corrupt payload,
  * trailing bytes, incompatible schemas) is an {@link AvroSerdeException} naming topic, subject and schema id. A
  * registry that cannot be reached or answers with a server error is a {@link RegistryUnavailableException}
@@ -40,7 +43,10 @@ public final class AvroDeserializer<T extends IndexedRecord> implements Deserial
     private SchemaRegistryClient client;
     private boolean specificReader;
     private boolean isKey;
-    private final Map<Integer, DatumReader<T>> readersBySchemaId = new ConcurrentHashMap<>();
+    private final Map<Integer, Decoding<T>> decodingsBySchemaId = new ConcurrentHashMap<>();
+
+    /** How to read the records written with one writer schema. */
+    private record Decoding<T>(DatumReader<T> reader, PayloadBounds bounds) { }
 
     /** A generic deserializer for Kafka's reflective construction; {@link #configure} must follow. */
     public AvroDeserializer() {
@@ -92,9 +98,9 @@ public final class AvroDeserializer<T extends IndexedRecord> implements Deserial
                     + " not written in the Confluent Avro wire format", data[0]), topic, subject, null, null);
         }
         int schemaId = WireFormat.schemaId(data);
-        DatumReader<T> reader;
+        Decoding<T> decoding;
         try {
-            reader = readersBySchemaId.computeIfAbsent(schemaId, this::readerFor);
+            decoding = decodingsBySchemaId.computeIfAbsent(schemaId, this::decodingFor);
         } catch (SchemaRegistryException e) {
             if (e.transientFailure()) {
                 throw new RegistryUnavailableException("could not fetch schema id " + schemaId + " for " + topic
@@ -110,12 +116,13 @@ public final class AvroDeserializer<T extends IndexedRecord> implements Deserial
         }
 
         int payloadLength = data.length - WireFormat.HEADER_LENGTH;
+        checkBounds(decoding.bounds(), data, topic, subject, schemaId);
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_LENGTH, payloadLength, null);
         T record;
         try {
-            record = reader.read(null, decoder);
+            record = decoding.reader().read(null, decoder);
         } catch (IOException | RuntimeException e) {
-            // EOFException: truncated; AvroRuntimeException / IndexOutOfBounds / NegativeArraySize: corrupt bytes.
+            // Past the bounds check, mostly resolution: an enum symbol or union branch the reader schema lacks.
             throw new AvroSerdeException("Avro payload of " + payloadLength + " bytes does not decode with schema id "
                     + schemaId + " (truncated or corrupt): " + e, topic, subject, schemaId, e);
         }
@@ -130,8 +137,24 @@ public final class AvroDeserializer<T extends IndexedRecord> implements Deserial
         return record;
     }
 
-    private DatumReader<T> readerFor(int schemaId) {
+    /** Refuses a payload whose lengths, counts or indexes its bytes cannot back, before Avro allocates them. */
+    private static void checkBounds(PayloadBounds bounds, byte[] data, String topic, String subject, int schemaId) {
+        int payloadLength = data.length - WireFormat.HEADER_LENGTH;
+        try {
+            bounds.check(data, WireFormat.HEADER_LENGTH, payloadLength);
+        } catch (PayloadBounds.Violation e) {
+            throw new AvroSerdeException("Avro payload of " + payloadLength + " bytes is truncated or corrupt for"
+                    + " schema id " + schemaId + ", refused before decoding: " + e.getMessage(), topic, subject,
+                    schemaId, null);
+        }
+    }
+
+    private Decoding<T> decodingFor(int schemaId) {
         Schema writer = client.schemaById(schemaId);
+        return new Decoding<>(readerFor(writer), new PayloadBounds(writer));
+    }
+
+    private DatumReader<T> readerFor(Schema writer) {
         if (targetSchema != null) {
             return new SpecificDatumReader<>(writer, targetSchema, SpecificData.getForSchema(targetSchema));
         }
