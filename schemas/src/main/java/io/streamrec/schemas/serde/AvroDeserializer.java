@@ -9,7 +9,6 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
@@ -24,7 +23,8 @@ import org.apache.kafka.common.serialization.Deserializer;
  * {@code specific.avro.reader=true}, else the writer schema itself (a {@code GenericRecord}).
  *
  * <p>Every failure of the record itself (too short, wrong magic byte, unknown id, truncated or corrupt payload,
- * trailing bytes, incompatible schemas) is an {@link AvroSerdeException} naming topic, subject and schema id. A
+ * a length or count beyond the payload's end, trailing bytes, incompatible schemas) is an
+ * {@link AvroSerdeException} naming topic, subject and schema id. A
  * registry that cannot be reached or answers with a server error is a {@link RegistryUnavailableException}
  * instead: the record may be fine, so callers retry it rather than refuse it. Null data (a tombstone) reads as
  * null.
@@ -40,7 +40,7 @@ public final class AvroDeserializer<T extends IndexedRecord> implements Deserial
     private SchemaRegistryClient client;
     private boolean specificReader;
     private boolean isKey;
-    private final Map<Integer, DatumReader<T>> readersBySchemaId = new ConcurrentHashMap<>();
+    private final Map<Integer, GenericDatumReader<T>> readersBySchemaId = new ConcurrentHashMap<>();
 
     /** A generic deserializer for Kafka's reflective construction; {@link #configure} must follow. */
     public AvroDeserializer() {
@@ -92,7 +92,7 @@ public final class AvroDeserializer<T extends IndexedRecord> implements Deserial
                     + " not written in the Confluent Avro wire format", data[0]), topic, subject, null, null);
         }
         int schemaId = WireFormat.schemaId(data);
-        DatumReader<T> reader;
+        GenericDatumReader<T> reader;
         try {
             reader = readersBySchemaId.computeIfAbsent(schemaId, this::readerFor);
         } catch (SchemaRegistryException e) {
@@ -113,6 +113,10 @@ public final class AvroDeserializer<T extends IndexedRecord> implements Deserial
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_LENGTH, payloadLength, null);
         T record;
         try {
+            // Avro allocates what a length or count claims before reading it, so a few corrupt bytes can ask for
+            // gigabytes. Skipping the payload first allocates nothing and fails on any claim beyond its end.
+            GenericDatumReader.skip(reader.getSchema(),
+                    DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_LENGTH, payloadLength, null));
             record = reader.read(null, decoder);
         } catch (IOException | RuntimeException e) {
             // EOFException: truncated; AvroRuntimeException / IndexOutOfBounds / NegativeArraySize: corrupt bytes.
@@ -130,7 +134,7 @@ public final class AvroDeserializer<T extends IndexedRecord> implements Deserial
         return record;
     }
 
-    private DatumReader<T> readerFor(int schemaId) {
+    private GenericDatumReader<T> readerFor(int schemaId) {
         Schema writer = client.schemaById(schemaId);
         if (targetSchema != null) {
             return new SpecificDatumReader<>(writer, targetSchema, SpecificData.getForSchema(targetSchema));
