@@ -18,6 +18,8 @@ import io.streamrec.app.model.ModelLoader;
 import io.streamrec.app.model.ModelRegistry;
 import io.streamrec.app.model.OnnxRuntime;
 import io.streamrec.app.rocksdb.SharedRocksDbMemory;
+import io.streamrec.app.topology.GlobalDeadLetterSender;
+import io.streamrec.app.topology.KafkaDeadLetterSender;
 import io.streamrec.app.topology.Recommender;
 import io.streamrec.app.topology.RecommenderTopology;
 import io.streamrec.schemas.model.ReleaseKeys;
@@ -50,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * topology, the meters, and the HTTP API ({@link ApiServer}). Built by {@link #start(Map)} from one
  * configuration map.
  *
- * <p>Lifetime: {@link #close()} stops the HTTP API first (no more interactive queries), then Kafka Streams (no
+ * <p>Lifetime: {@link #close()} stops the HTTP API first (no more interactive queries), then the models topic's
+ * dead-letter sender (ending any wait for the schema registry), then Kafka Streams (no
  * more scoring), then the model registry (its sessions close once their leases are released), then the shared
  * RocksDB memory and ONNX Runtime. Thread-safe.
  */
@@ -65,12 +68,13 @@ public final class StreamsApp implements AutoCloseable {
     private final PrometheusMeterRegistry meters;
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
+    private final GlobalDeadLetterSender modelDeadLetters;
     private final ApiServer http;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private StreamsApp(StreamsAppConfig config, OnnxRuntime onnx, ModelRegistry models,
                        SharedRocksDbMemory rocksDbMemory, PrometheusMeterRegistry meters, KafkaStreams streams,
-                       KafkaStreamsMetrics streamsMetrics, ApiServer http) {
+                       KafkaStreamsMetrics streamsMetrics, GlobalDeadLetterSender modelDeadLetters, ApiServer http) {
         this.config = config;
         this.onnx = onnx;
         this.models = models;
@@ -78,6 +82,7 @@ public final class StreamsApp implements AutoCloseable {
         this.meters = meters;
         this.streams = streams;
         this.streamsMetrics = streamsMetrics;
+        this.modelDeadLetters = modelDeadLetters;
         this.http = http;
     }
 
@@ -133,8 +138,9 @@ public final class StreamsApp implements AutoCloseable {
 
         SharedRocksDbMemory rocksDbMemory = new SharedRocksDbMemory(config.rocksDbBlockCacheBytes(),
                 config.rocksDbWriteBufferBytes());
+        GlobalDeadLetterSender modelDeadLetters = KafkaDeadLetterSender.create(config);
         Topology topology = RecommenderTopology.build(config, SchemaRegistryClient.fromConfig(serdeConfig), models,
-                meters);
+                meters, modelDeadLetters);
         KafkaStreams streams = new KafkaStreams(topology, StreamsAppSettings.streamsProperties(config,
                 Map.of(SharedRocksDbMemory.CONFIG_KEY, rocksDbMemory,
                         StreamsConfig.APPLICATION_SERVER_CONFIG, http.applicationServer())));
@@ -154,7 +160,8 @@ public final class StreamsApp implements AutoCloseable {
         http.start(new ApiHandler(httpSettings, http.advertised(), streams, models,
                 new Recommender(models, config.excludeSeen(), meters), meters, Clock.systemUTC()));
         streams.start();
-        return new StreamsApp(config, onnx, models, rocksDbMemory, meters, streams, streamsMetrics, http);
+        return new StreamsApp(config, onnx, models, rocksDbMemory, meters, streams, streamsMetrics, modelDeadLetters,
+                http);
     }
 
     private static ReleaseVerifier verifier(StreamsAppConfig config) {
@@ -226,6 +233,9 @@ public final class StreamsApp implements AutoCloseable {
         }
         log.info("event=streams_app_stopping");
         http.close();
+        // First: it ends the models processor's wait for an unavailable schema registry, which Kafka Streams' close
+        // would otherwise wait for. A record left unread then is read again at the next start.
+        modelDeadLetters.close();
         // Leaving the group hands this instance's partitions over at once instead of after the session timeout.
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(60)));
