@@ -118,31 +118,38 @@ final class ModelReleaseProcessor implements Processor<byte[], byte[], Void, Voi
             return;
         }
         Optional<ModelRelease> decoded = decode(record, source);
-        if (decoded.isEmpty()) {
-            return;
+        if (decoded.isPresent() && isServable(record, source, name, decoded.get())) {
+            store.put(name, decoded.get());
+            registry.offer(decoded.get());
         }
-        ModelRelease release = decoded.get();
+    }
+
+    /**
+     * True for a release of the served model that passes the checks made here; a release that fails one is
+     * dead-lettered, and another model's release is dropped.
+     */
+    private boolean isServable(Record<byte[], byte[]> record, DeadLetters.Source source, String name,
+                               ModelRelease release) {
         if (!name.equals(release.getName())) {
             deadLetter(record, source, "key-mismatch", "the record's key is '" + name + "' but its release names"
                     + " model '" + release.getName() + "'");
-            return;
+            return false;
         }
         if (!name.equals(servedName())) {
-            return; // another model's release: this instance never serves it, so it does not keep it
+            return false; // another model's release: this instance never serves it, so it does not keep it
         }
         if (release.getVersion() < 1) {
             deadLetter(record, source, "invalid-version", name + " v" + release.getVersion()
                     + ": release versions start at 1");
-            return;
+            return false;
         }
         try {
             registry.verifyWithoutLoading(release);
+            return true;
         } catch (ReleaseRejectedException e) {
             deadLetter(record, source, e.reason(), e.getMessage());
-            return;
+            return false;
         }
-        store.put(name, release);
-        registry.offer(release);
     }
 
     /** A tombstone: for the served name, the stored release goes and version numbering restarts. */
