@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * ({@link VerifiedReleases}); the trainer derives the next version and its gate's baseline from it. Releases
  * the verifier refuses (forged, unsigned, another key) never count: one record with a huge version must not
  * decide the numbering. {@link #find} looks for one older version (for a rollback). Records that cannot be
- * decoded are skipped and counted, never fatal. No consumer group: partitions are assigned, nothing is
- * committed.
+ * decoded are skipped and counted, never fatal; a schema registry that cannot be reached fails the read
+ * instead ({@code RegistryUnavailableException}), since skipping good releases could take the numbering
+ * backwards. No consumer group: partitions are assigned, nothing is committed.
  *
  * <p>Each call creates and closes its own consumer; safe to call from several threads.
  */
