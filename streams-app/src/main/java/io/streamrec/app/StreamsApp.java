@@ -19,6 +19,8 @@ import io.streamrec.app.model.ModelLoader;
 import io.streamrec.app.model.ModelRegistry;
 import io.streamrec.app.model.OnnxRuntime;
 import io.streamrec.app.rocksdb.SharedRocksDbMemory;
+import io.streamrec.app.topology.GlobalDeadLetterSender;
+import io.streamrec.app.topology.KafkaDeadLetterSender;
 import io.streamrec.app.topology.Recommender;
 import io.streamrec.app.topology.RecommenderTopology;
 import io.streamrec.app.topology.RegistryWarmUp;
@@ -56,7 +58,8 @@ import org.slf4j.LoggerFactory;
  * ({@link RegistryWarmUp}), so an instance that starts during a registry outage stays out of the consumer group
  * (live, not ready) instead of taking partitions it could not serve.
  *
- * <p>Lifetime: {@link #close()} stops the HTTP API first (no more interactive queries), then Kafka Streams (no
+ * <p>Lifetime: {@link #close()} stops the HTTP API first (no more interactive queries), then the models topic's
+ * dead-letter sender (ending any wait for the schema registry), then Kafka Streams (no
  * more scoring), then the model registry (its sessions close once their leases are released), then the shared
  * RocksDB memory and ONNX Runtime. Thread-safe.
  */
@@ -71,13 +74,15 @@ public final class StreamsApp implements AutoCloseable {
     private final PrometheusMeterRegistry meters;
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
+    private final GlobalDeadLetterSender modelDeadLetters;
     private final ApiServer http;
     private final Thread starter;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private StreamsApp(StreamsAppConfig config, OnnxRuntime onnx, ModelRegistry models,
                        SharedRocksDbMemory rocksDbMemory, PrometheusMeterRegistry meters, KafkaStreams streams,
-                       KafkaStreamsMetrics streamsMetrics, ApiServer http, RegistryWarmUp warmUp) {
+                       KafkaStreamsMetrics streamsMetrics, GlobalDeadLetterSender modelDeadLetters, ApiServer http,
+                       RegistryWarmUp warmUp) {
         this.config = config;
         this.onnx = onnx;
         this.models = models;
@@ -85,6 +90,7 @@ public final class StreamsApp implements AutoCloseable {
         this.meters = meters;
         this.streams = streams;
         this.streamsMetrics = streamsMetrics;
+        this.modelDeadLetters = modelDeadLetters;
         this.http = http;
         this.starter = new Thread(() -> startWhenRegistryAnswers(warmUp), "streamrec-starter");
     }
@@ -158,7 +164,9 @@ public final class StreamsApp implements AutoCloseable {
                 config.rocksDbWriteBufferBytes());
         SchemaRegistryClient schemaRegistry = SchemaRegistryClient.fromConfig(serdeConfig);
         FailedRecords failedRecords = new FailedRecords(2, 10_000);
-        Topology topology = RecommenderTopology.build(config, schemaRegistry, models, failedRecords, meters);
+        GlobalDeadLetterSender modelDeadLetters = KafkaDeadLetterSender.create(config);
+        Topology topology = RecommenderTopology.build(config, schemaRegistry, models, failedRecords, meters,
+                modelDeadLetters);
         KafkaStreams streams = new KafkaStreams(topology, StreamsAppSettings.streamsProperties(config,
                 Map.of(SharedRocksDbMemory.CONFIG_KEY, rocksDbMemory,
                         FailedRecords.CONFIG_KEY, failedRecords,
@@ -178,8 +186,8 @@ public final class StreamsApp implements AutoCloseable {
         // Recommender class as the topology's (its meters are shared by name), so the API answers alike.
         http.start(new ApiHandler(httpSettings, http.advertised(), streams, models,
                 new Recommender(models, config.excludeSeen(), meters), meters, Clock.systemUTC()));
-        StreamsApp app = new StreamsApp(config, onnx, models, rocksDbMemory, meters, streams, streamsMetrics, http,
-                new RegistryWarmUp(config, schemaRegistry));
+        StreamsApp app = new StreamsApp(config, onnx, models, rocksDbMemory, meters, streams, streamsMetrics,
+                modelDeadLetters, http, new RegistryWarmUp(config, schemaRegistry));
         app.starter.start();
         return app;
     }
@@ -256,6 +264,9 @@ public final class StreamsApp implements AutoCloseable {
         synchronized (starter) {
             starter.interrupt(); // a start still waiting for the registry gives up; one under way has finished
         }
+        // First: it ends the models processor's wait for an unavailable schema registry, which Kafka Streams' close
+        // would otherwise wait for. A record left unread then is read again at the next start.
+        modelDeadLetters.close();
         // Leaving the group hands this instance's partitions over at once instead of after the session timeout.
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(60)));

@@ -5,6 +5,7 @@ import io.streamrec.demo.bench.CyclingClickSource;
 import io.streamrec.devstack.Directories;
 import io.streamrec.schemas.model.ReleaseKeys;
 import io.streamrec.schemas.model.ReleaseSigner;
+import io.streamrec.schemas.model.ReleaseVerifier;
 import io.streamrec.schemas.serde.RestSchemaRegistryClient;
 import io.streamrec.schemas.serde.SchemaRegistryClient;
 import io.streamrec.schemas.topics.TopicCatalog;
@@ -107,6 +108,11 @@ final class ChaosRun {
 
         ModelRelease release(long version) {
             return releases.signed().apply(version);
+        }
+
+        /** Verifies what the trainer signs, as the trainer itself does. */
+        ReleaseVerifier trainerVerifier() {
+            return ReleaseVerifier.trusting(List.of(releases.trainerKeys().getPublic()));
         }
 
         ModelRelease forgedRelease(long version) {

@@ -93,7 +93,7 @@ final class ModelSwaps {
 
     private static long latestVersion(FaultScript script) {
         ModelReleaseReader reader = new ModelReleaseReader(script.cluster().clientConfig(),
-                script.context().modelsTopic(), Duration.ofMinutes(1));
+                script.context().modelsTopic(), Duration.ofMinutes(1), script.context().trainerVerifier());
         return reader.read().latest("default").map(ModelRelease::getVersion).orElse(0L);
     }
 

@@ -32,6 +32,16 @@ import org.slf4j.LoggerFactory;
  * Rollback is publishing an older model again with a new version, or pinning. A rejected release never
  * replaces the serving model.
  *
+ * <p>Version numbering restarts with a tombstone for the model's name on the models topic
+ * ({@link #restartNumbering()}): the serving model keeps serving (and a release already waiting or loading
+ * still loads), but its version no longer sets the floor, so the next release is taken whatever its version,
+ * and newer-wins applies again from that one. This is what the trainer does too: it numbers from the highest
+ * verified version after the name's last tombstone, and starts at 1 when compaction has removed everything
+ * before it, so trainer and apps agree before and after compaction. The price: after a tombstone, an older
+ * signed release replayed onto the topic is taken like a new one (a rollback by replay), so write tombstones
+ * for a served name deliberately. A pin names a version number: after a restart it names the new release
+ * with that number.
+ *
  * <p>Thread-safe. Lifetime: close after the stream threads stopped scoring; closing releases the registry's
  * hold on the serving model (its session closes once no lease is open) and stops the loader thread.
  */
@@ -57,11 +67,14 @@ public final class ModelRegistry implements AutoCloseable {
     static final class Handle {
         final LoadedModel model;
         final Serving serving;
+        /** The numbering it was offered in: it sets the version floor only while that numbering lasts. */
+        final long numbering;
         private final AtomicInteger references = new AtomicInteger(1);
 
-        Handle(LoadedModel model, Serving serving) {
+        Handle(LoadedModel model, Serving serving, long numbering) {
             this.model = model;
             this.serving = serving;
+            this.numbering = numbering;
         }
 
         boolean retain() {
@@ -92,9 +105,13 @@ public final class ModelRegistry implements AutoCloseable {
     private final AtomicReference<Handle> current = new AtomicReference<>();
     private final Deque<ModelEvent> events = new ArrayDeque<>();
 
-    // Guarded by 'this': the newest release waiting to load, and the version being loaded (-1 if none).
+    // Guarded by 'this': the newest release waiting to load, and the version being loaded (-1 if none), each
+    // with the numbering it was offered in; the numbering counts tombstones (restartNumbering).
     private ModelRelease pending;
+    private long pendingNumbering;
     private long loadingVersion = -1;
+    private long loadingNumbering;
+    private long numbering;
     private boolean closed;
 
     /**
@@ -130,9 +147,7 @@ public final class ModelRegistry implements AutoCloseable {
             if (closed) {
                 return;
             }
-            long serving = servingVersion();
-            long waiting = pending == null ? -1 : pending.getVersion();
-            if (version == serving || version == waiting || version == loadingVersion) {
+            if (isTaken(version)) {
                 return; // the same release again, e.g. replayed when the global store restores
             }
             if (settings.pinnedVersion().isPresent()) {
@@ -141,15 +156,43 @@ public final class ModelRegistry implements AutoCloseable {
                             + settings.pinnedVersion().getAsLong(), Duration.ZERO);
                     return;
                 }
-            } else if (version < Math.max(serving, Math.max(waiting, loadingVersion))) {
+            } else if (version < versionFloor()) {
                 record(ModelEvent.Kind.IGNORED, version, "not-newer", "version " + version
-                        + " ignored: not newer than v" + Math.max(serving, Math.max(waiting, loadingVersion)),
-                        Duration.ZERO);
+                        + " ignored: not newer than v" + versionFloor(), Duration.ZERO);
                 return;
             }
             pending = release;
+            pendingNumbering = numbering;
         }
         loaderThread.execute(this::loadPending);
+    }
+
+    /**
+     * A tombstone for the model's name: version numbering restarts. The serving model keeps serving, a release
+     * already waiting or loading still loads, and the next release offered is taken whatever its version.
+     */
+    public void restartNumbering() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            numbering++;
+            long serving = servingVersion();
+            record(ModelEvent.Kind.NUMBERING_RESTARTED, serving, "tombstone", "a tombstone for "
+                    + settings.modelName() + " restarts version numbering: the next release is taken whatever its"
+                    + " version" + (serving < 0 ? "" : "; v" + serving + " serves until then"), Duration.ZERO);
+        }
+    }
+
+    /**
+     * The checks of loading that need no graph to be fetched or built ({@link ModelLoader#verifyWithoutLoading}):
+     * the signature, and the checksum of an inline graph.
+     *
+     * @throws ReleaseRejectedException with reason {@code signature-missing}, {@code unknown-key},
+     *     {@code signature} or {@code checksum}
+     */
+    public void verifyWithoutLoading(ModelRelease release) throws ReleaseRejectedException {
+        loader.verifyWithoutLoading(release);
     }
 
     /** Leases the serving model, if any. Close the lease right after the scoring call. */
@@ -201,15 +244,16 @@ public final class ModelRegistry implements AutoCloseable {
                 return;
             }
             loadingVersion = release.getVersion();
+            loadingNumbering = pendingNumbering;
         }
         Instant start = clock.instant();
         try {
             LoadedModel model = loader.load(release);
             Instant ready = clock.instant();
             Duration loadTime = Duration.between(start, ready);
-            Handle fresh = new Handle(model, new Serving(model.info(), ready, loadTime));
             Handle previous;
             synchronized (this) {
+                Handle fresh = new Handle(model, new Serving(model.info(), ready, loadTime), loadingNumbering);
                 if (closed) {
                     fresh.release();
                     return;
@@ -241,6 +285,35 @@ public final class ModelRegistry implements AutoCloseable {
     private long servingVersion() {
         Handle handle = current.get();
         return handle == null ? -1 : handle.serving.info().version();
+    }
+
+    // Called with 'this' held. The versions taken in the current numbering, -1 for none: serving, waiting,
+    // loading.
+    private long[] takenVersions() {
+        Handle handle = current.get();
+        return new long[] {
+            handle == null || handle.numbering != numbering ? -1 : handle.serving.info().version(),
+            pending == null || pendingNumbering != numbering ? -1 : pending.getVersion(),
+            loadingVersion < 0 || loadingNumbering != numbering ? -1 : loadingVersion};
+    }
+
+    // Called with 'this' held.
+    private boolean isTaken(long version) {
+        for (long taken : takenVersions()) {
+            if (taken >= 0 && taken == version) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // Called with 'this' held: a release below this version is not newer; -1 when nothing is taken yet.
+    private long versionFloor() {
+        long floor = -1;
+        for (long taken : takenVersions()) {
+            floor = Math.max(floor, taken);
+        }
+        return floor;
     }
 
     // Called with 'this' held.

@@ -4,26 +4,28 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.streamrec.app.StreamsAppConfig;
 import io.streamrec.app.errors.FailedRecords;
 import io.streamrec.app.model.ModelRegistry;
+import io.streamrec.avro.ModelRelease;
 import io.streamrec.schemas.serde.SchemaRegistryClient;
 import java.util.List;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
 /**
  * Builds the streams app's topology, a pure function of the configuration and the collaborators handed in
- * (the model registry, the registry client behind the serdes, the instance's failed records, and the meters). Wall-clock decisions use the
- * processor context's clock, so {@code TopologyTestDriver} controls them:
+ * (the model registry, the registry client behind the serdes, the instance's failed records, the meters, and the
+ * sender of the models topic's dead letters). Wall-clock decisions use the processor context's clock, so
+ * {@code TopologyTestDriver} controls them:
  *
  * <pre>
  * clicks ─▶ click-intake ─┬─▶ interactions ─▶ interactions (compacted)
  *  (raw bytes)            ├─▶ recommend ─────▶ recommendations
  *                         └─▶ dead-letters (invalid or unreadable, original bytes + reason headers)
- * models ─▶ models-processor (global store) ─▶ ModelRegistry (loads and swaps off the stream threads)
+ * models ─▶ models-processor (global store) ─┬▶ ModelRegistry (loads and swaps off the stream threads)
+ *  (raw bytes)                                └▶ dead-letters (through GlobalDeadLetterSender)
  * </pre>
  */
 public final class RecommenderTopology {
@@ -46,14 +48,15 @@ public final class RecommenderTopology {
     public static final String INTERACTION_STORE = "interaction-state";
     /** Per user with an unanswered click while coalescing: that click's event time. */
     public static final String PENDING_STORE = "pending-clicks";
-    /** Global: the latest release per model name. */
+    /** Global: the latest release of the served model name. */
     public static final String MODELS_STORE = "model-releases";
 
     private RecommenderTopology() {
     }
 
     public static Topology build(StreamsAppConfig config, SchemaRegistryClient schemaRegistry, ModelRegistry models,
-                                 FailedRecords failedRecords, MeterRegistry meters) {
+                                 FailedRecords failedRecords, MeterRegistry meters,
+                                 GlobalDeadLetterSender modelDeadLetters) {
         TopicSerdes serdes = TopicSerdes.create(schemaRegistry, config.allOriginals());
         ClickValidator validator = new ClickValidator(config.maxIdBytes(), config.maxFutureSkew());
         RecommendProcessor.Settings recommendSettings = new RecommendProcessor.Settings(
@@ -93,11 +96,14 @@ public final class RecommenderTopology {
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(INTERACTION_STORE),
                 Serdes.String(), StoreSerdes.avro(io.streamrec.avro.Interaction.class)), INTERACTIONS);
 
+        // Raw bytes in, decoded by the processor, and a store serde without the registry: no registry outage or
+        // bad record makes Kafka Streams skip a release.
         topology.addGlobalStore(
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MODELS_STORE), Serdes.String(),
-                        serdes.modelReleases()).withLoggingDisabled(),
-                MODELS_SOURCE, new StringDeserializer(), serdes.modelReleases().deserializer(), config.modelsTopic(),
-                MODELS_PROCESSOR, () -> new ModelReleaseProcessor(MODELS_STORE, models));
+                        StoreSerdes.avro(ModelRelease.class)).withLoggingDisabled(),
+                MODELS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.modelsTopic(),
+                MODELS_PROCESSOR, () -> new ModelReleaseProcessor(MODELS_STORE, models,
+                        serdes.modelReleases().deserializer(), modelDeadLetters, config.deadLettersMaxBytes(), meters));
         return topology;
     }
 }

@@ -15,6 +15,7 @@ import io.streamrec.avro.ModelRelease;
 import io.streamrec.devstack.LocalStack;
 import io.streamrec.devstack.LocalStackExtension;
 import io.streamrec.schemas.model.ReleaseKeys;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -110,16 +111,17 @@ class ModelEndpointsIT {
                     model.expectedScore(2, history, Integer.parseInt(expected.get(0).substring(5))),
                     Offset.offset(1e-4));
 
-            // A release changed after signing: rejected with its reason, v1 keeps serving.
-            ModelRelease tampered = ModelRelease.newBuilder(TestModels.signedRelease("default", 2,
-                    DotModel.random(MODEL_USERS, ITEMS, 6, HISTORY, 2))).setMetrics(Map.of("hr@10", 0.99)).build();
-            support.publish(tampered);
+            // A signed release whose graph is not ONNX: rejected with its reason, v1 keeps serving. (A forged one
+            // never gets this far: the models processor dead-letters it.)
+            ModelRelease notOnnx = TestModels.sign(TestModels.release("default", 2, DotModel.random(MODEL_USERS, ITEMS,
+                    6, HISTORY, 2), "not an ONNX graph".getBytes(StandardCharsets.UTF_8)).build());
+            support.publish(notOnnx);
             await().atMost(TIMEOUT).until(() -> get(app, "/models/events").json().get("events").size() == 2);
             JsonNode events = get(app, "/models/events").json().get("events");
             assertThat(events.get(0).get("kind").asText()).isEqualTo("rejected");
             assertThat(events.get(0).get("version").asLong()).isEqualTo(2);
-            assertThat(events.get(0).get("reason").asText()).isEqualTo("signature");
-            assertThat(events.get(0).get("message").asText()).contains("invalid signature");
+            assertThat(events.get(0).get("reason").asText()).isEqualTo("graph");
+            assertThat(events.get(0).get("message").asText()).contains("cannot load the graph");
             assertThat(events.get(1).get("kind").asText()).isEqualTo("loaded");
             assertThat(events.get(1).get("version").asLong()).isEqualTo(1);
             assertThat(events.get(1).get("reason").asText()).isEqualTo("swapped");
@@ -134,7 +136,7 @@ class ModelEndpointsIT {
             assertThat(metrics.value("streamrec_model_events_total", Map.of("kind", "loaded", "reason", "swapped")))
                     .isEqualTo(1.0);
             assertThat(metrics.value("streamrec_model_events_total", Map.of("kind", "rejected",
-                    "reason", "signature"))).isEqualTo(1.0);
+                    "reason", "graph"))).isEqualTo(1.0);
             assertThat(metrics.value("streamrec_model_serving_version", Map.of())).isEqualTo(1.0);
             assertThat(metrics.value("streamrec_recommendations_total", Map.of("source", "model"))).isPositive();
             assertThat(metrics.value("streamrec_scoring_latency_seconds_count", Map.of())).isPositive();

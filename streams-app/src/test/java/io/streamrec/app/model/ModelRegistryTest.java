@@ -136,6 +136,63 @@ class ModelRegistryTest {
     }
 
     @Test
+    void aTombstoneRestartsNumberingAndTheServingModelStaysUntilTheNextRelease() throws Exception {
+        registry(OptionalLong.empty());
+        registry.offer(release(37));
+        registry.awaitIdle(WAIT);
+        registry.offer(release(5));
+
+        registry.restartNumbering();
+        assertThat(registry.serving().orElseThrow().info().version()).isEqualTo(37);
+        registry.offer(release(1));
+        registry.awaitIdle(WAIT);
+        assertThat(registry.serving().orElseThrow().info().version()).isEqualTo(1);
+        registry.offer(release(1)); // a replay of what serves: silent
+        registry.offer(release(2));
+        registry.awaitIdle(WAIT);
+
+        assertThat(registry.serving().orElseThrow().info().version()).isEqualTo(2);
+        assertThat(registry.events()).extracting(ModelEvent::kind, ModelEvent::version, ModelEvent::reason)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(ModelEvent.Kind.LOADED, 37L, "swapped"),
+                        org.assertj.core.groups.Tuple.tuple(ModelEvent.Kind.IGNORED, 5L, "not-newer"),
+                        org.assertj.core.groups.Tuple.tuple(ModelEvent.Kind.NUMBERING_RESTARTED, 37L, "tombstone"),
+                        org.assertj.core.groups.Tuple.tuple(ModelEvent.Kind.LOADED, 1L, "swapped"),
+                        org.assertj.core.groups.Tuple.tuple(ModelEvent.Kind.LOADED, 2L, "swapped"));
+    }
+
+    @Test
+    void releasesStillWaitingOrLoadingAtATombstoneDoNotHoldBackTheNextOne() throws Exception {
+        registry(OptionalLong.empty());
+        registry.offer(release(10));
+        registry.offer(release(11)); // waiting or loading, whichever the loader thread has reached
+        registry.restartNumbering();
+        registry.offer(release(1));
+        registry.awaitIdle(WAIT);
+
+        assertThat(registry.serving().orElseThrow().info().version()).isEqualTo(1);
+        assertThat(registry.events()).filteredOn(event -> event.kind() == ModelEvent.Kind.IGNORED).isEmpty();
+    }
+
+    @Test
+    void aPinnedVersionKeepsWorkingAcrossATombstone() throws Exception {
+        registry(OptionalLong.of(2));
+        registry.offer(release(2));
+        registry.awaitIdle(WAIT);
+        registry.restartNumbering();
+        registry.offer(release(3));
+        ModelRelease renumbered = TestModels.signedRelease("default", 2, DotModel.random(4, 30, 4, 3, 99));
+        registry.offer(renumbered);
+        registry.awaitIdle(WAIT);
+
+        ModelInfo serving = registry.serving().orElseThrow().info();
+        assertThat(serving.version()).isEqualTo(2);
+        assertThat(serving.itemCount()).isEqualTo(30); // the release numbered 2 after the tombstone
+        assertThat(registry.events()).filteredOn(event -> event.kind() == ModelEvent.Kind.IGNORED)
+                .extracting(ModelEvent::version).containsExactly(3L);
+    }
+
+    @Test
     void leasesTakenConcurrentlyWithSwapsAlwaysSeeAnOpenModel() throws Exception {
         registry(OptionalLong.empty());
         registry.offer(release(1));

@@ -106,7 +106,7 @@ class RecommenderTopologyTest {
         Properties properties = StreamsAppSettings.streamsProperties(config, Map.of(FailedRecords.CONFIG_KEY,
                 failedRecords, SharedRocksDbMemory.CONFIG_KEY, rocksDbMemory));
         driver = new TopologyTestDriver(RecommenderTopology.build(config, topologyRegistry, models, failedRecords,
-                meters), properties, START);
+                meters, new CollectingDeadLetters()), properties, START);
         serdes = TopicSerdes.create(schemaRegistry, config.allOriginals());
         clicks = driver.createInputTopic("clicks", new StringSerializer(), serdes.clicks().serializer());
         rawClicks = driver.createInputTopic("clicks", new ByteArraySerializer(), new ByteArraySerializer());
@@ -226,9 +226,10 @@ class RecommenderTopologyTest {
         send("user-1", "item-1");
         publish(2);
         send("user-1", "item-2");
-        ModelRelease tampered = ModelRelease.newBuilder(TestModels.signedRelease("default", 3,
-                DotModel.random(USERS, ITEMS, 6, HISTORY, 3))).setMetrics(Map.of("hr@10", 0.99)).build();
-        releases.pipeInput("default", tampered);
+        // Signed, so it reaches the registry (forged ones are dead-lettered first: ModelReleaseProcessorTest).
+        ModelRelease notOnnx = TestModels.sign(TestModels.release("default", 3, DotModel.random(USERS, ITEMS, 6,
+                HISTORY, 3), "not an ONNX graph".getBytes(StandardCharsets.UTF_8)).build());
+        releases.pipeInput("default", notOnnx);
         models.awaitIdle(LOAD_WAIT);
         send("user-1", "item-3");
 
@@ -236,7 +237,7 @@ class RecommenderTopologyTest {
                 .containsExactly(1L, 2L, 2L);
         assertThat(models.events()).last().satisfies(event -> {
             assertThat(event.kind()).isEqualTo(ModelEvent.Kind.REJECTED);
-            assertThat(event.reason()).isEqualTo("signature");
+            assertThat(event.reason()).isEqualTo("graph");
         });
     }
 

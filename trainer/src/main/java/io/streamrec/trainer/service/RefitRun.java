@@ -17,6 +17,7 @@ import io.streamrec.trainer.kafka.ModelReleaseReader;
 import io.streamrec.trainer.kafka.ModelsSnapshot;
 import io.streamrec.trainer.model.NcfModel;
 import io.streamrec.trainer.release.Hyperparameters;
+import io.streamrec.trainer.release.OwnReleases;
 import io.streamrec.trainer.release.Provenance;
 import io.streamrec.trainer.release.ReleaseBuilder;
 import io.streamrec.trainer.release.ReleaseGraphs;
@@ -44,7 +45,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One refit, the trainer loop of the design: read the models topic (serving release, next version) → read the
+ * One refit, the trainer loop of the design: read the models topic (serving release, next version, from this
+ * trainer's own signed releases only: {@link OwnReleases}) → read the
  * interactions snapshot → hold out each user's latest interaction for the gate and the one before it for
  * early stopping → train (from the last published model's parameters when {@link WarmStart} allows, else from
  * scratch) → evaluate the new model and the serving release on the same holdout (NCF protocol,
@@ -103,8 +105,9 @@ public final class RefitRun {
         long servingVersion = -1;
         long pairs = 0;
         try {
-            ModelsSnapshot models = timed(phases, "models", () ->
-                    new ModelReleaseReader(clientConfig, config.modelsTopic(), config.snapshotTimeout()).read());
+            ReleaseVerifier ownReleases = OwnReleases.verifier(signer, config.trustedKeysFile().stream().toList());
+            ModelsSnapshot models = timed(phases, "models", () -> new ModelReleaseReader(clientConfig,
+                    config.modelsTopic(), config.snapshotTimeout(), ownReleases).read());
             Optional<ModelRelease> serving = models.latest(name);
             servingVersion = serving.map(ModelRelease::getVersion).orElse(-1L);
             version = models.nextVersion(name);
@@ -157,7 +160,7 @@ public final class RefitRun {
                 candidate = timed(phases, "evaluate", () ->
                         Evaluator.sampled(model, test.train(), gate.heldOut(), K, trainer.pool()));
                 baseline = timed(phases, "evaluate-serving", () ->
-                        evaluateServing(serving, corpus, test.train(), gate.heldOut(), trainer));
+                        evaluateServing(serving, ownReleases, corpus, test.train(), gate.heldOut(), trainer));
 
                 String metric = config.gateMetric();
                 double candidateValue = value(candidate, metric);
@@ -241,16 +244,16 @@ public final class RefitRun {
         return new GateHoldout(fresh, true);
     }
 
-    private Optional<RankingMetrics> evaluateServing(Optional<ModelRelease> serving, Corpus corpus,
-                                                     Interactions histories, HeldOut heldOut, Trainer trainer) {
+    private Optional<RankingMetrics> evaluateServing(Optional<ModelRelease> serving, ReleaseVerifier ownReleases,
+                                                     Corpus corpus, Interactions histories, HeldOut heldOut,
+                                                     Trainer trainer) {
         if (serving.isEmpty()) {
             return Optional.empty();
         }
         ModelRelease release = serving.get();
         byte[] graph;
         try {
-            graph = ReleaseGraphs.verifiedGraph(release, ReleaseVerifier.trusting(List.of(signer.publicKey())),
-                    Long.MAX_VALUE);
+            graph = ReleaseGraphs.verifiedGraph(release, ownReleases, Long.MAX_VALUE);
         } catch (ReleaseRejectedException e) {
             log.warn("event=gate_baseline_unverifiable version={} reason={} message=\"{}\"", release.getVersion(),
                     e.reason(), e.getMessage());

@@ -17,13 +17,10 @@ import io.streamrec.schemas.serde.AvroSerdeConfig;
 import io.streamrec.schemas.serde.SchemaRegistryClient;
 import io.streamrec.trainer.kafka.ModelReleasePublisher;
 import io.streamrec.trainer.kafka.ModelReleaseReader;
+import io.streamrec.trainer.release.OwnReleases;
 import io.streamrec.trainer.release.ReleaseRepublisher;
 import io.streamrec.trainer.release.SigningKeys;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.PublicKey;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,9 +55,13 @@ public final class ServiceCommands {
         }
     }
 
-    /** Everything a service run needs, built from one configuration map. */
+    /**
+     * Everything a service run needs, built from one configuration map.
+     *
+     * @param ownReleases whose releases on the models topic are this trainer's (its signing key and earlier ones)
+     */
     record Setup(TrainerServiceConfig config, Map<String, Object> clientConfig, SchemaRegistryClient schemaRegistry,
-                 ReleaseSigner signer) {
+                 ReleaseSigner signer, ReleaseVerifier ownReleases) {
 
         static Setup from(Map<String, Object> settings) {
             TrainerServiceConfig config = new TrainerServiceConfig(settings);
@@ -75,7 +76,14 @@ public final class ServiceCommands {
                         config.signingKeyFile().map(Path::toString).orElse(""),
                         "no usable release signing key: " + e.getMessage());
             }
-            return new Setup(config, settings, schemaRegistry, signer);
+            ReleaseVerifier ownReleases;
+            try {
+                ownReleases = OwnReleases.verifier(signer, config.trustedKeysFile().stream().toList());
+            } catch (RuntimeException e) {
+                throw new ConfigException(TrainerServiceConfig.RELEASE_TRUSTED_KEYS_FILE_CONFIG,
+                        config.trustedKeysFile().map(Path::toString).orElse(""), e.getMessage());
+            }
+            return new Setup(config, settings, schemaRegistry, signer, ownReleases);
         }
     }
 
@@ -191,8 +199,9 @@ public final class ServiceCommands {
             description = {"Rolls back: publishes release N of model.name again under the next version, the same"
                     + " graph re-signed with this trainer's key, so every streams-app instance swaps to it.",
                     "Release N must still be in the models topic (once the log cleaner has passed, compaction keeps"
-                            + " only the latest record per model name) and be signed by this trainer's key or one"
-                            + " in --trusted-keys.",
+                            + " only the latest record per model name), come after the name's last tombstone (which"
+                            + " restarts the numbering) and be signed by this trainer's key or one in"
+                            + " release.trusted.keys.file or --trusted-keys.",
                     "Exit code: 0 published, 1 failed (not found, not verifiable, not published), 2 configuration"
                             + " error."})
     public static final class Republish extends ServiceCommand {
@@ -205,35 +214,37 @@ public final class ServiceCommands {
         long version;
 
         @Option(names = "--trusted-keys", paramLabel = "FILE", description = "PEM public keys that may have signed"
-                + " release N besides this trainer's own (after a key rotation).")
+                + " release N besides this trainer's own and release.trusted.keys.file's (after a key rotation).")
         Path trustedKeys;
 
         @Override
         int run(Setup setup) {
-            List<PublicKey> trusted = new ArrayList<>();
-            trusted.add(setup.signer().publicKey());
+            ReleaseVerifier verifier = setup.ownReleases();
             if (trustedKeys != null) {
+                List<Path> keyFiles = new ArrayList<>(setup.config().trustedKeysFile().stream().toList());
+                keyFiles.add(trustedKeys);
                 try {
-                    trusted.addAll(ReleaseKeys.readPublicKeys(Files.readString(trustedKeys, StandardCharsets.UTF_8)));
-                } catch (IOException | IllegalArgumentException e) {
+                    verifier = OwnReleases.verifier(setup.signer(), keyFiles);
+                } catch (RuntimeException e) {
                     return configurationError(e.getMessage());
                 }
             }
             TrainerServiceConfig config = setup.config();
             String name = config.modelName();
             ModelReleaseReader reader = new ModelReleaseReader(setup.clientConfig(), config.modelsTopic(),
-                    config.snapshotTimeout());
+                    config.snapshotTimeout(), verifier);
             try {
                 ModelReleaseReader.Lookup lookup = reader.find(name, version);
                 Optional<ModelRelease> earlier = lookup.release();
                 if (earlier.isEmpty()) {
                     System.err.println("trainer republish: " + config.modelsTopic() + " holds no release " + name + " v"
-                            + version + " (never published, or compacted away)");
+                            + version + " signed by a trusted key since the name's last tombstone (never published,"
+                            + " compacted away, or before a tombstone)");
                     return 1;
                 }
                 long next = lookup.nextVersion();
-                ModelRelease copy = new ReleaseRepublisher(setup.signer(), ReleaseVerifier.trusting(trusted),
-                        Long.MAX_VALUE, Clock.systemUTC()).republish(earlier.get(), next);
+                ModelRelease copy = new ReleaseRepublisher(setup.signer(), verifier, Long.MAX_VALUE,
+                        Clock.systemUTC()).republish(earlier.get(), next);
                 try (ModelReleasePublisher publisher = new ModelReleasePublisher(setup.clientConfig(),
                         config.modelsTopic())) {
                     publisher.publish(copy);
@@ -245,7 +256,8 @@ public final class ServiceCommands {
                 System.err.println("trainer republish: " + name + " v" + version + " cannot be vouched for ("
                         + e.reason() + "): " + e.getMessage());
                 return 1;
-            } catch (KafkaException e) {
+            } catch (KafkaException | IllegalStateException e) {
+                // IllegalStateException: the name's numbering is at its end (ModelsSnapshot#nextVersion).
                 System.err.println("trainer republish: " + e.getMessage());
                 return 1;
             }

@@ -55,6 +55,7 @@ public final class TrainerServiceConfig extends AbstractConfig {
 
     public static final String RELEASE_SIGNING_KEY_FILE_CONFIG = "release.signing.key.file";
     public static final String RELEASE_SIGNING_KEY_CONFIG = "release.signing.key";
+    public static final String RELEASE_TRUSTED_KEYS_FILE_CONFIG = "release.trusted.keys.file";
     public static final String RELEASE_INLINE_MAX_BYTES_CONFIG = "release.inline.max.bytes";
     public static final String RELEASE_ARTIFACT_DIR_CONFIG = "release.artifact.dir";
 
@@ -139,6 +140,10 @@ public final class TrainerServiceConfig extends AbstractConfig {
                             + " makes one).")
             .define(RELEASE_SIGNING_KEY_CONFIG, Type.PASSWORD, "", Importance.HIGH,
                     "The signing key as PEM text (e.g. from a Kubernetes Secret), instead of the file.")
+            .define(RELEASE_TRUSTED_KEYS_FILE_CONFIG, Type.STRING, "", Importance.MEDIUM,
+                    "PEM file with this trainer's earlier public signing keys (after a key rotation). Only releases"
+                            + " signed by the signing key or one of these count on the models topic: for the next"
+                            + " version number, the gate's serving baseline and republish; others are ignored.")
             .define(RELEASE_INLINE_MAX_BYTES_CONFIG, Type.INT, 16 * 1024 * 1024,
                     Range.between(1024, TopicCatalog.MODELS_MAX_MESSAGE_BYTES - 1024 * 1024), Importance.LOW,
                     "ONNX graphs up to this size travel inside the release; larger ones are written to"
@@ -258,6 +263,11 @@ public final class TrainerServiceConfig extends AbstractConfig {
 
     public String signingKeyPem() {
         return getPassword(RELEASE_SIGNING_KEY_CONFIG).value();
+    }
+
+    public Optional<Path> trustedKeysFile() {
+        String file = getString(RELEASE_TRUSTED_KEYS_FILE_CONFIG);
+        return file.isBlank() ? Optional.empty() : Optional.of(Path.of(file));
     }
 
     public int inlineMaxBytes() {

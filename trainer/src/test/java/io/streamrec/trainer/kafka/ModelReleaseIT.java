@@ -110,14 +110,14 @@ class ModelReleaseIT {
             published.put("it-gmf", second);
         }
 
-        ModelsSnapshot snapshot = new ModelReleaseReader(config, topic, TIMEOUT).read();
+        ReleaseVerifier verifier = ReleaseVerifier.trusting(List.of(keys.getPublic()));
+        ModelsSnapshot snapshot = new ModelReleaseReader(config, topic, TIMEOUT, verifier).read();
         assertThat(snapshot.latest().keySet()).containsExactlyInAnyOrderElementsOf(variants.keySet());
         assertThat(snapshot.records()).isEqualTo(variants.size() + 1);
         assertThat(snapshot.unreadable()).isZero();
         assertThat(snapshot.nextVersion("it-gmf")).isEqualTo(3);
         assertThat(snapshot.nextVersion("it-neumf")).isEqualTo(2);
 
-        ReleaseVerifier verifier = ReleaseVerifier.trusting(List.of(keys.getPublic()));
         SplittableRandom random = new SplittableRandom(5);
         int users = corpus.users().size();
         int items = corpus.items().size();
@@ -173,7 +173,8 @@ class ModelReleaseIT {
             raw.send(new ProducerRecord<>(topic, "junk", "not avro".getBytes())).get();      // unreadable
         }
 
-        ModelsSnapshot snapshot = new ModelReleaseReader(config, topic, TIMEOUT).read();
+        ModelsSnapshot snapshot = new ModelReleaseReader(config, topic, TIMEOUT,
+                ReleaseVerifier.trusting(List.of(keys.getPublic()))).read();
         assertThat(snapshot.latest().keySet()).containsExactly("large");
         assertThat(snapshot.unreadable()).isEqualTo(1);
         ModelRelease read = snapshot.latest("large").orElseThrow();
@@ -182,6 +183,70 @@ class ModelReleaseIT {
         try (OrtGraph ort = new OrtGraph(graph, read.getHistoryLength())) {
             assertThat(ExportFixtures.maxAbsDiff(model, ort, new int[] {0, 10}, new int[][] {{0}, {0}},
                     new int[][] {{1, items / 2, items}, {items, 7, 1}})).isLessThanOrEqualTo(1e-5);
+        }
+    }
+
+    @Test
+    void versionsComeOnlyFromThisTrainersReleasesAndRestartAfterATombstone(LocalStack stack) throws Exception {
+        String topic = createTopic(stack);
+        Map<String, Object> config = new HashMap<>(stack.clientProperties());
+        KeyPair keys = ReleaseKeys.generate();
+        ReleaseBuilder builder = new ReleaseBuilder(new ReleaseSigner(keys), ReleaseSettings.inlineOnly(),
+                Clock.systemUTC());
+        ReleaseSigner stranger = new ReleaseSigner(ReleaseKeys.generate());
+        ModelRelease first = small(builder, "default", 1, 1);
+        ModelRelease second = small(builder, "default", 2, 2);
+        ModelRelease unsigned = ModelRelease.newBuilder(second).setVersion(Long.MAX_VALUE).setSigningKeyId(null)
+                .setSignature(null).build();
+        try (ModelReleasePublisher publisher = new ModelReleasePublisher(config, topic)) {
+            publisher.publish(first);
+            publisher.publish(second);
+            publisher.publish(stranger.sign(ModelRelease.newBuilder(unsigned).setVersion(Long.MAX_VALUE - 1).build()));
+            publisher.publish(unsigned);
+            publisher.publish(stranger.sign(ModelRelease.newBuilder(first).setVersion(2).build())); // a forged v2
+        }
+        ModelReleaseReader reader = new ModelReleaseReader(config, topic, TIMEOUT,
+                ReleaseVerifier.trusting(List.of(keys.getPublic())));
+
+        ModelsSnapshot forged = reader.read();
+        assertThat(forged.nextVersion("default")).isEqualTo(3);
+        assertThat(forged.latest("default")).map(ModelRelease::getSha256).contains(second.getSha256());
+        assertThat(forged.unverified()).isEqualTo(3);
+        assertThat(reader.find("default", 2).release()).map(ModelRelease::getSha256).contains(second.getSha256());
+
+        tombstone(config, topic, "default");
+        ModelsSnapshot cleared = reader.read();
+        assertThat(cleared.nextVersion("default")).isEqualTo(1);
+        assertThat(cleared.latest("default")).isEmpty();
+        assertThat(reader.find("default", 2).release()).as("a version of the numbering before the tombstone")
+                .isEmpty();
+
+        ModelRelease renumbered = small(builder, "default", 1, 3);
+        ModelRelease last = small(builder, "edge", Long.MAX_VALUE, 4);
+        try (ModelReleasePublisher publisher = new ModelReleasePublisher(config, topic)) {
+            publisher.publish(renumbered);
+            publisher.publish(last);
+        }
+        ModelsSnapshot restarted = reader.read();
+        assertThat(restarted.nextVersion("default")).isEqualTo(2);
+        assertThat(restarted.latest("default")).map(ModelRelease::getSha256).contains(renumbered.getSha256());
+        assertThat(reader.find("default", 1).release()).map(ModelRelease::getSha256)
+                .contains(renumbered.getSha256());
+        assertThatThrownBy(() -> restarted.nextVersion("edge")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("tombstone");
+        assertThatThrownBy(() -> reader.find("edge", 1)).isInstanceOf(IllegalStateException.class);
+    }
+
+    private static ModelRelease small(ReleaseBuilder builder, String name, long version, long seed) {
+        return builder.build(new ReleaseRequest(name, version, ExportFixtures.randomModel(ModelConfig.gmf(4), 10, 20,
+                seed, 0.1), Vocabulary.sequential("u", 10), Vocabulary.sequential("i", 20), Map.of(), Map.of(),
+                Provenance.of("random", 0, Duration.ZERO)));
+    }
+
+    private static void tombstone(Map<String, Object> config, String topic, String name) throws Exception {
+        try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(config, new StringSerializer(),
+                new ByteArraySerializer())) {
+            raw.send(new ProducerRecord<>(topic, name, null)).get();
         }
     }
 
@@ -198,6 +263,7 @@ class ModelReleaseIT {
             assertThatThrownBy(() -> publisher.publish(release)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("artifact store");
         }
-        assertThat(new ModelReleaseReader(config, topic, TIMEOUT).read().records()).isZero();
+        assertThat(new ModelReleaseReader(config, topic, TIMEOUT,
+                ReleaseVerifier.trusting(List.of(ReleaseKeys.generate().getPublic()))).read().records()).isZero();
     }
 }

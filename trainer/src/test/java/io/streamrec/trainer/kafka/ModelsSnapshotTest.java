@@ -19,7 +19,7 @@ class ModelsSnapshotTest {
     @Test
     void theNextVersionFollowsTheHighestSeenEvenAfterARollback() {
         ModelsSnapshot snapshot = new ModelsSnapshot("models", Map.of("default", release("default", 3)),
-                Map.of("default", 5L), Map.of(), 3, 0);
+                Map.of("default", 5L), Map.of(), 3, 0, 0);
         assertThat(snapshot.latest("default")).map(ModelRelease::getVersion).contains(3L);
         assertThat(snapshot.nextVersion("default")).isEqualTo(6);
         assertThat(snapshot.nextVersion("other")).isEqualTo(1);

@@ -65,7 +65,8 @@ class RepublishIT {
 
         assertThat(republish(client, topic, keyFile, "1")).isZero();
 
-        ModelReleaseReader reader = new ModelReleaseReader(client, topic, TIMEOUT);
+        ModelReleaseReader reader = new ModelReleaseReader(client, topic, TIMEOUT,
+                ReleaseVerifier.trusting(List.of(keys.getPublic())));
         ModelsSnapshot snapshot = reader.read();
         ModelRelease serving = snapshot.latest("default").orElseThrow();
         assertThat(serving.getVersion()).isEqualTo(3);

@@ -19,6 +19,7 @@ import io.streamrec.trainer.data.Corpus;
 import io.streamrec.trainer.data.Interactions;
 import io.streamrec.trainer.data.SyntheticConfig;
 import io.streamrec.trainer.data.SyntheticGenerator;
+import io.streamrec.trainer.kafka.ModelReleasePublisher;
 import io.streamrec.trainer.kafka.ModelReleaseReader;
 import io.streamrec.trainer.release.ReleaseGraphs;
 import java.nio.file.Files;
@@ -90,14 +91,15 @@ class TrainerServiceIT {
             assertThat(first.phases()).containsKeys("models", "snapshot", "split", "train", "evaluate", "export",
                     "publish");
 
-            ModelRelease published = new ModelReleaseReader(stack.clientProperties(), models, Duration.ofSeconds(30))
-                    .read().latest("default").orElseThrow();
+            ReleaseVerifier trainerKey = ReleaseVerifier.trusting(List.of(KEY.getPublic()));
+            ModelRelease published = new ModelReleaseReader(stack.clientProperties(), models, Duration.ofSeconds(30),
+                    trainerKey).read().latest("default").orElseThrow();
             assertThat(published.getVersion()).isEqualTo(1);
             assertThat(published.getItemVocabulary()).hasSize(corpus.items().size());
             assertThat(published.getMetrics()).containsKeys("hr@10", "ndcg@10");
             assertThat(published.getProvenance()).containsKeys("data.source", "data.pairs", RefitRun.DATA_MAX_EVENT_TIME)
                     .containsEntry("training.init", "scratch");
-            ReleaseGraphs.verifiedGraph(published, ReleaseVerifier.trusting(List.of(KEY.getPublic())), Long.MAX_VALUE);
+            ReleaseGraphs.verifiedGraph(published, trainerKey, Long.MAX_VALUE);
 
             Map<String, Object> untrained = new HashMap<>(settings);
             untrained.put(TrainerServiceConfig.TRAIN_MAX_EPOCHS_CONFIG, 0);
@@ -107,6 +109,9 @@ class TrainerServiceIT {
             assertThat(worse.serving().orElseThrow().ndcg()).isGreaterThan(worse.candidate().orElseThrow().ndcg());
             assertThat(worse.reason()).contains("serving v1");
 
+            // Records nobody can vouch for, with the largest versions there are, must not move the numbering.
+            publishForged(stack, models, published);
+
             // This run checks version numbering and the warm start, not model quality (the run above checked the
             // gate): on the same small data a warm start may end a little below v1, so the gate is opened wide.
             Map<String, Object> anyQuality = new HashMap<>(settings);
@@ -114,10 +119,22 @@ class TrainerServiceIT {
             RefitOutcome again = run(anyQuality, schemaRegistry, signer);
             assertThat(again.decision()).as(again.reason()).isEqualTo(RefitOutcome.Decision.PUBLISHED);
             assertThat(again.version()).isEqualTo(2);
-            ModelRelease second = new ModelReleaseReader(stack.clientProperties(), models, Duration.ofSeconds(30)).read()
-                    .latest("default").orElseThrow();
+            ModelRelease second = new ModelReleaseReader(stack.clientProperties(), models, Duration.ofSeconds(30),
+                    trainerKey).read().latest("default").orElseThrow();
             assertThat(second.getVersion()).isEqualTo(2);
             assertThat(second.getProvenance()).containsEntry("training.init", "warm:v1");
+        }
+    }
+
+    /** Copies of {@code genuine} at the end of the numbers: one signed by another key, one unsigned. */
+    private static void publishForged(LocalStack stack, String topic, ModelRelease genuine) {
+        ModelRelease unsigned = ModelRelease.newBuilder(genuine).setVersion(Long.MAX_VALUE).setSigningKeyId(null)
+                .setSignature(null).build();
+        ModelRelease foreign = new ReleaseSigner(ReleaseKeys.generate())
+                .sign(ModelRelease.newBuilder(unsigned).setVersion(Long.MAX_VALUE - 1).build());
+        try (ModelReleasePublisher publisher = new ModelReleasePublisher(stack.clientProperties(), topic)) {
+            publisher.publish(foreign);
+            publisher.publish(unsigned);
         }
     }
 
