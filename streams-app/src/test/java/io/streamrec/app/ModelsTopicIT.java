@@ -35,14 +35,15 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The models topic read by a real app on a real broker: a release read while the schema registry is down is
- * served once it is back, never skipped; bad records reach the dead-letter topic with their reasons, once per
+ * The models topic read by a real app on a real broker: an instance started while the schema registry is down
+ * waits for it, then serves the release, never skipping it (the global processor's own retries are unit-tested); bad records reach the dead-letter topic with their reasons, once per
  * start of an instance; a restarted instance serves the release again from the replayed topic.
  */
 @ExtendWith(LocalStackExtension.class)
@@ -69,8 +70,10 @@ class ModelsTopicIT {
             }
         });
         try (StreamsApp app = StreamsApp.start(settings)) {
+            Thread.sleep(1_000);
+            assertThat(app.streams().state()).as("an instance without its schemas stays out of the group")
+                    .isEqualTo(KafkaStreams.State.CREATED);
             awaitCondition(() -> servingVersion(app) == 1, "v1 to serve once the registry is back");
-            assertThat(app.meters().get("streamrec.models.registry.retries").counter().count()).isPositive();
         } finally {
             registryBack.get().close();
         }
