@@ -18,6 +18,7 @@ import io.streamrec.app.model.ModelLoader;
 import io.streamrec.app.model.ModelRegistry;
 import io.streamrec.app.model.OnnxRuntime;
 import io.streamrec.app.rocksdb.SharedRocksDbMemory;
+import io.streamrec.app.topology.PopularityLists;
 import io.streamrec.app.topology.Recommender;
 import io.streamrec.app.topology.RecommenderTopology;
 import io.streamrec.schemas.model.ReleaseKeys;
@@ -133,8 +134,10 @@ public final class StreamsApp implements AutoCloseable {
 
         SharedRocksDbMemory rocksDbMemory = new SharedRocksDbMemory(config.rocksDbBlockCacheBytes(),
                 config.rocksDbWriteBufferBytes());
+        // Written by the stream tasks, read by the API: its fallback lists need no store scans.
+        PopularityLists popularity = new PopularityLists();
         Topology topology = RecommenderTopology.build(config, SchemaRegistryClient.fromConfig(serdeConfig), models,
-                meters);
+                popularity, meters);
         KafkaStreams streams = new KafkaStreams(topology, StreamsAppSettings.streamsProperties(config,
                 Map.of(SharedRocksDbMemory.CONFIG_KEY, rocksDbMemory,
                         StreamsConfig.APPLICATION_SERVER_CONFIG, http.applicationServer())));
@@ -152,7 +155,7 @@ public final class StreamsApp implements AutoCloseable {
         // (for ever while Kafka is unreachable), and probes must see "live, not ready" meanwhile. The same
         // Recommender class as the topology's (its meters are shared by name), so the API answers alike.
         http.start(new ApiHandler(httpSettings, http.advertised(), streams, models,
-                new Recommender(models, config.excludeSeen(), meters), meters, Clock.systemUTC()));
+                new Recommender(models, config.excludeSeen(), meters), popularity, meters, Clock.systemUTC()));
         streams.start();
         return new StreamsApp(config, onnx, models, rocksDbMemory, meters, streams, streamsMetrics, http);
     }

@@ -4,17 +4,14 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streamrec.app.model.ModelRegistry;
-import io.streamrec.app.topology.PopularItems;
+import io.streamrec.app.topology.PopularityLists;
 import io.streamrec.app.topology.Recommender;
 import io.streamrec.app.topology.RecommenderTopology;
-import io.streamrec.app.topology.UserHistory;
-import io.streamrec.avro.Recommendations;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.streams.KafkaStreams;
@@ -32,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * as is when a forwarded answer is relayed.
  *
  * <p>On-demand lists come from the same {@link Recommender} the stream processor uses, over the user's history
- * and the owning partition's {@code item-counts} (the popularity fallback), read through interactive queries.
- * They count in {@code streamrec.recommendations} like the streamed ones.
+ * and the owning partition's published popularity list ({@link LocalAnswers}), read through interactive
+ * queries. They count in {@code streamrec.recommendations} like the streamed ones.
  *
  * <p>Thread-safe: called concurrently by the server's threads. Lifetime: owned by {@link ApiServer}, which closes
  * it (and its forwarding client) after the last request.
@@ -46,33 +43,33 @@ public final class ApiHandler implements HttpHandler, AutoCloseable {
     private final String selfName;
     private final KafkaStreams streams;
     private final ModelRegistry models;
-    private final Recommender recommender;
     private final PrometheusMeterRegistry meters;
-    private final Clock clock;
     private final ApiJson json = new ApiJson();
     private final HttpMetrics metrics;
     private final Forwarder forwarder;
     private final KeyRouter router;
+    private final LocalAnswers local;
 
     /**
      * A handler over a constructed (started or not) client. Registers the API's meters, including the
      * history-store size gauge, in {@code meters}.
      *
-     * @param self this instance as other instances reach it: the client's {@code application.server}
+     * @param self       this instance as other instances reach it: the client's {@code application.server}
+     * @param popularity the popularity lists the client's tasks publish (the topology's)
      */
     public ApiHandler(HttpSettings settings, HostInfo self, KafkaStreams streams, ModelRegistry models,
-                      Recommender recommender, PrometheusMeterRegistry meters, Clock clock) {
+                      Recommender recommender, PopularityLists popularity, PrometheusMeterRegistry meters,
+                      Clock clock) {
         this.settings = settings;
         this.selfName = Forwarder.hostPort(self);
         this.streams = streams;
         this.models = models;
-        this.recommender = recommender;
         this.meters = meters;
-        this.clock = clock;
         this.metrics = new HttpMetrics(meters);
         HttpMetrics.bindHistoryStoreSize(streams, meters);
         this.forwarder = new Forwarder(self);
         this.router = new KeyRouter(streams, self, forwarder, metrics, json, settings.queryTimeout());
+        this.local = new LocalAnswers(this::store, popularity, recommender, json, clock);
     }
 
     @Override
@@ -121,9 +118,10 @@ public final class ApiHandler implements HttpHandler, AutoCloseable {
     private ApiResponse answer(ApiRequest request, String pathAndQuery, String forwardedBy) throws ApiException {
         return switch (request.route()) {
             case RECOMMENDATIONS -> router.route(request.route(), RecommenderTopology.HISTORY_STORE,
-                    request.userId(), pathAndQuery, forwardedBy, partition -> recommend(request, partition));
+                    request.userId(), pathAndQuery, forwardedBy,
+                    partition -> local.recommendations(request, partition));
             case HISTORY -> router.route(request.route(), RecommenderTopology.HISTORY_STORE, request.userId(),
-                    pathAndQuery, forwardedBy, partition -> history(request.userId(), partition));
+                    pathAndQuery, forwardedBy, partition -> local.history(request.userId(), partition));
             case MODELS -> json.response(200, ApiJson.ModelsView.of(models.settings().modelName(),
                     models.settings().pinnedVersion(), models.serving()));
             case MODEL_EVENTS -> json.response(200, ApiJson.EventsView.of(models.settings().modelName(),
@@ -142,29 +140,9 @@ public final class ApiHandler implements HttpHandler, AutoCloseable {
         };
     }
 
-    private ApiResponse recommend(ApiRequest request, int partition) {
-        UserHistory history = Optional.ofNullable(historyStore(partition).get(request.userId()))
-                .orElse(UserHistory.EMPTY);
-        ReadOnlyKeyValueStore<String, Long> counts = streams.store(StoreQueryParameters.fromNameAndType(
-                RecommenderTopology.ITEM_COUNTS_STORE, QueryableStoreTypes.<String, Long>keyValueStore())
+    private <V> ReadOnlyKeyValueStore<String, V> store(String name, int partition) {
+        return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore())
                 .withPartition(partition));
-        Instant now = clock.instant();
-        Recommendations list = recommender.recommend(request.userId(), history, request.k(), now, now.toEpochMilli(),
-                PopularItems.fromCounts(counts));
-        return json.response(200, ApiJson.RecommendationsView.of(list, history.items().size()));
-    }
-
-    private ApiResponse history(String userId, int partition) throws ApiException {
-        UserHistory history = historyStore(partition).get(userId);
-        if (history == null || history.isEmpty()) {
-            throw new ApiException(404, "no history for this user (never seen, or every item expired)");
-        }
-        return json.response(200, ApiJson.HistoryView.of(userId, history));
-    }
-
-    private ReadOnlyKeyValueStore<String, UserHistory> historyStore(int partition) {
-        return streams.store(StoreQueryParameters.fromNameAndType(RecommenderTopology.HISTORY_STORE,
-                QueryableStoreTypes.<String, UserHistory>keyValueStore()).withPartition(partition));
     }
 
     private static void write(HttpExchange exchange, String method, ApiResponse response) throws IOException {

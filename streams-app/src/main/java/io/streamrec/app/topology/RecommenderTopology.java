@@ -15,8 +15,9 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * Builds the streams app's topology, a pure function of the configuration and the collaborators handed in
- * (the model registry, the registry client behind the serdes, and the meters). Wall-clock decisions use the
- * processor context's clock, so {@code TopologyTestDriver} controls them:
+ * (the model registry, the registry client behind the serdes, the popularity lists its tasks publish to, and
+ * the meters). Wall-clock decisions use the processor context's clock, so {@code TopologyTestDriver} controls
+ * them:
  *
  * <pre>
  * clicks ─▶ click-intake ─┬─▶ interactions ─▶ interactions (compacted)
@@ -51,8 +52,12 @@ public final class RecommenderTopology {
     private RecommenderTopology() {
     }
 
+    /**
+     * @param popularity where each task of the recommend processor publishes its popularity list (shared with
+     *                   the HTTP API, which answers the fallback from it)
+     */
     public static Topology build(StreamsAppConfig config, SchemaRegistryClient schemaRegistry, ModelRegistry models,
-                                 MeterRegistry meters) {
+                                 PopularityLists popularity, MeterRegistry meters) {
         TopicSerdes serdes = TopicSerdes.create(schemaRegistry, config.allOriginals());
         ClickValidator validator = new ClickValidator(config.maxIdBytes(), config.maxFutureSkew());
         RecommendProcessor.Settings recommendSettings = new RecommendProcessor.Settings(
@@ -67,7 +72,7 @@ public final class RecommenderTopology {
                 CLICKS_SOURCE);
         topology.addProcessor(INTERACTIONS, () -> new InteractionsProcessor(INTERACTION_STORE), CLICK_INTAKE);
         Recommender recommender = new Recommender(models, config.excludeSeen(), meters);
-        topology.addProcessor(RECOMMEND, () -> new RecommendProcessor(recommendSettings, recommender,
+        topology.addProcessor(RECOMMEND, () -> new RecommendProcessor(recommendSettings, recommender, popularity,
                 HISTORY_STORE, ITEM_COUNTS_STORE, PENDING_STORE), CLICK_INTAKE);
 
         topology.addSink(DEAD_LETTERS_SINK, config.deadLettersTopic(), new ByteArraySerializer(),

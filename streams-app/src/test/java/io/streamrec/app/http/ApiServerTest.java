@@ -13,6 +13,7 @@ import io.streamrec.app.model.ModelLoader;
 import io.streamrec.app.model.ModelRegistry;
 import io.streamrec.app.model.OnnxRuntime;
 import io.streamrec.app.model.TestModels;
+import io.streamrec.app.topology.PopularityLists;
 import io.streamrec.app.topology.Recommender;
 import io.streamrec.schemas.model.ReleaseVerifier;
 import java.io.IOException;
@@ -76,7 +77,7 @@ class ApiServerTest {
         builder.stream("clicks");
         streams = new KafkaStreams(builder.build(), properties);
         server.start(new ApiHandler(SETTINGS, server.advertised(), streams, models,
-                new Recommender(models, true, meters), meters, Clock.systemUTC()));
+                new Recommender(models, true, meters), new PopularityLists(), meters, Clock.systemUTC()));
     }
 
     @AfterEach
@@ -173,7 +174,7 @@ class ApiServerTest {
     @Test
     void aServerStartsOnce() {
         assertThatThrownBy(() -> server.start(new ApiHandler(SETTINGS, server.advertised(), streams, models,
-                new Recommender(models, true, meters), meters, Clock.systemUTC())))
+                new Recommender(models, true, meters), new PopularityLists(), meters, Clock.systemUTC())))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("already started");
     }
 }

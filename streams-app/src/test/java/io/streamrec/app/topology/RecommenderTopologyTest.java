@@ -91,8 +91,8 @@ class RecommenderTopologyTest {
                 Clock.systemUTC(), event -> { });
         Properties properties = new Properties();
         properties.putAll(settings);
-        driver = new TopologyTestDriver(RecommenderTopology.build(config, schemaRegistry, models, meters), properties,
-                START);
+        driver = new TopologyTestDriver(RecommenderTopology.build(config, schemaRegistry, models, new PopularityLists(),
+                meters), properties, START);
         serdes = TopicSerdes.create(schemaRegistry, config.allOriginals());
         clicks = driver.createInputTopic("clicks", new StringSerializer(), serdes.clicks().serializer());
         rawClicks = driver.createInputTopic("clicks", new ByteArraySerializer(), new ByteArraySerializer());
