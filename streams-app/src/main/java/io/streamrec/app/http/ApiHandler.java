@@ -68,13 +68,14 @@ public final class ApiHandler implements HttpHandler, AutoCloseable {
         this.metrics = new HttpMetrics(meters);
         HttpMetrics.bindHistoryStoreSize(streams, meters);
         this.forwarder = new Forwarder(self);
-        this.router = new KeyRouter(streams, self, forwarder, metrics, json, settings.queryTimeout());
+        this.router = new KeyRouter(KeyRouter.KeyOwners.of(streams), self, forwarder, metrics, json);
         this.local = new LocalAnswers(this::store, popularity, recommender, json, clock);
     }
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         long start = System.nanoTime();
+        long deadline = start + settings.queryTimeout().toNanos();
         String method = exchange.getRequestMethod();
         String routeTag = Route.UNMATCHED;
         ApiResponse response;
@@ -94,7 +95,7 @@ public final class ApiHandler implements HttpHandler, AutoCloseable {
                         settings.maxIdBytes());
                 String pathAndQuery = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
                 response = answer(request, pathAndQuery,
-                        exchange.getRequestHeaders().getFirst(Forwarder.FORWARDED_BY));
+                        exchange.getRequestHeaders().getFirst(Forwarder.FORWARDED_BY), deadline);
             }
         } catch (ApiException e) {
             response = json.error(e.status(), e.getMessage());
@@ -115,13 +116,14 @@ public final class ApiHandler implements HttpHandler, AutoCloseable {
         }
     }
 
-    private ApiResponse answer(ApiRequest request, String pathAndQuery, String forwardedBy) throws ApiException {
+    private ApiResponse answer(ApiRequest request, String pathAndQuery, String forwardedBy, long deadlineNanos)
+            throws ApiException {
         return switch (request.route()) {
             case RECOMMENDATIONS -> router.route(request.route(), RecommenderTopology.HISTORY_STORE,
-                    request.userId(), pathAndQuery, forwardedBy,
+                    request.userId(), pathAndQuery, forwardedBy, deadlineNanos,
                     partition -> local.recommendations(request, partition));
             case HISTORY -> router.route(request.route(), RecommenderTopology.HISTORY_STORE, request.userId(),
-                    pathAndQuery, forwardedBy, partition -> local.history(request.userId(), partition));
+                    pathAndQuery, forwardedBy, deadlineNanos, partition -> local.history(request.userId(), partition));
             case MODELS -> json.response(200, ApiJson.ModelsView.of(models.settings().modelName(),
                     models.settings().pinnedVersion(), models.serving()));
             case MODEL_EVENTS -> json.response(200, ApiJson.EventsView.of(models.settings().modelName(),
@@ -161,7 +163,7 @@ public final class ApiHandler implements HttpHandler, AutoCloseable {
     }
 
     /** At most 100 characters of client input in a message, so error bodies stay small. */
-    private static String abbreviate(String text) {
+    static String abbreviate(String text) {
         return text == null ? "" : text.length() <= 100 ? text : text.substring(0, 100) + "...";
     }
 

@@ -30,6 +30,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  *       (not-started, metadata-unavailable, store-unavailable, not-owner, owner-unreachable);</li>
  *   <li>{@code streamrec.http.routing.failures} (counter; tag {@code reason}): per-user requests answered 503
  *       after the retries ran out;</li>
+ *   <li>{@code streamrec.http.routing.bounced} (counter; tag {@code reason}): forwarded requests this instance
+ *       could not answer (e.g. {@code not-owner}), answered 503 at once for the forwarding instance to retry;</li>
  *   <li>{@code streamrec.history.users} (gauge): users in this instance's active {@code user-history} stores,
  *       RocksDB's estimate, read through interactive queries at scrape time.</li>
  * </ul>
@@ -88,6 +90,13 @@ final class HttpMetrics {
     void failure(String reason) {
         Counter.builder("streamrec.http.routing.failures").tag("reason", reason)
                 .description("Per-user requests answered 503 because routing did not succeed in time")
+                .register(meters).increment();
+    }
+
+    void bounced(String reason) {
+        Counter.builder("streamrec.http.routing.bounced").tag("reason", reason)
+                .description("Forwarded requests this instance could not answer, answered 503 at once for the"
+                        + " forwarding instance to retry")
                 .register(meters).increment();
     }
 

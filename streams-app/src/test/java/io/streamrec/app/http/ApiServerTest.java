@@ -2,6 +2,7 @@ package io.streamrec.app.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -92,8 +93,17 @@ class ApiServerTest {
     private record Answer(int status, HttpResponse<String> response, JsonNode json) { }
 
     private Answer get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + server.port() + path)).build(), HttpResponse.BodyHandlers.ofString());
+        return get(server.port(), path, Map.of());
+    }
+
+    private Answer get(int port, String path, Map<String, String> headers) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(5));
+        headers.forEach(request::header);
+        return answer(http.send(request.build(), HttpResponse.BodyHandlers.ofString()));
+    }
+
+    private static Answer answer(HttpResponse<String> response) throws IOException {
         JsonNode json = response.headers().firstValue("Content-Type").orElse("").startsWith("application/json")
                 ? new ObjectMapper().readTree(response.body()) : null;
         return new Answer(response.statusCode(), response, json);
@@ -111,8 +121,10 @@ class ApiServerTest {
                 .isEqualTo(1);
         assertThat(meters.get("streamrec.http.routing.retries").tag("reason", "not-started").counter().count())
                 .as("backoff 25, 50, 100 ms within 300 ms").isGreaterThanOrEqualTo(2);
-        assertThat(meters.get("streamrec.http.requests").tag("route", "/users/{id}/recommendations")
-                .tag("status", "503").timer().count()).isEqualTo(1);
+        // Recorded once the answer is written, so possibly just after the client has it.
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(meters.find("streamrec.http.requests")
+                .tag("route", "/users/{id}/recommendations").tag("status", "503").timers())
+                .singleElement().satisfies(timer -> assertThat(timer.count()).isEqualTo(1)));
     }
 
     @Test
@@ -128,6 +140,8 @@ class ApiServerTest {
     @Test
     void metricsParseBeforeStart() throws Exception {
         get("/health/live");
+        await().atMost(Duration.ofSeconds(5)).until(() -> meters.find("streamrec.http.requests")
+                .tag("route", "/health/live").timer() != null); // recorded just after the answer is written
         Answer metrics = get("/metrics");
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.response().headers().firstValue("Content-Type"))
@@ -137,6 +151,17 @@ class ApiServerTest {
                 .containsEntry("streamrec_recommendations_total", "counter");
         assertThat(exposition.value("streamrec_http_requests_seconds_count",
                 Map.of("route", "/health/live", "status", "200"))).isEqualTo(1);
+    }
+
+    @Test
+    void aForwardedRequestIsAnsweredAtOnceMarkedForTheForwarderToRetryNotRetriedHere() throws Exception {
+        Answer answer = get(server.port(), "/users/u-1/history", Map.of(Forwarder.FORWARDED_BY, "6.6.6.6:1"));
+        assertThat(answer.status()).isEqualTo(503);
+        assertThat(answer.response().headers().firstValue(Forwarder.UNAVAILABLE)).contains("not-started");
+        assertThat(answer.response().headers().firstValue("Retry-After")).contains("1");
+        assertThat(meters.get("streamrec.http.routing.bounced").tag("reason", "not-started").counter().count())
+                .isEqualTo(1);
+        assertThat(meters.find("streamrec.http.routing.retries").counters()).as("no retry here").isEmpty();
     }
 
     @Test

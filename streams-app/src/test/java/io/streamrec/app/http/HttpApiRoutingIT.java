@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.Counter;
 import io.streamrec.app.StreamsApp;
 import io.streamrec.app.StreamsAppConfig;
 import io.streamrec.app.topology.RecommenderTopology;
@@ -177,16 +178,26 @@ class HttpApiRoutingIT {
     }
 
     @Test
-    void aForwardedRequestThatReachesANonOwnerIsNotForwardedAgainButAnswered503() {
+    void aForwardedRequestThatReachesANonOwnerIsNotForwardedAgainButAnswered503AtOnce() {
         String user = usersOwnedBy(a).get(0);
+        double bouncedBefore = bounced(b);
+        double retriesBefore = b.meters().find("streamrec.http.routing.retries").counters().stream()
+                .mapToDouble(Counter::count).sum();
         ApiItSupport.Answer answer = send(b, "GET", "/users/" + user + "/history",
                 Map.of(Forwarder.FORWARDED_BY, "10.255.255.1:1"));
         assertThat(answer.status()).isEqualTo(503);
         assertThat(answer.header("Retry-After")).isEqualTo("1");
+        assertThat(answer.header(Forwarder.UNAVAILABLE)).isEqualTo("not-owner");
         assertThat(answer.json().get("error").asText()).contains("not-owner", "forwarded by 10.255.255.1:1",
                 "the owner is " + name(a));
-        assertThat(b.meters().get("streamrec.http.routing.failures").tag("reason", "not-owner").counter().count())
-                .isEqualTo(1);
+        assertThat(bounced(b)).isEqualTo(bouncedBefore + 1);
+        assertThat(b.meters().find("streamrec.http.routing.retries").counters().stream().mapToDouble(Counter::count)
+                .sum()).as("not retried").isEqualTo(retriesBefore);
+    }
+
+    private static double bounced(StreamsApp app) {
+        Counter bounced = app.meters().find("streamrec.http.routing.bounced").tag("reason", "not-owner").counter();
+        return bounced == null ? 0 : bounced.count();
     }
 
     @Test
