@@ -212,6 +212,14 @@ public final class StreamsApp implements AutoCloseable {
         return http.port();
     }
 
+    /**
+     * The port of the management listener, where the probes and {@code /metrics} are answered on threads of their
+     * own (the chosen one when {@code http.management.port} was 0).
+     */
+    public int managementPort() {
+        return http.managementPort();
+    }
+
     /** How other instances reach this one's HTTP API; also its Kafka Streams {@code application.server}. */
     public HostInfo httpAdvertised() {
         return http.advertised();

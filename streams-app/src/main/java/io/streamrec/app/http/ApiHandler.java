@@ -1,19 +1,18 @@
 package io.streamrec.app.http;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streamrec.app.model.ModelRegistry;
 import io.streamrec.app.topology.PopularityLists;
 import io.streamrec.app.topology.Recommender;
 import io.streamrec.app.topology.RecommenderTopology;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.HostInfo;
@@ -28,14 +27,17 @@ import org.slf4j.LoggerFactory;
  * {@link HttpMetrics}. Every answer carries {@value Forwarder#SERVED_BY}: the instance that computed it, kept
  * as is when a forwarded answer is relayed.
  *
+ * <p>Two entry points, one per listener of {@link ApiServer}: {@link #handleApi} answers every route;
+ * {@link #handleManagement} answers the probes and {@code /metrics} only ({@link Route#management()}).
+ *
  * <p>On-demand lists come from the same {@link Recommender} the stream processor uses, over the user's history
  * and the owning partition's published popularity list ({@link LocalAnswers}), read through interactive
  * queries. They count in {@code streamrec.recommendations} like the streamed ones.
  *
- * <p>Thread-safe: called concurrently by the server's threads. Lifetime: owned by {@link ApiServer}, which closes
- * it (and its forwarding client) after the last request.
+ * <p>Thread-safe: called concurrently by the listeners' threads. Lifetime: owned by {@link ApiServer}, which
+ * closes it (and its forwarding client) after the last request.
  */
-public final class ApiHandler implements HttpHandler, AutoCloseable {
+public final class ApiHandler implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ApiHandler.class);
 
@@ -72,16 +74,34 @@ public final class ApiHandler implements HttpHandler, AutoCloseable {
         this.local = new LocalAnswers(this::store, popularity, recommender, json, clock);
     }
 
-    @Override
-    public void handle(HttpExchange exchange) throws IOException {
+    /** The meters the listeners record in too. */
+    HttpMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Answers a request of the API listener: any route.
+     *
+     * @param admittedAtNanos when the request was queued ({@link System#nanoTime()}): its deadline is this plus
+     *                        {@code http.query.timeout.ms}
+     */
+    void handleApi(HttpExchange exchange, long admittedAtNanos) throws IOException {
+        handle(exchange, admittedAtNanos, route -> true);
+    }
+
+    /** Answers a request of the management listener: the probes and {@code /metrics}; any other path is 404. */
+    void handleManagement(HttpExchange exchange, long admittedAtNanos) throws IOException {
+        handle(exchange, admittedAtNanos, Route::management);
+    }
+
+    private void handle(HttpExchange exchange, long admittedAtNanos, Predicate<Route> served) throws IOException {
         long start = System.nanoTime();
-        long deadline = start + settings.queryTimeout().toNanos();
         String method = exchange.getRequestMethod();
         String routeTag = Route.UNMATCHED;
         ApiResponse response;
         try {
             URI uri = exchange.getRequestURI();
-            Optional<Route.Match> match = Route.match(uri.getRawPath());
+            Optional<Route.Match> match = Route.match(uri.getRawPath()).filter(found -> served.test(found.route()));
             if (match.isEmpty()) {
                 throw new ApiException(404, "no such endpoint: " + abbreviate(uri.getRawPath())
                         + " (see streams-app/README.md)");
@@ -95,7 +115,8 @@ public final class ApiHandler implements HttpHandler, AutoCloseable {
                         settings.maxIdBytes());
                 String pathAndQuery = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
                 response = answer(request, pathAndQuery,
-                        exchange.getRequestHeaders().getFirst(Forwarder.FORWARDED_BY), deadline);
+                        exchange.getRequestHeaders().getFirst(Forwarder.FORWARDED_BY),
+                        admittedAtNanos + settings.queryTimeout().toNanos());
             }
         } catch (ApiException e) {
             response = json.error(e.status(), e.getMessage());
@@ -107,7 +128,7 @@ public final class ApiHandler implements HttpHandler, AutoCloseable {
             response = response.withHeader(Forwarder.SERVED_BY, selfName);
         }
         try {
-            write(exchange, method, response);
+            Responses.send(exchange, response);
         } catch (IOException e) {
             log.debug("event=http_response_not_sent route={} error=\"{}\"", routeTag, e.toString());
         } finally {
@@ -145,21 +166,6 @@ public final class ApiHandler implements HttpHandler, AutoCloseable {
     private <V> ReadOnlyKeyValueStore<String, V> store(String name, int partition) {
         return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore())
                 .withPartition(partition));
-    }
-
-    private static void write(HttpExchange exchange, String method, ApiResponse response) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", response.contentType());
-        exchange.getResponseHeaders().set("Cache-Control", "no-store");
-        response.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
-        byte[] body = response.body();
-        if ("HEAD".equals(method) || body.length == 0) {
-            exchange.sendResponseHeaders(response.status(), -1);
-            return;
-        }
-        exchange.sendResponseHeaders(response.status(), body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-        }
     }
 
     /** At most 100 characters of client input in a message, so error bodies stay small. */
