@@ -50,7 +50,8 @@ COPY --chmod=0755 infra/docker/entrypoint.sh /app/bin/entrypoint.sh
 ENV JAVA_OPTS="-XX:MaxRAMPercentage=50.0 -XX:+ExitOnOutOfMemoryError" \
     STREAMREC_STATE_DIR=/var/lib/streamrec/state
 USER 10001:10001
-# http.port: recommendations, history, models, /health/live, /health/ready, /metrics.
-EXPOSE 8080
+# http.port: recommendations, history, models (and /health/*, /metrics on the API's threads);
+# http.management.port: /health/live, /health/ready, /metrics on threads of their own, for probes and scrapes.
+EXPOSE 8080 8079
 # No HEALTHCHECK: compose and Kubernetes probe /health/ready and /health/live themselves.
 ENTRYPOINT ["/app/bin/entrypoint.sh"]

@@ -10,6 +10,7 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -123,11 +124,33 @@ final class ConfigKeys {
         }
     }
 
-    /** The HTTP port the program binds with this configuration (its config class's value or default). */
-    static int httpPort(Program program, Map<String, Object> configuration) {
+    /**
+     * The ports the program binds with this configuration (its config class's values or defaults), by key, the
+     * API's ({@code http.port}) first.
+     */
+    static Map<String, Integer> httpPorts(Program program, Map<String, Object> configuration) {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        switch (program) {
+            case STREAMS_APP -> {
+                StreamsAppConfig config = new StreamsAppConfig(configuration);
+                ports.put(StreamsAppConfig.HTTP_PORT_CONFIG, config.httpPort());
+                ports.put(StreamsAppConfig.HTTP_MANAGEMENT_PORT_CONFIG, config.httpManagementPort());
+            }
+            case TRAINER_SERVE -> ports.put(TrainerServiceConfig.HTTP_PORT_CONFIG,
+                    new TrainerServiceConfig(configuration).httpPort());
+            default -> throw new IllegalArgumentException(program + " serves no HTTP");
+        }
+        return ports;
+    }
+
+    /**
+     * The key of the port probes and scrapes must use: the streams app's management listener, whose threads the
+     * API's traffic cannot take; the trainer's only port.
+     */
+    static String probePortKey(Program program) {
         return switch (program) {
-            case STREAMS_APP -> new StreamsAppConfig(configuration).httpPort();
-            case TRAINER_SERVE -> new TrainerServiceConfig(configuration).httpPort();
+            case STREAMS_APP -> StreamsAppConfig.HTTP_MANAGEMENT_PORT_CONFIG;
+            case TRAINER_SERVE -> TrainerServiceConfig.HTTP_PORT_CONFIG;
             default -> throw new IllegalArgumentException(program + " serves no HTTP");
         };
     }

@@ -18,9 +18,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * The Dockerfiles in {@code infra/docker} and their entrypoint, checked without a Docker engine (there is none
  * here): each builds its own module, whose jar runs the app's command; pinned glibc Temurin 17 bases; a
- * non-root user; the exposed port is the app's http.port; the image's environment keys are the app's keys;
- * the entrypoint, run for real with a stand-in {@code java}, honours JAVA_OPTS and runs the jars the
- * Dockerfile copies.
+ * non-root user; the exposed ports are the app's (http.port, and the streams app's http.management.port); the
+ * image's environment keys are the app's keys; the entrypoint, run for real with a stand-in {@code java},
+ * honours JAVA_OPTS and runs the jars the Dockerfile copies.
  */
 class DockerImagesTest {
 
@@ -106,8 +106,9 @@ class DockerImagesTest {
         dockerfile.runtimeEnv().keySet().forEach(variable ->
                 ConfigKeys.problem(program, variable).ifPresent(problems::add));
         assertThat(problems).isEmpty();
-        int port = ConfigKeys.httpPort(program, ConfigKeys.fromEnvironment(dockerfile.runtimeEnv()));
-        assertThat(dockerfile.exposedPorts()).as("EXPOSE is http.port").containsExactly(port);
+        Map<String, Integer> ports = ConfigKeys.httpPorts(program, ConfigKeys.fromEnvironment(dockerfile.runtimeEnv()));
+        assertThat(dockerfile.exposedPorts()).as("EXPOSE is the program's ports " + ports)
+                .containsExactlyInAnyOrderElementsOf(ports.values());
     }
 
     @ParameterizedTest

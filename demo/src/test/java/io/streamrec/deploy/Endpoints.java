@@ -55,15 +55,22 @@ final class Endpoints implements AutoCloseable {
         trainerHttp = new TrainerHttp("127.0.0.1", 0, trainer, meters);
     }
 
-    /** The kind of endpoint the path is for the program, or empty when the program does not serve it. */
-    Optional<Kind> kindOf(Program program, String path) {
+    /**
+     * The kind of endpoint the path is for the program, or empty when the program does not serve it.
+     *
+     * @param onManagementListener the streams app's management listener, which serves the probes and the metrics
+     *                             only ({@link Route#management()})
+     */
+    Optional<Kind> kindOf(Program program, String path, boolean onManagementListener) {
         return switch (program) {
-            case STREAMS_APP -> Route.match(path).map(match -> switch (match.route()) {
-                case LIVE -> Kind.LIVE;
-                case READY -> Kind.READY;
-                case METRICS -> Kind.METRICS;
-                default -> Kind.OTHER;
-            });
+            case STREAMS_APP -> Route.match(path)
+                    .filter(match -> !onManagementListener || match.route().management())
+                    .map(match -> switch (match.route()) {
+                        case LIVE -> Kind.LIVE;
+                        case READY -> Kind.READY;
+                        case METRICS -> Kind.METRICS;
+                        default -> Kind.OTHER;
+                    });
             case TRAINER_SERVE -> trainerKind(path);
             default -> Optional.empty();
         };

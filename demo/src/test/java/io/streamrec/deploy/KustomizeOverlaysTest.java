@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -57,8 +58,9 @@ import picocli.CommandLine;
  * where kubectl is absent), read into fabric8's typed objects with no unknown field, and checked against the
  * code: each container through {@link WorkloadChecks} (configuration keys and values, ports, probes, mounted
  * files, the provisioning command's flags), then the Kubernetes-only invariants: references resolve, the
- * streams app's StatefulSet, headless service, advertised host and disruption budget, the signing key and its
- * trusted public half, placeholder-only Secrets, the CronJob's exit codes, and each overlay's sizing.
+ * streams app's StatefulSet, headless service, advertised host and disruption budget, Services that publish
+ * the API port and never the management listener's, the signing key and its trusted public half,
+ * placeholder-only Secrets, the CronJob's exit codes, and each overlay's sizing.
  */
 class KustomizeOverlaysTest {
 
@@ -202,6 +204,35 @@ class KustomizeOverlaysTest {
                 .filter(w -> w.invocation().program() == Program.PROVISION_TOPICS).findFirst().orElseThrow();
         assertThat(configuration.get(StreamsConfig.REPLICATION_FACTOR_CONFIG)).isEqualTo(
                 ComposeFileTest.argumentAfter(provisioning.invocation().arguments(), "--replication-factor"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void theStreamsAppsServicesPublishItsApiPortAndNeverItsManagementListener(String overlay) {
+        List<HasMetadata> objects = objects(overlay);
+        StatefulSet statefulSet = only(objects, StatefulSet.class);
+        Map<String, String> podLabels = statefulSet.getSpec().getTemplate().getMetadata().getLabels();
+        Map<String, Integer> namedPorts = new LinkedHashMap<>();
+        for (ContainerPort port : statefulSet.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts()) {
+            namedPorts.put(port.getName(), port.getContainerPort());
+        }
+        Map<String, Integer> ports = ConfigKeys.httpPorts(Program.STREAMS_APP,
+                configurationOf(overlay, Program.STREAMS_APP));
+        List<String> targets = new ArrayList<>();
+        for (HasMetadata object : objects) {
+            if (object instanceof Service service && service.getSpec().getSelector() != null
+                    && podLabels.entrySet().containsAll(service.getSpec().getSelector().entrySet())) {
+                for (ServicePort port : service.getSpec().getPorts()) {
+                    IntOrString target = port.getTargetPort();
+                    Integer number = target.getIntVal() != null ? target.getIntVal()
+                            : namedPorts.get(target.getStrVal());
+                    targets.add(id(service) + " -> " + number);
+                    assertThat(number).as(id(service) + " port " + port.getName())
+                            .isEqualTo(ports.get(StreamsAppConfig.HTTP_PORT_CONFIG));
+                }
+            }
+        }
+        assertThat(targets).as("Services of the streams app").hasSizeGreaterThanOrEqualTo(2);
     }
 
     @ParameterizedTest

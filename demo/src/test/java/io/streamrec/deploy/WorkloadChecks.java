@@ -152,23 +152,33 @@ final class WorkloadChecks {
 
     private static void checkHttp(Workload workload, Program program, Map<String, Object> configuration,
                                   Dockerfile dockerfile, Endpoints endpoints, String where, List<String> problems) {
-        int port = ConfigKeys.httpPort(program, configuration);
-        if (!dockerfile.exposedPorts().contains(port)) {
-            problems.add(where + "http.port " + port + " is not EXPOSEd by " + workload.invocation().image()
-                    .dockerfilePath() + " (it exposes " + dockerfile.exposedPorts() + ")");
-        }
-        if (workload.containerPorts().isEmpty()) {
-            problems.add(where + "declares no container port for http.port " + port);
-        }
-        workload.containerPorts().stream().filter(declared -> declared != port).forEach(declared ->
-                problems.add(where + "container port " + declared + " is not http.port " + port));
-        for (Workload.Probe probe : workload.probes()) {
-            if (probe.port() != port) {
-                problems.add(where + probe.role() + " goes to port " + probe.port() + ", http.port is " + port);
+        Map<String, Integer> ports = ConfigKeys.httpPorts(program, configuration);
+        String apiKey = ports.keySet().iterator().next();
+        int apiPort = ports.get(apiKey);
+        String probeKey = ConfigKeys.probePortKey(program);
+        int probePort = ports.get(probeKey);
+        ports.forEach((key, port) -> {
+            if (!dockerfile.exposedPorts().contains(port)) {
+                problems.add(where + key + " " + port + " is not EXPOSEd by " + workload.invocation().image()
+                        .dockerfilePath() + " (it exposes " + dockerfile.exposedPorts() + ")");
             }
-            Optional<Endpoints.Kind> kind = endpoints.kindOf(program, probe.path());
+        });
+        if (!workload.containerPorts().contains(apiPort)) {
+            problems.add(where + "declares no container port for " + apiKey + " " + apiPort);
+        }
+        workload.containerPorts().stream().filter(declared -> !ports.containsValue(declared)).forEach(declared ->
+                problems.add(where + "container port " + declared + " is none of the program's ports " + ports));
+        for (Workload.Probe probe : workload.probes()) {
+            if (probe.port() != probePort) {
+                problems.add(where + probe.role() + " goes to port " + probe.port() + ", not " + probeKey + " "
+                        + probePort + (probeKey.equals(apiKey) ? "" : " (the listener whose threads the API's"
+                        + " traffic cannot take)"));
+            }
+            boolean onManagementListener = !probeKey.equals(apiKey) && probe.port() == probePort;
+            Optional<Endpoints.Kind> kind = endpoints.kindOf(program, probe.path(), onManagementListener);
             if (kind.isEmpty()) {
-                problems.add(where + probe.role() + " path " + probe.path() + " is no endpoint of " + program);
+                problems.add(where + probe.role() + " path " + probe.path() + " is no endpoint of " + program
+                        + (onManagementListener ? "'s management listener" : ""));
             } else if (kind.get() != probe.expected()) {
                 problems.add(where + probe.role() + " path " + probe.path() + " is a " + kind.get() + " endpoint, not "
                         + probe.expected());

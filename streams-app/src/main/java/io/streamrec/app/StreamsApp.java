@@ -21,6 +21,7 @@ import io.streamrec.app.model.OnnxRuntime;
 import io.streamrec.app.rocksdb.SharedRocksDbMemory;
 import io.streamrec.app.topology.GlobalDeadLetterSender;
 import io.streamrec.app.topology.KafkaDeadLetterSender;
+import io.streamrec.app.topology.PopularityLists;
 import io.streamrec.app.topology.Recommender;
 import io.streamrec.app.topology.RecommenderTopology;
 import io.streamrec.app.topology.RegistryWarmUp;
@@ -165,8 +166,10 @@ public final class StreamsApp implements AutoCloseable {
         SchemaRegistryClient schemaRegistry = SchemaRegistryClient.fromConfig(serdeConfig);
         FailedRecords failedRecords = new FailedRecords(2, 10_000);
         GlobalDeadLetterSender modelDeadLetters = KafkaDeadLetterSender.create(config);
-        Topology topology = RecommenderTopology.build(config, schemaRegistry, models, failedRecords, meters,
-                modelDeadLetters);
+        // Written by the stream tasks, read by the API: its fallback lists need no store scans.
+        PopularityLists popularity = new PopularityLists();
+        Topology topology = RecommenderTopology.build(config, new RecommenderTopology.Collaborators(schemaRegistry,
+                models, failedRecords, popularity, modelDeadLetters, meters));
         KafkaStreams streams = new KafkaStreams(topology, StreamsAppSettings.streamsProperties(config,
                 Map.of(SharedRocksDbMemory.CONFIG_KEY, rocksDbMemory,
                         FailedRecords.CONFIG_KEY, failedRecords,
@@ -185,7 +188,7 @@ public final class StreamsApp implements AutoCloseable {
         // (for ever while Kafka is unreachable), and probes must see "live, not ready" meanwhile. The same
         // Recommender class as the topology's (its meters are shared by name), so the API answers alike.
         http.start(new ApiHandler(httpSettings, http.advertised(), streams, models,
-                new Recommender(models, config.excludeSeen(), meters), meters, Clock.systemUTC()));
+                new Recommender(models, config.excludeSeen(), meters), popularity, meters, Clock.systemUTC()));
         StreamsApp app = new StreamsApp(config, onnx, models, rocksDbMemory, meters, streams, streamsMetrics,
                 modelDeadLetters, http, new RegistryWarmUp(config, schemaRegistry));
         app.starter.start();
@@ -242,6 +245,14 @@ public final class StreamsApp implements AutoCloseable {
     /** The port the HTTP API listens on (the chosen one when {@code http.port} was 0). */
     public int httpPort() {
         return http.port();
+    }
+
+    /**
+     * The port of the management listener, where the probes and {@code /metrics} are answered on threads of their
+     * own (the chosen one when {@code http.management.port} was 0).
+     */
+    public int managementPort() {
+        return http.managementPort();
     }
 
     /** How other instances reach this one's HTTP API; also its Kafka Streams {@code application.server}. */

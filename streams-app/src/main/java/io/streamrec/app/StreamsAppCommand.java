@@ -1,5 +1,6 @@
 package io.streamrec.app;
 
+import io.streamrec.app.http.HttpTimeLimits;
 import io.streamrec.schemas.config.ConfigDocs;
 import io.streamrec.schemas.config.ConfigSources;
 import io.streamrec.schemas.serde.AvroSerdeConfig;
@@ -58,6 +59,11 @@ public final class StreamsAppCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // The JDK HTTP server reads each request on a request thread and, left to its defaults, waits for ever on
+        // a client that stops sending half-way (a slow or half-open connection holds the thread). Its only limits
+        // are system properties it reads once, with the first server: set them before anything creates one. A
+        // value given with -D wins.
+        HttpTimeLimits.setDefaultsUnlessConfigured(System.getProperties());
         System.exit(new CommandLine(new StreamsAppCommand()).execute(args));
     }
 }

@@ -63,8 +63,10 @@ public final class StreamsAppConfig extends AbstractConfig {
 
     public static final String HTTP_HOST_CONFIG = "http.host";
     public static final String HTTP_PORT_CONFIG = "http.port";
+    public static final String HTTP_MANAGEMENT_PORT_CONFIG = "http.management.port";
     public static final String HTTP_ADVERTISED_HOST_CONFIG = "http.advertised.host";
     public static final String HTTP_THREADS_CONFIG = "http.threads";
+    public static final String HTTP_QUEUE_SIZE_CONFIG = "http.queue.size";
     public static final String HTTP_QUERY_TIMEOUT_MS_CONFIG = "http.query.timeout.ms";
     public static final String HTTP_READY_REQUIRES_MODEL_CONFIG = "http.ready.requires.model";
 
@@ -138,7 +140,15 @@ public final class StreamsAppConfig extends AbstractConfig {
                     Importance.MEDIUM, "Memtable memory shared by every RocksDB store (charged to the block cache).")
             .define(HTTP_HOST_CONFIG, Type.STRING, "0.0.0.0", Importance.LOW, "Interface the HTTP API binds to.")
             .define(HTTP_PORT_CONFIG, Type.INT, 8080, Range.between(0, 65_535), Importance.MEDIUM,
-                    "Port of the HTTP API (recommendations, history, models, health, metrics); 0 picks a free one.")
+                    "Port of the HTTP API (recommendations, history, models; health and metrics too, on the API's"
+                            + " threads); 0 picks a free one.")
+            // 8079: next to the API's 8080 and clear of the stack's other ports (schema registry 8081, the
+            // second compose instance's 8082, trainer 8090, Prometheus 9090, Kafka 9092/9093).
+            .define(HTTP_MANAGEMENT_PORT_CONFIG, Type.INT, 8079, Range.between(0, 65_535), Importance.MEDIUM,
+                    "Port of the management listener: GET /health/live, /health/ready and /metrics on threads of"
+                            + " their own, so probes and scrapes are answered however busy the API is. Point"
+                            + " Kubernetes probes and Prometheus here and keep it off public Services. Binds"
+                            + " http.host; 0 picks a free one; must differ from http.port.")
             .define(HTTP_ADVERTISED_HOST_CONFIG, Type.STRING, "", Importance.MEDIUM,
                     "Host name or address other instances use to reach this one's HTTP API; with the bound port it"
                             + " becomes Kafka Streams' application.server, so a request for a user another instance"
@@ -146,16 +156,28 @@ public final class StreamsAppConfig extends AbstractConfig {
                             + " is a wildcard address. Set it in multi-instance deployments (Kubernetes: the pod's"
                             + " IP or DNS name). The app sets application.server itself: do not set that key.")
             .define(HTTP_THREADS_CONFIG, Type.INT, 4, Range.between(1, 256), Importance.LOW,
-                    "Threads answering HTTP requests (a forwarded request holds one until the owner answers).")
+                    "Threads answering requests on http.port (a forwarded request holds one until the owner"
+                            + " answers); the management listener has its own.")
+            .define(HTTP_QUEUE_SIZE_CONFIG, Type.INT, 64, Range.between(0, 100_000), Importance.LOW,
+                    "Requests on http.port that may wait for a thread. When every thread is busy and the queue is"
+                            + " full, a request is answered 503 with Retry-After at once, as is one that waited"
+                            + " longer than http.query.timeout.ms. 0: none waits.")
             .define(HTTP_QUERY_TIMEOUT_MS_CONFIG, Type.LONG, 10_000L, Range.between(100, 600_000), Importance.LOW,
-                    "How long a user request keeps retrying while the owner of the user's partition is unknown or"
-                            + " unreachable (rebalances, restarts) before it is answered 503.")
+                    "Deadline of a request on http.port, counted from when it was queued: a user request keeps"
+                            + " retrying while the owner of the user's partition is unknown or unreachable"
+                            + " (rebalances, restarts) until then, and is then answered 503. At least 5 s below the"
+                            + " JDK server's response limit, sun.net.httpserver.maxRspTime (the app's command sets"
+                            + " 30 s unless -D gives it).")
             .define(HTTP_READY_REQUIRES_MODEL_CONFIG, Type.BOOLEAN, false, Importance.LOW,
                     "When true, GET /health/ready answers 503 until a model serves; when false (the default), the"
                             + " popularity fallback is good enough to take traffic.");
 
     public StreamsAppConfig(Map<?, ?> originals) {
         super(CONFIG_DEF, originals, false);
+        if (httpPort() != 0 && httpPort() == httpManagementPort()) {
+            throw new ConfigException(HTTP_MANAGEMENT_PORT_CONFIG, httpManagementPort(),
+                    "the management listener needs a port of its own, not " + HTTP_PORT_CONFIG + "'s");
+        }
         if (getLong(ROCKSDB_WRITE_BUFFER_BYTES_CONFIG) > getLong(ROCKSDB_BLOCK_CACHE_BYTES_CONFIG)) {
             throw new ConfigException(ROCKSDB_WRITE_BUFFER_BYTES_CONFIG, getLong(ROCKSDB_WRITE_BUFFER_BYTES_CONFIG),
                     "the write buffers are charged to the block cache, so they must not exceed "
@@ -289,6 +311,10 @@ public final class StreamsAppConfig extends AbstractConfig {
         return getInt(HTTP_PORT_CONFIG);
     }
 
+    public int httpManagementPort() {
+        return getInt(HTTP_MANAGEMENT_PORT_CONFIG);
+    }
+
     /** The configured advertised host; empty means "derive it from http.host". */
     public String httpAdvertisedHost() {
         return getString(HTTP_ADVERTISED_HOST_CONFIG);
@@ -296,6 +322,10 @@ public final class StreamsAppConfig extends AbstractConfig {
 
     public int httpThreads() {
         return getInt(HTTP_THREADS_CONFIG);
+    }
+
+    public int httpQueueSize() {
+        return getInt(HTTP_QUEUE_SIZE_CONFIG);
     }
 
     public Duration httpQueryTimeout() {

@@ -69,6 +69,7 @@ class StreamsAppIT {
         settings.put(StreamsAppConfig.TOPIC_DEAD_LETTERS_CONFIG, topics.get("dead-letters").name());
         settings.put(StreamsAppConfig.MODEL_TRUSTED_KEYS_CONFIG, ReleaseKeys.publicKeyPem(TestModels.TRAINER_KEY.getPublic()));
         settings.put(StreamsAppConfig.HTTP_PORT_CONFIG, 0);
+        settings.put(StreamsAppConfig.HTTP_MANAGEMENT_PORT_CONFIG, 0);
 
         try (StreamsApp app = StreamsApp.start(settings);
              KafkaProducer<String, ClickEvent> clicks = clickProducer(stack);

@@ -103,6 +103,7 @@ public final class EndToEndBench {
                 app.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-" + settings.variant());
                 app.put(StreamsConfig.STATE_DIR_CONFIG, settings.directory().resolve("state").toString());
                 app.put(StreamsAppConfig.HTTP_PORT_CONFIG, httpPort);
+                app.put(StreamsAppConfig.HTTP_MANAGEMENT_PORT_CONFIG, 0); // unused by the bench: any free port
                 app.put(StreamsAppConfig.HTTP_HOST_CONFIG, "127.0.0.1");
                 app.put(StreamsAppConfig.MODEL_TRUSTED_KEYS_FILE_CONFIG, publicKey.toString());
                 app.putAll(settings.appOverrides());

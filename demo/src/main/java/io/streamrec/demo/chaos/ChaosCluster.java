@@ -44,7 +44,6 @@ final class ChaosCluster implements AutoCloseable {
     record AppPorts(int http, int management) { }
 
     static final String APPLICATION_ID = "chaos";
-    static final String MANAGEMENT_PORT_KEY = "http.management.port";
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
 
     private final Settings settings;
@@ -128,7 +127,7 @@ final class ChaosCluster implements AutoCloseable {
         config.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "1");
         config.put(StreamsAppConfig.HTTP_HOST_CONFIG, "127.0.0.1");
         config.put(StreamsAppConfig.HTTP_PORT_CONFIG, Integer.toString(ports.http()));
-        config.put(MANAGEMENT_PORT_KEY, Integer.toString(ports.management()));
+        config.put(StreamsAppConfig.HTTP_MANAGEMENT_PORT_CONFIG, Integer.toString(ports.management()));
         config.put(StreamsAppConfig.MODEL_TRUSTED_KEYS_FILE_CONFIG, trustedKeys.toString());
         config.putAll(settings.appOverrides());
         List<String> arguments = new ArrayList<>();

@@ -273,6 +273,7 @@ public final class DemoRun {
         app.put(StreamsConfig.APPLICATION_ID_CONFIG, "streamrec-demo");
         app.put(StreamsConfig.STATE_DIR_CONFIG, directory.resolve("state").toString());
         app.put(StreamsAppConfig.HTTP_PORT_CONFIG, settings.httpPort());
+        app.put(StreamsAppConfig.HTTP_MANAGEMENT_PORT_CONFIG, 0); // the demo probes nothing: any free port
         app.put(StreamsAppConfig.HTTP_HOST_CONFIG, "127.0.0.1");
         app.put(StreamsAppConfig.MODEL_TRUSTED_KEYS_FILE_CONFIG, publicKey.toString());
         return app;

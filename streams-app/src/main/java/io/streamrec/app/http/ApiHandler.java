@@ -1,22 +1,18 @@
 package io.streamrec.app.http;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streamrec.app.model.ModelRegistry;
-import io.streamrec.app.topology.PopularItems;
+import io.streamrec.app.topology.PopularityLists;
 import io.streamrec.app.topology.Recommender;
 import io.streamrec.app.topology.RecommenderTopology;
-import io.streamrec.app.topology.UserHistory;
-import io.streamrec.avro.Recommendations;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.HostInfo;
@@ -31,14 +27,17 @@ import org.slf4j.LoggerFactory;
  * {@link HttpMetrics}. Every answer carries {@value Forwarder#SERVED_BY}: the instance that computed it, kept
  * as is when a forwarded answer is relayed.
  *
- * <p>On-demand lists come from the same {@link Recommender} the stream processor uses, over the user's history
- * and the owning partition's {@code item-counts} (the popularity fallback), read through interactive queries.
- * They count in {@code streamrec.recommendations} like the streamed ones.
+ * <p>Two entry points, one per listener of {@link ApiServer}: {@link #handleApi} answers every route;
+ * {@link #handleManagement} answers the probes and {@code /metrics} only ({@link Route#management()}).
  *
- * <p>Thread-safe: called concurrently by the server's threads. Lifetime: owned by {@link ApiServer}, which closes
- * it (and its forwarding client) after the last request.
+ * <p>On-demand lists come from the same {@link Recommender} the stream processor uses, over the user's history
+ * and the owning partition's published popularity list ({@link LocalAnswers}), read through interactive
+ * queries. They count in {@code streamrec.recommendations} like the streamed ones.
+ *
+ * <p>Thread-safe: called concurrently by the listeners' threads. Lifetime: owned by {@link ApiServer}, which
+ * closes it (and its forwarding client) after the last request.
  */
-public final class ApiHandler implements HttpHandler, AutoCloseable {
+public final class ApiHandler implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ApiHandler.class);
 
@@ -46,44 +45,63 @@ public final class ApiHandler implements HttpHandler, AutoCloseable {
     private final String selfName;
     private final KafkaStreams streams;
     private final ModelRegistry models;
-    private final Recommender recommender;
     private final PrometheusMeterRegistry meters;
-    private final Clock clock;
     private final ApiJson json = new ApiJson();
     private final HttpMetrics metrics;
     private final Forwarder forwarder;
     private final KeyRouter router;
+    private final LocalAnswers local;
 
     /**
      * A handler over a constructed (started or not) client. Registers the API's meters, including the
      * history-store size gauge, in {@code meters}.
      *
-     * @param self this instance as other instances reach it: the client's {@code application.server}
+     * @param self       this instance as other instances reach it: the client's {@code application.server}
+     * @param popularity the popularity lists the client's tasks publish (the topology's)
      */
     public ApiHandler(HttpSettings settings, HostInfo self, KafkaStreams streams, ModelRegistry models,
-                      Recommender recommender, PrometheusMeterRegistry meters, Clock clock) {
+                      Recommender recommender, PopularityLists popularity, PrometheusMeterRegistry meters,
+                      Clock clock) {
         this.settings = settings;
         this.selfName = Forwarder.hostPort(self);
         this.streams = streams;
         this.models = models;
-        this.recommender = recommender;
         this.meters = meters;
-        this.clock = clock;
         this.metrics = new HttpMetrics(meters);
         HttpMetrics.bindHistoryStoreSize(streams, meters);
         this.forwarder = new Forwarder(self);
-        this.router = new KeyRouter(streams, self, forwarder, metrics, json, settings.queryTimeout());
+        this.router = new KeyRouter(KeyRouter.KeyOwners.of(streams), self, forwarder, metrics, json);
+        this.local = new LocalAnswers(this::store, popularity, recommender, json, clock);
     }
 
-    @Override
-    public void handle(HttpExchange exchange) throws IOException {
+    /** The meters the listeners record in too. */
+    HttpMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Answers a request of the API listener: any route.
+     *
+     * @param admittedAtNanos when the request was queued ({@link System#nanoTime()}): its deadline is this plus
+     *                        {@code http.query.timeout.ms}
+     */
+    void handleApi(HttpExchange exchange, long admittedAtNanos) throws IOException {
+        handle(exchange, admittedAtNanos, route -> true);
+    }
+
+    /** Answers a request of the management listener: the probes and {@code /metrics}; any other path is 404. */
+    void handleManagement(HttpExchange exchange, long admittedAtNanos) throws IOException {
+        handle(exchange, admittedAtNanos, Route::management);
+    }
+
+    private void handle(HttpExchange exchange, long admittedAtNanos, Predicate<Route> served) throws IOException {
         long start = System.nanoTime();
         String method = exchange.getRequestMethod();
         String routeTag = Route.UNMATCHED;
         ApiResponse response;
         try {
             URI uri = exchange.getRequestURI();
-            Optional<Route.Match> match = Route.match(uri.getRawPath());
+            Optional<Route.Match> match = Route.match(uri.getRawPath()).filter(found -> served.test(found.route()));
             if (match.isEmpty()) {
                 throw new ApiException(404, "no such endpoint: " + abbreviate(uri.getRawPath())
                         + " (see streams-app/README.md)");
@@ -97,7 +115,8 @@ public final class ApiHandler implements HttpHandler, AutoCloseable {
                         settings.maxIdBytes());
                 String pathAndQuery = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
                 response = answer(request, pathAndQuery,
-                        exchange.getRequestHeaders().getFirst(Forwarder.FORWARDED_BY));
+                        exchange.getRequestHeaders().getFirst(Forwarder.FORWARDED_BY),
+                        admittedAtNanos + settings.queryTimeout().toNanos());
             }
         } catch (ApiException e) {
             response = json.error(e.status(), e.getMessage());
@@ -109,7 +128,7 @@ public final class ApiHandler implements HttpHandler, AutoCloseable {
             response = response.withHeader(Forwarder.SERVED_BY, selfName);
         }
         try {
-            write(exchange, method, response);
+            Responses.send(exchange, response);
         } catch (IOException e) {
             log.debug("event=http_response_not_sent route={} error=\"{}\"", routeTag, e.toString());
         } finally {
@@ -118,12 +137,14 @@ public final class ApiHandler implements HttpHandler, AutoCloseable {
         }
     }
 
-    private ApiResponse answer(ApiRequest request, String pathAndQuery, String forwardedBy) throws ApiException {
+    private ApiResponse answer(ApiRequest request, String pathAndQuery, String forwardedBy, long deadlineNanos)
+            throws ApiException {
         return switch (request.route()) {
             case RECOMMENDATIONS -> router.route(request.route(), RecommenderTopology.HISTORY_STORE,
-                    request.userId(), pathAndQuery, forwardedBy, partition -> recommend(request, partition));
+                    request.userId(), pathAndQuery, forwardedBy, deadlineNanos,
+                    partition -> local.recommendations(request, partition));
             case HISTORY -> router.route(request.route(), RecommenderTopology.HISTORY_STORE, request.userId(),
-                    pathAndQuery, forwardedBy, partition -> history(request.userId(), partition));
+                    pathAndQuery, forwardedBy, deadlineNanos, partition -> local.history(request.userId(), partition));
             case MODELS -> json.response(200, ApiJson.ModelsView.of(models.settings().modelName(),
                     models.settings().pinnedVersion(), models.serving()));
             case MODEL_EVENTS -> json.response(200, ApiJson.EventsView.of(models.settings().modelName(),
@@ -142,48 +163,13 @@ public final class ApiHandler implements HttpHandler, AutoCloseable {
         };
     }
 
-    private ApiResponse recommend(ApiRequest request, int partition) {
-        UserHistory history = Optional.ofNullable(historyStore(partition).get(request.userId()))
-                .orElse(UserHistory.EMPTY);
-        ReadOnlyKeyValueStore<String, Long> counts = streams.store(StoreQueryParameters.fromNameAndType(
-                RecommenderTopology.ITEM_COUNTS_STORE, QueryableStoreTypes.<String, Long>keyValueStore())
+    private <V> ReadOnlyKeyValueStore<String, V> store(String name, int partition) {
+        return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore())
                 .withPartition(partition));
-        Instant now = clock.instant();
-        Recommendations list = recommender.recommend(request.userId(), history, request.k(), now, now.toEpochMilli(),
-                PopularItems.fromCounts(counts));
-        return json.response(200, ApiJson.RecommendationsView.of(list, history.items().size()));
-    }
-
-    private ApiResponse history(String userId, int partition) throws ApiException {
-        UserHistory history = historyStore(partition).get(userId);
-        if (history == null || history.isEmpty()) {
-            throw new ApiException(404, "no history for this user (never seen, or every item expired)");
-        }
-        return json.response(200, ApiJson.HistoryView.of(userId, history));
-    }
-
-    private ReadOnlyKeyValueStore<String, UserHistory> historyStore(int partition) {
-        return streams.store(StoreQueryParameters.fromNameAndType(RecommenderTopology.HISTORY_STORE,
-                QueryableStoreTypes.<String, UserHistory>keyValueStore()).withPartition(partition));
-    }
-
-    private static void write(HttpExchange exchange, String method, ApiResponse response) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", response.contentType());
-        exchange.getResponseHeaders().set("Cache-Control", "no-store");
-        response.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
-        byte[] body = response.body();
-        if ("HEAD".equals(method) || body.length == 0) {
-            exchange.sendResponseHeaders(response.status(), -1);
-            return;
-        }
-        exchange.sendResponseHeaders(response.status(), body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-        }
     }
 
     /** At most 100 characters of client input in a message, so error bodies stay small. */
-    private static String abbreviate(String text) {
+    static String abbreviate(String text) {
         return text == null ? "" : text.length() <= 100 ? text : text.substring(0, 100) + "...";
     }
 

@@ -1,85 +1,96 @@
 package io.streamrec.app.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.streamrec.app.StreamsAppConfig;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The JDK HTTP server of one app instance, on its own small thread pool.
+ * The HTTP server of one app instance: two listeners of the JDK server, each on threads of its own.
+ * <ul>
+ *   <li>the API ({@code http.port}): every route, on {@code http.threads} threads with at most
+ *       {@code http.queue.size} requests waiting, each with a deadline of {@code http.query.timeout.ms} from
+ *       when it was queued (see {@link Listener});</li>
+ *   <li>the management listener ({@code http.management.port}): {@code /health/live}, {@code /health/ready} and
+ *       {@code /metrics} only, on {@value #MANAGEMENT_THREADS} threads of its own, so that nothing sent to the
+ *       API port can keep probes or scrapes waiting.</li>
+ * </ul>
  *
  * <p>Two steps, because Kafka Streams must know this instance's {@code application.server} before it is
- * constructed and the port may be 0: {@link #bind(HttpSettings)} takes the port (so {@link #advertised()} is
+ * constructed and the port may be 0: {@link #bind(HttpSettings)} takes both ports (so {@link #advertised()} is
  * known), {@link #start(ApiHandler)} then serves with a handler built over the running client.
  *
- * <p>Lifetime: {@link #close()} refuses new requests (503), waits briefly for those in flight, stops the
- * server, then its threads, then closes the handler it was given. Idempotent. Thread-safe.
+ * <p>Lifetime: {@link #close()} refuses new requests (503) on both listeners, waits briefly for those in
+ * flight, stops the servers, then their threads, then closes the handler it was given. Idempotent. Thread-safe.
  */
 public final class ApiServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
 
+    /** The {@code listener} tag of the API port's meters. */
+    public static final String API = "api";
+    /** The {@code listener} tag of the management port's meters. */
+    public static final String MANAGEMENT = "management";
+
+    /** Probes arrive a few per ten seconds and a scrape may take a while: two threads serve one of each at once. */
+    static final int MANAGEMENT_THREADS = 2;
+    /** Room for the probes of a few periods should a scrape hold both threads. */
+    static final int MANAGEMENT_QUEUE = 16;
+    /** How long a probe may wait for a thread: its usual timeout, after which the prober gave up anyway. */
+    static final Duration MANAGEMENT_MAX_WAIT = Duration.ofSeconds(3);
     /** How long {@link #close()} lets requests in flight finish (a forwarded one may wait on another instance). */
     private static final Duration DRAIN = Duration.ofSeconds(5);
 
     private final HttpSettings settings;
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final Listener api;
+    private final Listener management;
     private final HostInfo advertised;
-    private final AtomicInteger inFlight = new AtomicInteger();
-    private final AtomicBoolean closing = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
     private ApiHandler handler; // guarded by 'this'
-    private boolean started; // guarded by 'this'
 
-    private ApiServer(HttpSettings settings, HttpServer server, ExecutorService executor) {
+    private ApiServer(HttpSettings settings, Listener api, Listener management) {
         this.settings = settings;
-        this.server = server;
-        this.executor = executor;
-        this.advertised = new HostInfo(settings.advertisedHost(), server.getAddress().getPort());
+        this.api = api;
+        this.management = management;
+        this.advertised = new HostInfo(settings.advertisedHost(), api.port());
     }
 
     /**
-     * Binds {@code http.host:http.port}. Nothing is served until {@link #start(ApiHandler)}.
+     * Binds {@code http.host:http.port} and {@code http.host:http.management.port}. Nothing is served until
+     * {@link #start(ApiHandler)}.
      *
-     * @throws ConfigException when the address cannot be bound (busy port, unknown host), naming the key
+     * @throws ConfigException when an address cannot be bound (busy port, unknown host), naming the key; or when
+     *                         {@code http.query.timeout.ms} does not fit the JDK server's response limit
      */
     public static ApiServer bind(HttpSettings settings) {
-        HttpServer server;
+        HttpTimeLimits.checkQueryTimeout(settings.queryTimeout(), System.getProperties());
+        Listener api = Listener.bind(API, settings.host(), settings.port(), StreamsAppConfig.HTTP_PORT_CONFIG,
+                settings.threads(), settings.queueSize(), settings.queryTimeout());
         try {
-            server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 0);
-        } catch (IOException | IllegalArgumentException e) { // incl. UnresolvedAddressException
-            throw new ConfigException(StreamsAppConfig.HTTP_PORT_CONFIG, settings.port(), "cannot bind the HTTP API to "
-                    + settings.host() + ":" + settings.port() + ": " + e);
+            Listener management = Listener.bind(MANAGEMENT, settings.host(), settings.managementPort(),
+                    StreamsAppConfig.HTTP_MANAGEMENT_PORT_CONFIG, MANAGEMENT_THREADS, MANAGEMENT_QUEUE,
+                    MANAGEMENT_MAX_WAIT);
+            return new ApiServer(settings, api, management);
+        } catch (RuntimeException e) {
+            api.stop();
+            throw e;
         }
-        AtomicInteger threads = new AtomicInteger();
-        ExecutorService executor = Executors.newFixedThreadPool(settings.threads(), runnable -> {
-            Thread thread = new Thread(runnable, "streamrec-http-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
-        server.setExecutor(executor);
-        return new ApiServer(settings, server, executor);
     }
 
-    /** The bound port (the chosen one when {@code http.port} was 0). */
+    /** The bound API port (the chosen one when {@code http.port} was 0). */
     public int port() {
-        return advertised.port();
+        return api.port();
     }
 
-    /** How other instances reach this one: the advertised host and the bound port. */
+    /** The bound management port (the chosen one when {@code http.management.port} was 0). */
+    public int managementPort() {
+        return management.port();
+    }
+
+    /** How other instances reach this one: the advertised host and the bound API port. */
     public HostInfo advertised() {
         return advertised;
     }
@@ -94,64 +105,29 @@ public final class ApiServer implements AutoCloseable {
      * Once only.
      */
     public synchronized void start(ApiHandler apiHandler) {
-        if (started || closing.get()) {
+        if (handler != null || closed.get()) {
             apiHandler.close();
-            throw new IllegalStateException(started ? "already started" : "closed");
+            throw new IllegalStateException(handler != null ? "already started" : "closed");
         }
-        started = true;
         handler = apiHandler;
-        server.createContext("/", exchange -> {
-            inFlight.incrementAndGet(); // before the check, so close() either sees it or it sees 'closing'
-            try {
-                if (closing.get()) {
-                    refuse(exchange);
-                } else {
-                    apiHandler.handle(exchange);
-                }
-            } finally {
-                inFlight.decrementAndGet();
-            }
-        });
-        server.start();
-        log.info("event=http_started host={} port={} advertised={} threads={}", settings.host(), port(),
-                applicationServer(), settings.threads());
-    }
-
-    private static void refuse(HttpExchange exchange) throws IOException {
-        byte[] body = "{\"error\":\"shutting down\",\"status\":503}".getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", ApiResponse.JSON);
-        exchange.getResponseHeaders().set("Connection", "close");
-        exchange.sendResponseHeaders(503, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-        }
+        api.start(apiHandler::handleApi, apiHandler.metrics());
+        management.start(apiHandler::handleManagement, apiHandler.metrics());
+        log.info("event=http_started host={} port={} management_port={} advertised={} threads={} queue={}",
+                settings.host(), port(), managementPort(), applicationServer(), settings.threads(),
+                settings.queueSize());
     }
 
     @Override
     public void close() {
-        if (!closing.compareAndSet(false, true)) {
+        if (!closed.compareAndSet(false, true)) {
             return;
         }
-        long deadline = System.nanoTime() + DRAIN.toNanos();
-        boolean interrupted = false;
-        while (inFlight.get() > 0 && System.nanoTime() < deadline && !interrupted) {
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        int abandoned = inFlight.get();
-        server.stop(0); // nothing left to wait for (or the drain time is up)
-        executor.shutdown();
-        try {
-            if (!executor.awaitTermination(DRAIN.toMillis(), TimeUnit.MILLISECONDS)) {
-                executor.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            executor.shutdownNow();
-            interrupted = true;
-        }
+        api.refuseNewRequests();
+        management.refuseNewRequests();
+        boolean interrupted = awaitRequestsInFlight();
+        int abandoned = api.inFlight() + management.inFlight();
+        api.stop(); // nothing left to wait for (or the drain time is up)
+        management.stop();
         ApiHandler owned;
         synchronized (this) {
             owned = handler;
@@ -162,6 +138,20 @@ public final class ApiServer implements AutoCloseable {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        log.info("event=http_stopped port={} abandoned_requests={}", port(), abandoned);
+        log.info("event=http_stopped port={} management_port={} abandoned_requests={}", port(), managementPort(),
+                abandoned);
+    }
+
+    /** Waits up to {@link #DRAIN} for both listeners' requests to finish; true when interrupted. */
+    private boolean awaitRequestsInFlight() {
+        long deadline = System.nanoTime() + DRAIN.toNanos();
+        while (api.inFlight() + management.inFlight() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                return true;
+            }
+        }
+        return false;
     }
 }

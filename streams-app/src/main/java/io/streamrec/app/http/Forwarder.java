@@ -19,10 +19,12 @@ import org.apache.kafka.streams.state.HostInfo;
  * Sends a user request on to the instance that owns the user's partition and brings back its answer as is
  * (status, body, content type and the API's own headers). The request carries {@value #FORWARDED_BY}, so the
  * owner answers from its own stores and never forwards again: one hop at most, no loops during a rebalance.
+ * An owner that cannot answer for the user after all answers at once with {@value #UNAVAILABLE}; the
+ * forwarding instance retries ({@link KeyRouter}).
  *
  * <p>Thread-safe. Lifetime: close after the last forward; closing stops the client's executor.
  */
-final class Forwarder implements AutoCloseable {
+final class Forwarder implements KeyRouter.Forward, AutoCloseable {
 
     /** Request header naming the instance that forwarded the request. */
     static final String FORWARDED_BY = "X-Streamrec-Forwarded-By";
@@ -30,9 +32,15 @@ final class Forwarder implements AutoCloseable {
     static final String SERVED_BY = "X-Streamrec-Served-By";
     /** Response header: the partition the user's key maps to, on per-user answers. */
     static final String PARTITION = "X-Streamrec-Partition";
+    /**
+     * Response header of the 503 a forwarded request gets from an instance that cannot answer for the user right
+     * now: why ({@code not-owner}, {@code store-unavailable}, ...). It marks the answer as retriable by the
+     * forwarding instance, which asks the owner again until its own deadline.
+     */
+    static final String UNAVAILABLE = "X-Streamrec-Unavailable";
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
-    private static final List<String> RELAYED_HEADERS = List.of(SERVED_BY, PARTITION, "Retry-After");
+    private static final List<String> RELAYED_HEADERS = List.of(SERVED_BY, PARTITION, UNAVAILABLE, "Retry-After");
 
     private final String self;
     private final ExecutorService executor;
@@ -62,7 +70,8 @@ final class Forwarder implements AutoCloseable {
      * @throws IOException when the owner cannot be reached or does not answer in time (the caller may retry:
      *                     during a rebalance the owner may be gone)
      */
-    ApiResponse forward(HostInfo owner, String rawPathAndQuery, Duration timeout)
+    @Override
+    public ApiResponse forward(HostInfo owner, String rawPathAndQuery, Duration timeout)
             throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + hostPort(owner) + rawPathAndQuery))
                 .timeout(timeout)

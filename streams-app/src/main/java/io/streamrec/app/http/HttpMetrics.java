@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -30,6 +31,19 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  *       (not-started, metadata-unavailable, store-unavailable, not-owner, owner-unreachable);</li>
  *   <li>{@code streamrec.http.routing.failures} (counter; tag {@code reason}): per-user requests answered 503
  *       after the retries ran out;</li>
+ *   <li>{@code streamrec.http.routing.bounced} (counter; tag {@code reason}): forwarded requests this instance
+ *       could not answer (e.g. {@code not-owner}), answered 503 at once for the forwarding instance to retry;</li>
+ *   <li>{@code streamrec.http.rejected} (counter; tags {@code listener} = {@code api} | {@code management},
+ *       {@code reason} = {@code queue-full} | {@code queue-timeout}): requests answered 503 at once, unhandled,
+ *       because every thread was busy and the queue full, or because they waited in the queue past their
+ *       deadline;</li>
+ *   <li>{@code streamrec.http.dropped} (counter; tag {@code listener}): connections closed unanswered because
+ *       the overflow that answers those 503s was full too;</li>
+ *   <li>{@code streamrec.http.requests.incomplete} (counter; tag {@code listener}): requests given a thread
+ *       whose line and headers never arrived in full: the client went away, sent a malformed request, or was
+ *       cut off by the read limit ({@link HttpTimeLimits#MAX_REQUEST_TIME});</li>
+ *   <li>{@code streamrec.http.threads.busy} and {@code streamrec.http.queued} (gauges; tag {@code listener}):
+ *       request threads at work and requests waiting for one;</li>
  *   <li>{@code streamrec.history.users} (gauge): users in this instance's active {@code user-history} stores,
  *       RocksDB's estimate, read through interactive queries at scrape time.</li>
  * </ul>
@@ -89,6 +103,41 @@ final class HttpMetrics {
         Counter.builder("streamrec.http.routing.failures").tag("reason", reason)
                 .description("Per-user requests answered 503 because routing did not succeed in time")
                 .register(meters).increment();
+    }
+
+    void bounced(String reason) {
+        Counter.builder("streamrec.http.routing.bounced").tag("reason", reason)
+                .description("Forwarded requests this instance could not answer, answered 503 at once for the"
+                        + " forwarding instance to retry")
+                .register(meters).increment();
+    }
+
+    void rejected(String listener, String reason) {
+        Counter.builder("streamrec.http.rejected").tags("listener", listener, "reason", reason)
+                .description("Requests answered 503 at once without being handled: every thread busy and the queue"
+                        + " full, or waited in the queue past their deadline")
+                .register(meters).increment();
+    }
+
+    void dropped(String listener) {
+        Counter.builder("streamrec.http.dropped").tag("listener", listener)
+                .description("Connections closed unanswered: the threads, the queue and the overflow were all full")
+                .register(meters).increment();
+    }
+
+    void incomplete(String listener) {
+        Counter.builder("streamrec.http.requests.incomplete").tag("listener", listener)
+                .description("Requests whose line and headers never arrived in full: client gone, malformed, or"
+                        + " cut off by the read time limit")
+                .register(meters).increment();
+    }
+
+    /** Registers the gauges of a listener's request threads; they hold the pool weakly, as gauges do. */
+    void bindThreads(String listener, ThreadPoolExecutor workers) {
+        Gauge.builder("streamrec.http.threads.busy", workers, ThreadPoolExecutor::getActiveCount)
+                .tag("listener", listener).description("Request threads at work").register(meters);
+        Gauge.builder("streamrec.http.queued", workers, pool -> pool.getQueue().size())
+                .tag("listener", listener).description("Requests waiting for a request thread").register(meters);
     }
 
     /**

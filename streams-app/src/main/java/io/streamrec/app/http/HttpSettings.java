@@ -10,17 +10,21 @@ import java.util.Set;
 /**
  * What the HTTP API needs from the app's configuration. Immutable.
  *
- * @param host               interface to bind
- * @param port               port to bind; 0 picks a free one
+ * @param host               interface to bind, for both listeners
+ * @param port               port of the API; 0 picks a free one
+ * @param managementPort     port of the management listener (probes, metrics); 0 picks a free one
  * @param advertisedHost     how other instances reach this one (with the bound port: {@code application.server})
- * @param threads            request threads
- * @param queryTimeout       how long a user request retries routing before it is answered 503
+ * @param threads            request threads of the API listener
+ * @param queueSize          requests that may wait for one of them
+ * @param queryTimeout       a request's deadline, counted from when it was queued: how long a user request
+ *                           retries routing before it is answered 503
  * @param readyRequiresModel whether readiness waits for a model rather than accepting the popularity fallback
  * @param defaultK           list length when a request gives no {@code k}
  * @param maxIdBytes         longest accepted user id, in UTF-8 bytes
  */
-public record HttpSettings(String host, int port, String advertisedHost, int threads, Duration queryTimeout,
-                           boolean readyRequiresModel, int defaultK, int maxIdBytes) {
+public record HttpSettings(String host, int port, int managementPort, String advertisedHost, int threads,
+                           int queueSize, Duration queryTimeout, boolean readyRequiresModel, int defaultK,
+                           int maxIdBytes) {
 
     /** The largest {@code k} a request may ask for. */
     public static final int MAX_K = 1000;
@@ -34,11 +38,16 @@ public record HttpSettings(String host, int port, String advertisedHost, int thr
         if (advertisedHost.isBlank()) {
             throw new IllegalArgumentException("advertisedHost must not be blank");
         }
-        if (port < 0 || port > 65_535) {
-            throw new IllegalArgumentException("port out of range: " + port);
+        checkPort("port", port);
+        checkPort("managementPort", managementPort);
+        if (port != 0 && port == managementPort) {
+            throw new IllegalArgumentException("the management port must differ from the API's: " + port);
         }
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1");
+        }
+        if (queueSize < 0) {
+            throw new IllegalArgumentException("queueSize must be >= 0");
         }
         if (defaultK < 1 || defaultK > MAX_K) {
             throw new IllegalArgumentException("defaultK must be in 1.." + MAX_K);
@@ -48,12 +57,18 @@ public record HttpSettings(String host, int port, String advertisedHost, int thr
         }
     }
 
+    private static void checkPort(String name, int port) {
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException(name + " out of range: " + port);
+        }
+    }
+
     /** The settings of an app configuration, with the advertised host resolved (see {@link #advertisedHost}). */
     public static HttpSettings from(StreamsAppConfig config) {
-        return new HttpSettings(config.httpHost(), config.httpPort(),
+        return new HttpSettings(config.httpHost(), config.httpPort(), config.httpManagementPort(),
                 advertisedHost(config.httpAdvertisedHost(), config.httpHost()), config.httpThreads(),
-                config.httpQueryTimeout(), config.httpReadyRequiresModel(), config.recommendationCount(),
-                config.maxIdBytes());
+                config.httpQueueSize(), config.httpQueryTimeout(), config.httpReadyRequiresModel(),
+                config.recommendationCount(), config.maxIdBytes());
     }
 
     /**

@@ -7,23 +7,25 @@ import java.util.Optional;
  * fixed whatever paths clients send.
  */
 public enum Route {
-    RECOMMENDATIONS("/users/{id}/recommendations", true),
-    HISTORY("/users/{id}/history", true),
-    MODELS("/models", false),
-    MODEL_EVENTS("/models/events", false),
-    LIVE("/health/live", false),
-    READY("/health/ready", false),
-    METRICS("/metrics", false);
+    RECOMMENDATIONS("/users/{id}/recommendations", true, false),
+    HISTORY("/users/{id}/history", true, false),
+    MODELS("/models", false, false),
+    MODEL_EVENTS("/models/events", false, false),
+    LIVE("/health/live", false, true),
+    READY("/health/ready", false, true),
+    METRICS("/metrics", false, true);
 
     /** The {@code route} tag of requests that match no route. */
     public static final String UNMATCHED = "unmatched";
 
     private final String template;
     private final boolean perUser;
+    private final boolean management;
 
-    Route(String template, boolean perUser) {
+    Route(String template, boolean perUser, boolean management) {
         this.template = template;
         this.perUser = perUser;
+        this.management = management;
     }
 
     public String template() {
@@ -33,6 +35,14 @@ public enum Route {
     /** True for routes about one user, answered by the instance that owns the user's partition. */
     public boolean perUser() {
         return perUser;
+    }
+
+    /**
+     * True for the probes and the metrics, which the management listener serves too (on threads that API
+     * traffic cannot take); the API listener serves every route.
+     */
+    public boolean management() {
+        return management;
     }
 
     /** A route and, for per-user routes, the raw (still percent-encoded) id segment of the path. */

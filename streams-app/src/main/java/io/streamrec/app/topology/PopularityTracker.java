@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -14,7 +15,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * The popularity fallback of one task: interaction counts per item in a state store (so they survive restarts
  * and rebalances), and a ranked list of the most popular items rebuilt from them periodically, so answering
  * a click costs a walk down a short list rather than a store scan. Each task counts the clicks of its own
- * partition; as users hash uniformly to partitions, that is a sample of global popularity.
+ * partition; as users hash uniformly to partitions, that is a sample of global popularity. Each rebuilt list is
+ * handed to a publisher ({@link PopularityLists}), from which the HTTP API answers the partition's fallback.
  *
  * <p>Not thread-safe: owned by one processor (one task, one stream thread).
  */
@@ -25,12 +27,15 @@ final class PopularityTracker implements PopularItems {
 
     private final KeyValueStore<String, Long> counts;
     private final int listLength;
+    private final Consumer<List<RankedItem>> publisher;
     private List<RankedItem> ranked = List.of();
     private boolean listMissesItems;
 
-    PopularityTracker(KeyValueStore<String, Long> counts, int listLength) {
+    /** @param publisher receives every rebuilt list (immutable), on the stream thread */
+    PopularityTracker(KeyValueStore<String, Long> counts, int listLength, Consumer<List<RankedItem>> publisher) {
         this.counts = counts;
         this.listLength = listLength;
+        this.publisher = publisher;
     }
 
     void count(String itemId) {
@@ -42,10 +47,11 @@ final class PopularityTracker implements PopularItems {
         }
     }
 
-    /** Rebuilds the ranked list from the counts. */
+    /** Rebuilds the ranked list from the counts and publishes it. */
     void refresh() {
         ranked = rank(counts, listLength);
         listMissesItems = false;
+        publisher.accept(ranked);
     }
 
     /** The {@code length} most counted items of a counts store, most popular first, ties by item id. */

@@ -25,6 +25,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Punctuators (wall clock): popularity refresh, TTL eviction of old history, and, when coalescing is on,
  * answering the latest pending click of users whose interval has passed.
+ *
+ * <p>The task's popularity list is published to the instance's {@link PopularityLists} under the task's
+ * partition while the task runs here, and withdrawn when it closes.
  */
 final class RecommendProcessor implements Processor<String, ClickEvent, String, Recommendations> {
 
@@ -36,6 +39,7 @@ final class RecommendProcessor implements Processor<String, ClickEvent, String, 
 
     private final Settings settings;
     private final Recommender recommender;
+    private final PopularityLists popularityLists;
     private final String historyStoreName;
     private final String countsStoreName;
     private final String pendingStoreName;
@@ -44,11 +48,13 @@ final class RecommendProcessor implements Processor<String, ClickEvent, String, 
     private KeyValueStore<String, UserHistory> histories;
     private KeyValueStore<String, Long> pending;
     private PopularityTracker popularity;
+    private int partition;
 
-    RecommendProcessor(Settings settings, Recommender recommender, String historyStoreName,
-                       String countsStoreName, String pendingStoreName) {
+    RecommendProcessor(Settings settings, Recommender recommender, PopularityLists popularityLists,
+                       String historyStoreName, String countsStoreName, String pendingStoreName) {
         this.settings = settings;
         this.recommender = recommender;
+        this.popularityLists = popularityLists;
         this.historyStoreName = historyStoreName;
         this.countsStoreName = countsStoreName;
         this.pendingStoreName = pendingStoreName;
@@ -58,8 +64,9 @@ final class RecommendProcessor implements Processor<String, ClickEvent, String, 
     public void init(ProcessorContext<String, Recommendations> context) {
         this.context = context;
         this.histories = context.getStateStore(historyStoreName);
+        this.partition = context.taskId().partition();
         this.popularity = new PopularityTracker(context.getStateStore(countsStoreName),
-                settings.k() + settings.historyMaxItems());
+                settings.k() + settings.historyMaxItems(), ranked -> popularityLists.publish(partition, this, ranked));
         this.popularity.refresh();
         context.schedule(settings.popularityRefresh(), PunctuationType.WALL_CLOCK_TIME, now -> popularity.refresh());
         context.schedule(settings.evictionInterval(), PunctuationType.WALL_CLOCK_TIME, this::evictExpiredHistory);
@@ -70,6 +77,11 @@ final class RecommendProcessor implements Processor<String, ClickEvent, String, 
                     : tick.compareTo(Duration.ofSeconds(1)) > 0 ? Duration.ofSeconds(1) : tick;
             context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, this::answerPendingClicks);
         }
+    }
+
+    @Override
+    public void close() {
+        popularityLists.withdraw(partition, this);
     }
 
     private boolean coalescing() {

@@ -7,6 +7,7 @@ import io.streamrec.app.model.ModelRegistry;
 import io.streamrec.avro.ModelRelease;
 import io.streamrec.schemas.serde.SchemaRegistryClient;
 import java.util.List;
+import java.util.Objects;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -16,8 +17,7 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * Builds the streams app's topology, a pure function of the configuration and the collaborators handed in
- * (the model registry, the registry client behind the serdes, the instance's failed records, the meters, and the
- * sender of the models topic's dead letters). Wall-clock decisions use the processor context's clock, so
+ * (see {@link Collaborators}). Wall-clock decisions use the processor context's clock, so
  * {@code TopologyTestDriver} controls them:
  *
  * <pre>
@@ -54,27 +54,57 @@ public final class RecommenderTopology {
     private RecommenderTopology() {
     }
 
-    public static Topology build(StreamsAppConfig config, SchemaRegistryClient schemaRegistry, ModelRegistry models,
-                                 FailedRecords failedRecords, MeterRegistry meters,
-                                 GlobalDeadLetterSender modelDeadLetters) {
-        TopicSerdes serdes = TopicSerdes.create(schemaRegistry, config.allOriginals());
+    /**
+     * What the topology shares with the rest of the instance. Immutable; the objects themselves are thread-safe.
+     *
+     * @param schemaRegistry    the registry client behind every serde (one cache for the instance)
+     * @param models            the model registry the recommend processor scores with and the models processor
+     *                          offers releases to
+     * @param failedRecords     clicks whose processing failed, so the intake dead-letters one that keeps failing
+     * @param popularity        where each recommend task publishes its popularity list (the HTTP API answers its
+     *                          fallback from it)
+     * @param modelDeadLetters  where the models processor sends bad releases (a global processor has no sinks)
+     * @param meters            the instance's meters
+     */
+    public record Collaborators(SchemaRegistryClient schemaRegistry, ModelRegistry models,
+                                FailedRecords failedRecords, PopularityLists popularity,
+                                GlobalDeadLetterSender modelDeadLetters, MeterRegistry meters) {
+        public Collaborators {
+            Objects.requireNonNull(schemaRegistry, "schemaRegistry");
+            Objects.requireNonNull(models, "models");
+            Objects.requireNonNull(failedRecords, "failedRecords");
+            Objects.requireNonNull(popularity, "popularity");
+            Objects.requireNonNull(modelDeadLetters, "modelDeadLetters");
+            Objects.requireNonNull(meters, "meters");
+        }
+    }
+
+    public static Topology build(StreamsAppConfig config, Collaborators parts) {
+        TopicSerdes serdes = TopicSerdes.create(parts.schemaRegistry(), config.allOriginals());
+        Topology topology = new Topology();
+        addClickPath(topology, config, parts, serdes);
+        addModelsStore(topology, config, parts, serdes);
+        return topology;
+    }
+
+    private static void addClickPath(Topology topology, StreamsAppConfig config, Collaborators parts,
+                                     TopicSerdes serdes) {
         ClickValidator validator = new ClickValidator(config.maxIdBytes(), config.maxFutureSkew());
+        ClickIntakeProcessor.Settings intakeSettings = new ClickIntakeProcessor.Settings(config.deadLettersMaxBytes(),
+                config.registryOutageWait());
         RecommendProcessor.Settings recommendSettings = new RecommendProcessor.Settings(
                 config.recommendationCount(), config.historyMaxItems(), config.historyTtl(),
                 config.historyEvictionInterval(), config.coalesceInterval(), config.popularityRefresh());
+        Recommender recommender = new Recommender(parts.models(), config.excludeSeen(), parts.meters());
 
-        Topology topology = new Topology();
         topology.addSource(CLICKS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                 config.clicksTopic());
-        ClickIntakeProcessor.Settings intakeSettings = new ClickIntakeProcessor.Settings(config.deadLettersMaxBytes(),
-                config.registryOutageWait());
         topology.addProcessor(CLICK_INTAKE, () -> new ClickIntakeProcessor(serdes.clicks().deserializer(), validator,
-                List.of(INTERACTIONS, RECOMMEND), DEAD_LETTERS_SINK, intakeSettings, failedRecords, meters),
-                CLICKS_SOURCE);
+                List.of(INTERACTIONS, RECOMMEND), DEAD_LETTERS_SINK, intakeSettings, parts.failedRecords(),
+                parts.meters()), CLICKS_SOURCE);
         topology.addProcessor(INTERACTIONS, () -> new InteractionsProcessor(INTERACTION_STORE), CLICK_INTAKE);
-        Recommender recommender = new Recommender(models, config.excludeSeen(), meters);
         topology.addProcessor(RECOMMEND, () -> new RecommendProcessor(recommendSettings, recommender,
-                HISTORY_STORE, ITEM_COUNTS_STORE, PENDING_STORE), CLICK_INTAKE);
+                parts.popularity(), HISTORY_STORE, ITEM_COUNTS_STORE, PENDING_STORE), CLICK_INTAKE);
 
         topology.addSink(DEAD_LETTERS_SINK, config.deadLettersTopic(), new ByteArraySerializer(),
                 new ByteArraySerializer(), CLICK_INTAKE);
@@ -82,7 +112,10 @@ public final class RecommenderTopology {
                 serdes.interactions().serializer(), INTERACTIONS);
         topology.addSink(RECOMMENDATIONS_SINK, config.recommendationsTopic(), new StringSerializer(),
                 serdes.recommendations().serializer(), RECOMMEND);
+        addClickStores(topology, config);
+    }
 
+    private static void addClickStores(Topology topology, StreamsAppConfig config) {
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HISTORY_STORE),
                 Serdes.String(), UserHistory.serde()), RECOMMEND);
         // Cached: popular items are counted many times per commit interval, and the cache turns those updates
@@ -95,15 +128,20 @@ public final class RecommenderTopology {
         }
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(INTERACTION_STORE),
                 Serdes.String(), StoreSerdes.avro(io.streamrec.avro.Interaction.class)), INTERACTIONS);
+    }
 
-        // Raw bytes in, decoded by the processor, and a store serde without the registry: no registry outage or
-        // bad record makes Kafka Streams skip a release.
+    /**
+     * Raw bytes in, decoded by the processor, and a store serde without the registry: no registry outage or bad
+     * record makes Kafka Streams skip a release.
+     */
+    private static void addModelsStore(Topology topology, StreamsAppConfig config, Collaborators parts,
+                                       TopicSerdes serdes) {
         topology.addGlobalStore(
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MODELS_STORE), Serdes.String(),
                         StoreSerdes.avro(ModelRelease.class)).withLoggingDisabled(),
                 MODELS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.modelsTopic(),
-                MODELS_PROCESSOR, () -> new ModelReleaseProcessor(MODELS_STORE, models,
-                        serdes.modelReleases().deserializer(), modelDeadLetters, config.deadLettersMaxBytes(), meters));
-        return topology;
+                MODELS_PROCESSOR, () -> new ModelReleaseProcessor(MODELS_STORE, parts.models(),
+                        serdes.modelReleases().deserializer(), parts.modelDeadLetters(), config.deadLettersMaxBytes(),
+                        parts.meters()));
     }
 }

@@ -102,6 +102,7 @@ record ApiItSupport(LocalStack stack, String suffix, Map<String, String> topics)
                 ReleaseKeys.publicKeyPem(TestModels.TRAINER_KEY.getPublic()));
         settings.put(StreamsAppConfig.HTTP_HOST_CONFIG, "127.0.0.1");
         settings.put(StreamsAppConfig.HTTP_PORT_CONFIG, 0);
+        settings.put(StreamsAppConfig.HTTP_MANAGEMENT_PORT_CONFIG, 0);
         settings.put(StreamsAppConfig.HTTP_THREADS_CONFIG, 2);
         return settings;
     }
@@ -142,8 +143,16 @@ record ApiItSupport(LocalStack stack, String suffix, Map<String, String> topics)
     }
 
     static Answer send(StreamsApp app, String method, String pathAndQuery, Map<String, String> headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort()
-                        + pathAndQuery))
+        return send(app.httpPort(), method, pathAndQuery, headers);
+    }
+
+    /** A GET on the app's management listener. */
+    static Answer getManagement(StreamsApp app, String path) {
+        return send(app.managementPort(), "GET", path, Map.of());
+    }
+
+    private static Answer send(int port, String method, String pathAndQuery, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
                 .timeout(Duration.ofSeconds(30))
                 .method(method, method.equals("GET") ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString("{}"));

@@ -2,6 +2,7 @@ package io.streamrec.app.http;
 
 import static io.streamrec.app.http.ApiItSupport.TIMEOUT;
 import static io.streamrec.app.http.ApiItSupport.get;
+import static io.streamrec.app.http.ApiItSupport.getManagement;
 import static io.streamrec.app.http.ApiItSupport.name;
 import static io.streamrec.app.http.ApiItSupport.send;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,12 +10,18 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.Counter;
 import io.streamrec.app.StreamsApp;
 import io.streamrec.app.StreamsAppConfig;
 import io.streamrec.app.topology.RecommenderTopology;
 import io.streamrec.avro.ClickEvent;
 import io.streamrec.devstack.LocalStack;
 import io.streamrec.devstack.LocalStackExtension;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,6 +33,13 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -47,8 +61,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Two instances of one application on a two-partition clicks topic, on the real local stack, without a model:
  * each instance owns one partition, so every per-user request to the wrong instance must be routed. Covers
- * the user endpoints (recommendations, history, the unknown user), routing, input errors, the probes and
- * /metrics. One pair of app starts for the whole class.
+ * the user endpoints (recommendations, history, the unknown user), routing, forged forwarding headers, input
+ * errors, the probes and /metrics on both listeners. One pair of app starts for the whole class.
  */
 @ExtendWith(LocalStackExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -59,6 +73,11 @@ class HttpApiRoutingIT {
     private static final int ITEMS = 12;
     private static final int CLICKS_PER_USER = 3;
     private static final int DEFAULT_K = 5;
+    private static final int STORM_WAVE = 40;
+    private static final int STORM_SECONDS = 10;
+    private static final Duration FORGED_ANSWER_WITHIN = Duration.ofSeconds(1);
+    private static final HttpClient PROBE = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(3)).build();
 
     private ApiItSupport support;
     private StreamsApp a;
@@ -75,6 +94,8 @@ class HttpApiRoutingIT {
         settings.put(StreamsAppConfig.RECOMMENDATIONS_COUNT_CONFIG, DEFAULT_K);
         settings.put(StreamsAppConfig.VALIDATION_MAX_ID_BYTES_CONFIG, 32);
         settings.put(StreamsAppConfig.HTTP_QUERY_TIMEOUT_MS_CONFIG, 2_000L);
+        // The popularity lists the API serves are rebuilt this often (the minimum), so they catch up quickly.
+        settings.put(StreamsAppConfig.POPULARITY_REFRESH_MS_CONFIG, 200L);
         // The last test stops an instance; Streams does not leave the group on close, so the group notices
         // at the session timeout: the broker's minimum keeps that test short.
         settings.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 6_000);
@@ -175,16 +196,108 @@ class HttpApiRoutingIT {
     }
 
     @Test
-    void aForwardedRequestThatReachesANonOwnerIsNotForwardedAgainButAnswered503() {
+    void aForwardedRequestThatReachesANonOwnerIsNotForwardedAgainButAnswered503AtOnce() {
         String user = usersOwnedBy(a).get(0);
+        double bouncedBefore = bounced(b);
+        double retriesBefore = b.meters().find("streamrec.http.routing.retries").counters().stream()
+                .mapToDouble(Counter::count).sum();
         ApiItSupport.Answer answer = send(b, "GET", "/users/" + user + "/history",
                 Map.of(Forwarder.FORWARDED_BY, "10.255.255.1:1"));
         assertThat(answer.status()).isEqualTo(503);
         assertThat(answer.header("Retry-After")).isEqualTo("1");
+        assertThat(answer.header(Forwarder.UNAVAILABLE)).isEqualTo("not-owner");
         assertThat(answer.json().get("error").asText()).contains("not-owner", "forwarded by 10.255.255.1:1",
                 "the owner is " + name(a));
-        assertThat(b.meters().get("streamrec.http.routing.failures").tag("reason", "not-owner").counter().count())
-                .isEqualTo(1);
+        assertThat(bounced(b)).isEqualTo(bouncedBefore + 1);
+        assertThat(b.meters().find("streamrec.http.routing.retries").counters().stream().mapToDouble(Counter::count)
+                .sum()).as("not retried").isEqualTo(retriesBefore);
+    }
+
+    private static double bounced(StreamsApp app) {
+        Counter bounced = app.meters().find("streamrec.http.routing.bounced").tag("reason", "not-owner").counter();
+        return bounced == null ? 0 : bounced.count();
+    }
+
+    /**
+     * The outside tester's storm: waves of {@value #STORM_WAVE} concurrent requests, each asking an instance for
+     * a user the other one owns with a forged forwarding header, for {@value #STORM_SECONDS} s, while a prober
+     * asks both instances' management listeners for liveness every second with a 3 s timeout, as Kubernetes
+     * does. Every forged request must be answered at once, as a bounce, and no probe may fail.
+     */
+    @Test
+    void aStormOfForgedForwardedRequestsIsAnsweredAtOnceAndNeverFailsAProbe() throws Exception {
+        List<HttpRequest> wave = new ArrayList<>();
+        for (StreamsApp owner : List.of(a, b)) {
+            StreamsApp receiver = owner == a ? b : a;
+            List<String> users = usersOwnedBy(owner);
+            for (int i = 0; i < STORM_WAVE / 2; i++) {
+                wave.add(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + receiver.httpPort() + "/users/"
+                                + users.get(i % users.size()) + "/history"))
+                        .header(Forwarder.FORWARDED_BY, "10.255.255.1:1").timeout(Duration.ofSeconds(10)).build());
+            }
+        }
+        double bouncedBefore = bounced(a) + bounced(b);
+        List<String> wrongAnswers = new CopyOnWriteArrayList<>();
+        List<String> probeFailures = new CopyOnWriteArrayList<>();
+        AtomicInteger probes = new AtomicInteger();
+        ExecutorService clientThreads = Executors.newFixedThreadPool(4);
+        ScheduledExecutorService prober = Executors.newSingleThreadScheduledExecutor();
+        int waves = 0;
+        try {
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(clientThreads)
+                    .build();
+            prober.scheduleAtFixedRate(() -> probeLiveness(probes, probeFailures), 0, 1, TimeUnit.SECONDS);
+            long end = System.nanoTime() + Duration.ofSeconds(STORM_SECONDS).toNanos();
+            while (System.nanoTime() < end) {
+                long waveStart = System.nanoTime();
+                List<CompletableFuture<Void>> answers = new ArrayList<>();
+                for (HttpRequest request : wave) {
+                    long sent = System.nanoTime();
+                    answers.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                            .thenAccept(response -> checkBounce(response, sent, wrongAnswers)));
+                }
+                CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+                waves++;
+                Thread.sleep(Math.max(0, 200 - (System.nanoTime() - waveStart) / 1_000_000));
+            }
+        } finally {
+            prober.shutdownNow();
+            clientThreads.shutdownNow();
+            assertThat(prober.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(wrongAnswers).as("forged requests not bounced within " + FORGED_ANSWER_WITHIN).isEmpty();
+        assertThat(probeFailures).as("liveness probes on the management listeners").isEmpty();
+        assertThat(probes.get()).as("probes sent, two a second").isGreaterThanOrEqualTo(2 * (STORM_SECONDS - 1));
+        assertThat(bounced(a) + bounced(b) - bouncedBefore).isEqualTo((double) waves * wave.size());
+    }
+
+    private static void checkBounce(HttpResponse<String> response, long sentNanos, List<String> wrongAnswers) {
+        Duration took = Duration.ofNanos(System.nanoTime() - sentNanos);
+        String unavailable = response.headers().firstValue(Forwarder.UNAVAILABLE).orElse(null);
+        if (response.statusCode() != 503 || !"not-owner".equals(unavailable)
+                || took.compareTo(FORGED_ANSWER_WITHIN) > 0) {
+            wrongAnswers.add(response.uri() + ": " + response.statusCode() + " " + unavailable + " after "
+                    + took.toMillis() + " ms");
+        }
+    }
+
+    private void probeLiveness(AtomicInteger probes, List<String> failures) {
+        for (StreamsApp app : List.of(a, b)) {
+            probes.incrementAndGet();
+            try {
+                HttpResponse<String> live = PROBE.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + app.managementPort() + "/health/live")).timeout(Duration.ofSeconds(3)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (live.statusCode() != 200) {
+                    failures.add(name(app) + ": " + live.statusCode() + " " + live.body());
+                }
+            } catch (IOException e) {
+                failures.add(name(app) + ": " + e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     @Test
@@ -254,18 +367,21 @@ class HttpApiRoutingIT {
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
                 .limit(4).toList();
 
+        // The owner's published list, rebuilt every popularity.refresh.ms, has caught up with the clicks.
         for (StreamsApp app : List.of(a, b)) {
-            ApiItSupport.Answer answer = get(app, "/users/" + stranger + "/recommendations?k=4");
-            assertThat(answer.status()).isEqualTo(200);
-            JsonNode list = answer.json();
-            assertThat(list.get("fallback").asBoolean()).isTrue();
-            assertThat(list.get("modelName").asText()).isEqualTo("popularity");
-            assertThat(list.get("modelVersion").isNull()).isTrue();
-            assertThat(list.get("historyItems").asInt()).isZero();
-            assertThat(list.get("items").findValuesAsText("itemId"))
-                    .containsExactlyElementsOf(expected.stream().map(Map.Entry::getKey).toList());
-            assertThat(list.get("items").findValues("score")).extracting(JsonNode::asLong)
-                    .containsExactlyElementsOf(expected.stream().map(Map.Entry::getValue).toList());
+            await().atMost(TIMEOUT).untilAsserted(() -> {
+                ApiItSupport.Answer answer = get(app, "/users/" + stranger + "/recommendations?k=4");
+                assertThat(answer.status()).isEqualTo(200);
+                JsonNode list = answer.json();
+                assertThat(list.get("fallback").asBoolean()).isTrue();
+                assertThat(list.get("modelName").asText()).isEqualTo("popularity");
+                assertThat(list.get("modelVersion").isNull()).isTrue();
+                assertThat(list.get("historyItems").asInt()).isZero();
+                assertThat(list.get("items").findValuesAsText("itemId"))
+                        .containsExactlyElementsOf(expected.stream().map(Map.Entry::getKey).toList());
+                assertThat(list.get("items").findValues("score")).extracting(JsonNode::asLong)
+                        .containsExactlyElementsOf(expected.stream().map(Map.Entry::getValue).toList());
+            });
         }
     }
 
@@ -331,6 +447,11 @@ class HttpApiRoutingIT {
             assertThat(get(app, "/health/live").status()).isEqualTo(200);
             assertThat(get(app, "/health/live").json().get("live").asBoolean()).isTrue();
             assertThat(get(app, "/health/ready").status()).isEqualTo(200);
+            // The management listener answers the same, and nothing else.
+            assertThat(getManagement(app, "/health/live").json()).isEqualTo(get(app, "/health/live").json());
+            assertThat(getManagement(app, "/health/ready").json()).isEqualTo(get(app, "/health/ready").json());
+            assertThat(getManagement(app, "/models").status()).isEqualTo(404);
+            assertThat(getManagement(app, "/users/user-1/history").status()).isEqualTo(404);
         }
     }
 
@@ -361,6 +482,8 @@ class HttpApiRoutingIT {
                     .containsEntry("streamrec_http_requests_seconds", "histogram")
                     .containsEntry("streamrec_http_routed_total", "counter")
                     .containsEntry("streamrec_history_users", "gauge")
+                    .containsEntry("streamrec_http_threads_busy", "gauge")
+                    .containsEntry("streamrec_http_queued", "gauge")
                     .containsKeys("jvm_memory_used_bytes", "process_uptime_seconds");
             assertThat(metrics.types().keySet()).as("Kafka Streams client metrics")
                     .anyMatch(family -> family.startsWith("kafka_stream_"));
@@ -385,10 +508,15 @@ class HttpApiRoutingIT {
                 "status", "200"))).as("latency histogram buckets").hasSizeGreaterThan(5);
     }
 
+    /** The app's metrics from its management listener, checked against those its API port serves. */
     private static PrometheusText.Exposition scrape(StreamsApp app) {
-        ApiItSupport.Answer answer = get(app, "/metrics");
+        ApiItSupport.Answer answer = getManagement(app, "/metrics");
         assertThat(answer.status()).isEqualTo(200);
         assertThat(answer.header("Content-Type")).isEqualTo("text/plain; version=0.0.4; charset=utf-8");
+        ApiItSupport.Answer onTheApiPort = get(app, "/metrics");
+        assertThat(onTheApiPort.status()).isEqualTo(200);
+        assertThat(PrometheusText.parse(onTheApiPort.body()).types()).isEqualTo(PrometheusText.parse(answer.body())
+                .types());
         return PrometheusText.parse(answer.body());
     }
 

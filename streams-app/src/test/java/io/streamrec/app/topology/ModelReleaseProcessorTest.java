@@ -92,8 +92,9 @@ class ModelReleaseProcessorTest {
                 Clock.systemUTC(), event -> { });
         Properties properties = new Properties();
         properties.putAll(settings);
-        driver = new TopologyTestDriver(RecommenderTopology.build(config, appRegistry, models,
-                new FailedRecords(2, 10), meters, deadLetters), properties, START);
+        driver = new TopologyTestDriver(RecommenderTopology.build(config, new RecommenderTopology.Collaborators(
+                appRegistry, models, new FailedRecords(2, 10), new PopularityLists(), deadLetters, meters)),
+                properties, START);
         releaseSerializer = TopicSerdes.create(schemaRegistry, config.allOriginals()).modelReleases().serializer();
         releases = driver.createInputTopic("models", new StringSerializer(), releaseSerializer);
         rawModels = driver.createInputTopic("models", new ByteArraySerializer(), new ByteArraySerializer());
@@ -247,12 +248,12 @@ class ModelReleaseProcessorTest {
 
     @Test
     void aRegistryOutageDelaysAReleaseAndNeverSkipsIt() throws Exception {
-        FlakySchemaRegistry flaky = new FlakySchemaRegistry(schemaRegistry, 3);
+        OutageRegistry flaky = new OutageRegistry(schemaRegistry).failNextLookups(3);
         start(flaky);
         long begin = System.nanoTime();
         publish(release("default", 1));
 
-        assertThat(flaky.failuresLeft()).isZero();
+        assertThat(flaky.lookupsStillFailing()).isZero();
         assertThat(servingVersion()).isEqualTo(1);
         assertThat(store.get("default").getVersion()).isEqualTo(1);
         assertThat(deadLetters.letters()).isEmpty();
@@ -263,7 +264,7 @@ class ModelReleaseProcessorTest {
 
     @Test
     void theWaitForTheRegistryEndsWhenTheAppStops() throws Exception {
-        start(new FlakySchemaRegistry(schemaRegistry, Integer.MAX_VALUE));
+        start(new OutageRegistry(schemaRegistry).failNextLookups(Integer.MAX_VALUE));
         Thread stopper = new Thread(() -> {
             try {
                 Thread.sleep(500);

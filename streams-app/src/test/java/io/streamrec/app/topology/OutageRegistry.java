@@ -1,35 +1,55 @@
 package io.streamrec.app.topology;
 
+import io.streamrec.schemas.serde.RegisteredSchema;
 import io.streamrec.schemas.serde.RegistryUnavailableException;
 import io.streamrec.schemas.serde.RestSchemaRegistryClient;
 import io.streamrec.schemas.serde.SchemaRegistryClient;
-import io.streamrec.schemas.serde.RegisteredSchema;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.avro.Schema;
 
 /**
- * A schema registry client that can be taken down: while up it answers from an in-process registry, while
- * down every call goes to a real REST client aimed at a port nothing listens on, so failures are the real
- * "unreachable" ones. Thread-safe.
+ * A schema registry client that can be taken down, for good ({@link #available}) or for the next few schema
+ * lookups by id ({@link #failNextLookups}). While down, calls go to a real REST client aimed at a port nothing
+ * listens on, so failures are the real "unreachable" ones; while up, to a working in-process registry.
+ * Thread-safe.
  */
 final class OutageRegistry implements SchemaRegistryClient {
 
     private final SchemaRegistryClient up;
     private final SchemaRegistryClient down;
+    private final AtomicInteger lookupsToFail = new AtomicInteger();
     private volatile boolean available = true;
 
     OutageRegistry(SchemaRegistryClient up) {
         this.up = up;
-        this.down = RestSchemaRegistryClient.forUrl("http://127.0.0.1:" + closedPort());
+        this.down = RestSchemaRegistryClient.forUrl("http://127.0.0.1:" + unusedPort());
     }
 
     void available(boolean value) {
         available = value;
     }
 
+    /** The next {@code count} schema lookups by id fail (registrations and lookups by schema still work). */
+    OutageRegistry failNextLookups(int count) {
+        lookupsToFail.set(count);
+        return this;
+    }
+
+    /** Lookups by id that are still to fail. */
+    int lookupsStillFailing() {
+        return Math.max(0, lookupsToFail.get());
+    }
+
     private SchemaRegistryClient current() {
         return available ? up : down;
+    }
+
+    @Override
+    public Schema schemaById(int id) {
+        return lookupsToFail.getAndDecrement() > 0 ? down.schemaById(id) : current().schemaById(id);
     }
 
     @Override
@@ -40,11 +60,6 @@ final class OutageRegistry implements SchemaRegistryClient {
     @Override
     public int lookup(String subject, Schema schema) {
         return current().lookup(subject, schema);
-    }
-
-    @Override
-    public Schema schemaById(int id) {
-        return current().schemaById(id);
     }
 
     @Override
@@ -62,12 +77,11 @@ final class OutageRegistry implements SchemaRegistryClient {
         return current().location();
     }
 
-    /** A port that was free a moment ago, so connecting to it is refused. */
-    private static int closedPort() {
+    private static int unusedPort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {
-            throw new IllegalStateException(e);
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -105,8 +105,9 @@ class RecommenderTopologyTest {
         rocksDbMemory = new SharedRocksDbMemory(16L << 20, 8L << 20);
         Properties properties = StreamsAppSettings.streamsProperties(config, Map.of(FailedRecords.CONFIG_KEY,
                 failedRecords, SharedRocksDbMemory.CONFIG_KEY, rocksDbMemory));
-        driver = new TopologyTestDriver(RecommenderTopology.build(config, topologyRegistry, models, failedRecords,
-                meters, new CollectingDeadLetters()), properties, START);
+        driver = new TopologyTestDriver(RecommenderTopology.build(config, new RecommenderTopology.Collaborators(
+                topologyRegistry, models, failedRecords, new PopularityLists(), new CollectingDeadLetters(), meters)),
+                properties, START);
         serdes = TopicSerdes.create(schemaRegistry, config.allOriginals());
         clicks = driver.createInputTopic("clicks", new StringSerializer(), serdes.clicks().serializer());
         rawClicks = driver.createInputTopic("clicks", new ByteArraySerializer(), new ByteArraySerializer());
