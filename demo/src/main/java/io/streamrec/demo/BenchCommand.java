@@ -2,12 +2,10 @@ package io.streamrec.demo;
 
 import io.streamrec.demo.bench.EndToEndBench;
 import io.streamrec.devstack.Directories;
-import io.streamrec.schemas.config.ConfigSources;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -75,10 +73,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> overrides = new HashMap<>();
+        Map<String, String> overrides;
         try {
-            ConfigSources.load(Map.of(), null, Map.of(), appSettings)
-                    .forEach((key, value) -> overrides.put(key, value.toString()));
+            overrides = AppSettingOptions.parse(appSettings);
         } catch (ConfigException e) {
             System.err.println("streamrec bench: --app-set: " + e.getMessage());
             return 2;

@@ -1,10 +1,8 @@
 package io.streamrec.demo;
 
 import io.streamrec.demo.chaos.ChaosSuite;
-import io.streamrec.schemas.config.ConfigSources;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -82,10 +80,9 @@ public final class ChaosCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> overrides = new HashMap<>();
+        Map<String, String> overrides;
         try {
-            ConfigSources.load(Map.of(), null, Map.of(), appSettings)
-                    .forEach((key, value) -> overrides.put(key, value.toString()));
+            overrides = AppSettingOptions.parse(appSettings);
         } catch (ConfigException e) {
             System.err.println("streamrec chaos: --app-set: " + e.getMessage());
             return 2;

@@ -186,7 +186,8 @@ final class ChaosRun {
 
         private ScenarioResult result(Scenario scenario, FaultScript script, Verifier verifier,
                                       LivenessProber prober, Duration faultAt, String error) {
-            double steady = verifier.p99Between(settings.warmUp(), faultAt);
+            double steady = verifier.typicalP99Between(settings.warmUp(), faultAt);
+            writeQuietly(directory.resolve("latency.csv"), verifier.latencyCsv());
             TreeMap<Double, Double> p99 = verifier.p99ByBucket();
             double firstFault = script.firstFaultSeconds();
             double recovery = Double.isNaN(firstFault) ? Double.NaN : 0;
@@ -216,6 +217,14 @@ final class ChaosRun {
                     script.marks(), error);
             out.println("    " + ChaosReport.summaryLine(result));
             return result;
+        }
+
+        private void writeQuietly(Path file, String text) {
+            try {
+                Files.writeString(file, text, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                out.println("    could not write " + file + ": " + e);
+            }
         }
 
         /**

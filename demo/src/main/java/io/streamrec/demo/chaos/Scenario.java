@@ -26,7 +26,7 @@ enum Scenario {
         }
     },
 
-    KILL_TWO("b", "kill -9 two of three instances, restart both 20 s later", true) {
+    KILL_TWO("b", "kill -9 two of three instances, restart both 20 s later", false) {
         @Override
         void inject(FaultScript script) throws Exception {
             List<ChildJvm> apps = script.cluster().apps();
@@ -40,7 +40,7 @@ enum Scenario {
         }
     },
 
-    BROKER_DOWN("c", "broker killed for 30 s under load, then restarted", true) {
+    BROKER_DOWN("c", "broker killed for 30 s under load, then restarted", false) {
         @Override
         void inject(FaultScript script) throws Exception {
             ChildJvm broker = script.cluster().broker();
@@ -54,7 +54,7 @@ enum Scenario {
         }
     },
 
-    REGISTRY_DOWN("d1", "registry down 60 s; an instance restarted meanwhile (cold cache)", true) {
+    REGISTRY_DOWN("d1", "registry down 60 s; an instance restarted meanwhile (cold cache)", false) {
         @Override
         void inject(FaultScript script) throws Exception {
             registryOutage(script, false);
@@ -62,7 +62,7 @@ enum Scenario {
     },
 
     REGISTRY_HANGS("d2", "registry accepts connections but never answers for 60 s; an instance restarted meanwhile",
-            true) {
+            false) {
         @Override
         void inject(FaultScript script) throws Exception {
             registryOutage(script, true);
@@ -165,7 +165,10 @@ enum Scenario {
         return title;
     }
 
-    /** Whether the latency-recovery bar (back under 2x steady p99 within 30 s) applies. */
+    /**
+     * Whether the latency-recovery bar (p99 back under twice its steady value within 30 s) applies: the suite sets
+     * it for the loss of one instance with standbys; the other scenarios report their recovery without a bar.
+     */
     boolean recoveryBar() {
         return recoveryBar;
     }

@@ -11,7 +11,7 @@ import java.util.TreeMap;
  * @param badSent           bad records sent (fuzz), 0 when the scenario sends none
  * @param badDeadLettered   of those, how many reached the dead-letter topic
  * @param reasons           dead-letter reasons of the bad records, with counts
- * @param steadyP99Ms       p99 click-to-list latency before the fault
+ * @param steadyP99Ms       typical p99 click-to-list latency before the fault (median of the 2 s buckets)
  * @param recoverySeconds   from the first fault until p99 (per 2 s of send time) stayed under twice the steady
  *                          value; NaN when the scenario has no fault that should disturb latency
  * @param livenessProbes    liveness probes counted, and the failed ones
