@@ -23,7 +23,7 @@ final class ChaosReport {
     static String summaryLine(ScenarioResult result) {
         Verifier.Tally tally = result.tally();
         return String.format(Locale.ROOT, "%s: %,d clicks, %,d answered, %d lost, %d duplicated, %d valid"
-                        + " dead-lettered; bad %d/%d dead-lettered; p99 steady %.0f ms, recovery %s; liveness"
+                        + " dead-lettered; bad %d/%d dead-lettered; p99 steady %.0f ms, back under 2x after %s; liveness"
                         + " failures %d/%d; exits %s; %s", result.scenario().id(), tally.clicks(), tally.answered(),
                 tally.lost(), tally.duplicated(), tally.validDeadLettered(), result.badDeadLettered(), result.badSent(),
                 result.steadyP99Ms(), recovery(result), result.livenessFailures(), result.livenessProbes(),
@@ -34,16 +34,17 @@ final class ChaosReport {
     static String markdown(List<ScenarioResult> results, String header) {
         StringBuilder table = new StringBuilder(header).append("\n\n");
         table.append("| scenario | valid clicks | lists | lost | duplicated | valid dead-lettered | bad records"
-                + " dead-lettered | steady p99 ms | back under 2x p99 | liveness failures | unexpected exits"
-                + " | peak RSS MiB | checks | |\n");
-        table.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + " dead-lettered | steady p99 ms | back under 2x p99 after | s above 2x p99 | liveness failures"
+                + " | unexpected exits | peak RSS MiB | checks | |\n");
+        table.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (ScenarioResult result : results) {
             Verifier.Tally tally = result.tally();
-            table.append(String.format(Locale.ROOT, "| %s %s | %,d | %,d | %d | %d | %d | %s | %.0f | %s | %d of %d"
-                            + " | %d | %d | %s | %s |%n", result.scenario().id(), result.scenario().title(),
+            table.append(String.format(Locale.ROOT, "| %s %s | %,d | %,d | %d | %d | %d | %s | %.0f | %s | %s"
+                            + " | %d of %d | %d | %d | %s | %s |%n", result.scenario().id(), result.scenario().title(),
                     tally.clicks(), tally.answered(), tally.lost(), tally.duplicated(), tally.validDeadLettered(),
                     result.badSent() == 0 ? "-" : String.format(Locale.ROOT, "%,d of %,d", result.badDeadLettered(),
-                            result.badSent()), result.steadyP99Ms(), recovery(result), result.livenessFailures(),
+                            result.badSent()), result.steadyP99Ms(), recovery(result), secondsAbove(result),
+                    result.livenessFailures(),
                     result.livenessProbes(), result.unexpectedExits().size(),
                     result.peakRssMiB().values().stream().mapToLong(Long::longValue).max().orElse(0),
                     checks(result.checks()), result.passed() ? "pass" : "FAIL"));
@@ -59,17 +60,18 @@ final class ChaosReport {
                 + "</head><body><h1>streamrec chaos suite</h1><p>").append(SvgChart.escape(header)).append("</p>");
         page.append("<table><tr><th>scenario</th><th>valid clicks</th><th>lists</th><th>lost</th><th>duplicated</th>"
                 + "<th>valid dead-lettered</th><th>bad dead-lettered</th><th>steady p99 ms</th><th>back under 2x"
-                + " p99</th><th>liveness failures</th><th>unexpected exits</th><th>peak RSS MiB per instance</th>"
+                + " p99 after</th><th>s above 2x p99</th><th>liveness failures</th><th>unexpected exits</th><th>peak RSS MiB per instance</th>"
                 + "<th>result</th></tr>");
         for (ScenarioResult result : results) {
             Verifier.Tally tally = result.tally();
             page.append(String.format(Locale.ROOT, "<tr><td>%s %s</td><td>%,d</td><td>%,d</td><td>%d</td><td>%d</td>"
-                            + "<td>%d</td><td>%s</td><td>%.0f</td><td>%s</td><td>%d of %d</td><td>%s</td><td>%s</td>"
+                            + "<td>%d</td><td>%s</td><td>%.0f</td><td>%s</td><td>%s</td><td>%d of %d</td><td>%s</td>"
+                            + "<td>%s</td>"
                             + "<td class=\"%s\">%s</td></tr>", result.scenario().id(),
                     SvgChart.escape(result.scenario().title()), tally.clicks(), tally.answered(), tally.lost(),
                     tally.duplicated(), tally.validDeadLettered(), result.badSent() == 0 ? "-"
                             : result.badDeadLettered() + " of " + result.badSent(), result.steadyP99Ms(),
-                    recovery(result), result.livenessFailures(), result.livenessProbes(),
+                    recovery(result), secondsAbove(result), result.livenessFailures(), result.livenessProbes(),
                     SvgChart.escape(String.join("; ", result.unexpectedExits())),
                     SvgChart.escape(result.peakRssMiB().toString()), result.passed() ? "" : "fail",
                     result.passed() ? "pass" : "FAIL"));
@@ -119,10 +121,14 @@ final class ChaosReport {
     }
 
     private static String recovery(ScenarioResult result) {
-        if (Double.isNaN(result.recoverySeconds())) {
-            return "-";
-        }
-        return String.format(Locale.ROOT, "%.0f s", result.recoverySeconds());
+        double seconds = result.recovery().backUnderSeconds();
+        return Double.isNaN(seconds) ? "-" : Double.isInfinite(seconds) ? "never" : String.format(Locale.ROOT,
+                "%.0f s", seconds);
+    }
+
+    private static String secondsAbove(ScenarioResult result) {
+        double seconds = result.recovery().secondsAbove();
+        return Double.isNaN(seconds) ? "-" : String.format(Locale.ROOT, "%.0f", seconds);
     }
 
     private static String checks(Map<String, Boolean> checks) {

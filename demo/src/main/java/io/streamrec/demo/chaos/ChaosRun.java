@@ -189,14 +189,8 @@ final class ChaosRun {
             double steady = verifier.typicalP99Between(settings.warmUp(), faultAt);
             writeQuietly(directory.resolve("latency.csv"), verifier.latencyCsv());
             TreeMap<Double, Double> p99 = verifier.p99ByBucket();
-            double firstFault = script.firstFaultSeconds();
-            double recovery = Double.isNaN(firstFault) ? Double.NaN : 0;
-            double bucket = Verifier.BUCKET.toMillis() / 1000.0;
-            for (Map.Entry<Double, Double> entry : p99.entrySet()) {
-                if (entry.getKey() + bucket > firstFault && entry.getValue() > 2 * steady) {
-                    recovery = Math.max(recovery, entry.getKey() + bucket - firstFault);
-                }
-            }
+            Recovery recovery = Recovery.of(p99, Verifier.BUCKET.toMillis() / 1000.0, steady,
+                    script.firstFaultSeconds());
             Map<String, String> bad = verifier.badDeadLettered();
             Map<String, Integer> reasons = new TreeMap<>();
             for (FuzzRecords.Bad record : badSent) {

@@ -12,8 +12,7 @@ import java.util.TreeMap;
  * @param badDeadLettered   of those, how many reached the dead-letter topic
  * @param reasons           dead-letter reasons of the bad records, with counts
  * @param steadyP99Ms       typical p99 click-to-list latency before the fault (median of the 2 s buckets)
- * @param recoverySeconds   from the first fault until p99 (per 2 s of send time) stayed under twice the steady
- *                          value; NaN when the scenario has no fault that should disturb latency
+ * @param recovery          how quickly p99 (per 2 s of send time) got back under twice its steady value
  * @param livenessProbes    liveness probes counted, and the failed ones
  * @param unexpectedExits   processes that exited without the scenario stopping them
  * @param peakRssMiB        peak resident set size per app instance
@@ -22,7 +21,7 @@ import java.util.TreeMap;
  * @param marks             when each fault happened (s since the load began)
  */
 record ScenarioResult(Scenario scenario, Verifier.Tally tally, int badSent, int badDeadLettered,
-                      Map<String, Integer> reasons, double steadyP99Ms, double recoverySeconds, int livenessProbes,
+                      Map<String, Integer> reasons, double steadyP99Ms, Recovery recovery, int livenessProbes,
                       int livenessFailures, List<String> unexpectedExits, Map<String, Long> peakRssMiB,
                       Map<String, Boolean> checks, TreeMap<Double, Double> p99ByBucket,
                       List<FaultScript.Mark> marks, String error) {
@@ -41,6 +40,6 @@ record ScenarioResult(Scenario scenario, Verifier.Tally tally, int badSent, int 
         return error == null && tally.lost() == 0 && tally.duplicated() == 0 && tally.validDeadLettered() == 0
                 && badDeadLettered == badSent && unexpectedExits.isEmpty() && livenessFailures == 0
                 && checks.values().stream().allMatch(Boolean::booleanValue)
-                && (!scenario.recoveryBar() || recoverySeconds <= 30);
+                && (!scenario.recoveryBar() || recovery.backUnderSeconds() <= 30);
     }
 }
