@@ -45,6 +45,9 @@ final class ChaosRun {
                     double clicksPerSecond, Duration warmUp, Duration steady, Duration drain, int badClicks,
                     int badReleases, long seed) { }
 
+    /** The longest wait after the warm-up for the lists to catch up with the clicks. */
+    static final Duration CATCH_UP_LIMIT = Duration.ofMinutes(3);
+
     /** Signed and forged releases of the run's model, trained once for every scenario. */
     record Releases(KeyPair trainerKeys, LongFunction<ModelRelease> signed, LongFunction<ModelRelease> forged) { }
 
@@ -132,8 +135,8 @@ final class ChaosRun {
         }
 
         ScenarioResult underLoad(Scenario scenario) throws InterruptedException {
-            Duration faultAt = settings.warmUp().plus(settings.steady());
-            int maxClicks = (int) (settings.clicksPerSecond() * (faultAt.toSeconds() + 900));
+            int maxClicks = (int) (settings.clicksPerSecond() * (settings.warmUp().plus(settings.steady())
+                    .plus(CATCH_UP_LIMIT).toSeconds() + 900));
             load = new ClickLoad(cluster.clientConfig(), registry, TopicCatalog.CLICKS.name(),
                     new CyclingClickSource(corpus, settings.seed()), settings.clicksPerSecond(), maxClicks,
                     System.currentTimeMillis() - 60_000);
@@ -147,9 +150,12 @@ final class ChaosRun {
                 Thread loading = new Thread(load::run, "chaos-load");
                 loadStartNanos = System.nanoTime();
                 loading.start();
-                out.printf(Locale.ROOT, "    %.0f clicks/s: %d s warm-up, %d s steady%n", settings.clicksPerSecond(),
-                        settings.warmUp().toSeconds(), settings.steady().toSeconds());
-                Thread.sleep(faultAt.toMillis());
+                Thread.sleep(settings.warmUp().toMillis());
+                Duration steadyFrom = awaitCaughtUp(verifier);
+                out.printf(Locale.ROOT, "    %.0f clicks/s: caught up %.0f s after the start, %d s steady%n",
+                        settings.clicksPerSecond(), steadyFrom.toMillis() / 1000.0, settings.steady().toSeconds());
+                Thread.sleep(settings.steady().toMillis());
+                Duration faultAt = steadyFrom.plus(settings.steady());
                 try {
                     scenario.inject(script);
                 } catch (Exception e) {
@@ -160,7 +166,7 @@ final class ChaosRun {
                 load.stop();
                 loading.join();
                 drain(verifier);
-                ScenarioResult result = result(scenario, script, verifier, prober, faultAt, error);
+                ScenarioResult result = result(scenario, script, verifier, prober, steadyFrom, faultAt, error);
                 verifier.close();
                 verifying.join();
                 verifier.closeConsumers();
@@ -168,6 +174,24 @@ final class ChaosRun {
             } finally {
                 load.close();
             }
+        }
+
+        /**
+         * Waits until the lists have caught up with the clicks (at most half a second of load outstanding, three
+         * checks in a row) and returns when that was, since the load started: four cold JVMs on two cores may
+         * still be working off their start-up backlog after the warm-up, and a window that drains a backlog is not
+         * steady. Gives up after {@link #CATCH_UP_LIMIT}.
+         */
+        private Duration awaitCaughtUp(Verifier verifier) throws InterruptedException {
+            long deadline = System.nanoTime() + CATCH_UP_LIMIT.toNanos();
+            int inARow = 0;
+            while (inARow < 3 && System.nanoTime() < deadline) {
+                Verifier.Tally tally = verifier.tally();
+                long outstanding = tally.clicks() - tally.answered() - tally.validDeadLettered();
+                inARow = outstanding <= settings.clicksPerSecond() / 2 ? inARow + 1 : 0;
+                Thread.sleep(500);
+            }
+            return Duration.ofNanos(System.nanoTime() - loadStartNanos);
         }
 
         /** Waits until every click has a list (or was dead-lettered) and every bad record was dead-lettered. */
@@ -185,8 +209,9 @@ final class ChaosRun {
         }
 
         private ScenarioResult result(Scenario scenario, FaultScript script, Verifier verifier,
-                                      LivenessProber prober, Duration faultAt, String error) {
-            double steady = verifier.typicalP99Between(settings.warmUp(), faultAt);
+                                      LivenessProber prober, Duration steadyFrom, Duration faultAt,
+                                      String error) {
+            double steady = verifier.typicalP99Between(steadyFrom, faultAt);
             writeQuietly(directory.resolve("latency.csv"), verifier.latencyCsv());
             TreeMap<Double, Double> p99 = verifier.p99ByBucket();
             Recovery recovery = Recovery.of(p99, Verifier.BUCKET.toMillis() / 1000.0, steady,
