@@ -1,108 +1,109 @@
 package io.streamrec.schemas.evolution;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
-import io.streamrec.avro.ClickEvent;
-import java.io.ByteArrayOutputStream;
+import io.streamrec.schemas.evolution.SchemaHistory.SchemaFile;
 import java.io.IOException;
-import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaCompatibility;
-import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificData;
-import org.apache.avro.specific.SpecificDatumReader;
-import org.apache.avro.specific.SpecificDatumWriter;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 
 /**
- * The rule that lets producers and consumers upgrade independently: adding an optional field (a union with
- * null, default null) to ClickEvent is compatible in both directions, and data crosses versions both ways.
+ * The repository's own schemas against every released version of them ({@link EvolutionCheck} says what the rule
+ * is and why). The released copies are under {@code schemas/src/test/resources/released/<version>/}, one
+ * {@code .avsc} per schema as that release shipped it. The schema files have not changed since they were written,
+ * so the one version, 0.1.0 (the version the project builds), holds today's files; when a release ships, copy its
+ * {@code schemas/src/main/avro} there under the release's version and never edit a released copy again. A schema added since the last release has no
+ * released copy and nothing yet to stay compatible with; a released copy without a current schema fails.
  */
 class SchemaEvolutionTest {
 
-    private static final Schema V1 = ClickEvent.getClassSchema();
-    private static final Schema V2_WITH_OPTIONAL_FIELD = withExtraField(
-            "{\"name\": \"referrer\", \"type\": [\"null\", \"string\"], \"default\": null}");
-    private static final Schema V2_WITH_REQUIRED_FIELD = withExtraField(
-            "{\"name\": \"referrer\", \"type\": \"string\"}");
+    private static final String CLICK_EVENT = "io.streamrec.avro.ClickEvent";
 
-    @Test
-    void anOptionalFieldIsBackwardAndForwardCompatible() {
-        // Backward: a consumer on the new schema reads data written with the old one.
-        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(V2_WITH_OPTIONAL_FIELD, V1).getType())
-                .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
-        // Forward: a consumer still on the old schema reads data written with the new one.
-        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(V1, V2_WITH_OPTIONAL_FIELD).getType())
-                .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+    @TestFactory
+    Stream<DynamicTest> everyReleasedSchemaAndItsCurrentVersionReadEachOthersRecords() throws IOException {
+        SchemaHistory history = SchemaHistory.ofRepository();
+        assertThat(history.released()).as("released copies in " + SchemaHistory.RELEASED_DIRECTORY).isNotEmpty();
+        return history.released().stream().map(released -> DynamicTest.dynamicTest(released.label(), () ->
+                assertThat(EvolutionCheck.problems(history, released)).as(released.path().toString()).isEmpty()));
     }
 
     @Test
-    void aRequiredFieldWithoutDefaultIsNotBackwardCompatible() {
-        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(V2_WITH_REQUIRED_FIELD, V1).getType())
-                .isEqualTo(SchemaCompatibilityType.INCOMPATIBLE);
+    void aRequiredFieldAddedWithoutADefaultIsRejected() throws IOException {
+        SchemaHistory history = SchemaHistory.ofRepository();
+        Schema changed = withFields(current(history, CLICK_EVENT), fields -> fields.add(
+                new Schema.Field("referrer", Schema.create(Schema.Type.STRING), "Where the click came from.")));
+
+        // Old click records have no referrer for a new consumer to read; an old consumer ignores the new field.
+        assertThat(EvolutionCheck.problems(changed, released(history, CLICK_EVENT)))
+                .singleElement(STRING).startsWith("backward")
+                .contains("READER_FIELD_MISSING_DEFAULT_VALUE", "referrer");
     }
 
     @Test
-    void oldRecordsReadWithTheNewSchema() throws IOException {
-        ClickEvent old = ClickEvent.newBuilder()
-                .setUserId("u1").setItemId("i9").setEventType("click")
-                .setEventTime(Instant.ofEpochMilli(1_700_000_000_123L)).setSessionId("s1")
-                .build();
-        byte[] bytes = encode(new SpecificDatumWriter<>(V1, SpecificData.getForSchema(V1)), old);
+    void aRequiredFieldRemovedIsRejected() throws IOException {
+        SchemaHistory history = SchemaHistory.ofRepository();
+        Schema changed = withFields(current(history, CLICK_EVENT),
+                fields -> fields.removeIf(field -> field.name().equals("itemId")));
 
-        GenericRecord read = new GenericDatumReader<GenericRecord>(V1, V2_WITH_OPTIONAL_FIELD)
-                .read(null, DecoderFactory.get().binaryDecoder(bytes, null));
-
-        assertThat(read.get("userId")).hasToString("u1");
-        assertThat(read.get("itemId")).hasToString("i9");
-        assertThat(read.get("eventTime")).isEqualTo(1_700_000_000_123L);
-        assertThat(read.get("sessionId")).hasToString("s1");
-        assertThat(read.get("referrer")).isNull();
+        // A consumer still on the released schema needs the item id that new click records no longer carry.
+        assertThat(EvolutionCheck.problems(changed, released(history, CLICK_EVENT)))
+                .singleElement(STRING).startsWith("forward")
+                .contains("READER_FIELD_MISSING_DEFAULT_VALUE", "itemId");
     }
 
     @Test
-    void newRecordsReadWithTheOldSchema() throws IOException {
-        GenericRecord newer = new GenericData.Record(V2_WITH_OPTIONAL_FIELD);
-        newer.put("userId", "u2");
-        newer.put("itemId", "i3");
-        newer.put("eventType", "purchase");
-        newer.put("eventTime", 1_700_000_000_999L);
-        newer.put("sessionId", null);
-        newer.put("client", "ios");
-        newer.put("value", 4.5);
-        newer.put("referrer", "newsletter");
-        byte[] bytes = encode(new GenericDatumWriter<>(V2_WITH_OPTIONAL_FIELD), newer);
+    void anOptionalFieldWithANullDefaultIsAccepted() throws IOException {
+        // The rule's one allowed change, so the check above cannot pass by rejecting everything.
+        SchemaHistory history = SchemaHistory.ofRepository();
+        Schema changed = withFields(current(history, CLICK_EVENT), fields -> fields.add(new Schema.Field("referrer",
+                Schema.createUnion(Schema.create(Schema.Type.NULL), Schema.create(Schema.Type.STRING)),
+                "Where the click came from.", Schema.Field.NULL_DEFAULT_VALUE)));
 
-        ClickEvent read = new SpecificDatumReader<ClickEvent>(V2_WITH_OPTIONAL_FIELD, V1, SpecificData.getForSchema(V1))
-                .read(null, DecoderFactory.get().binaryDecoder(bytes, null));
-
-        assertThat(read.getUserId()).isEqualTo("u2");
-        assertThat(read.getItemId()).isEqualTo("i3");
-        assertThat(read.getEventType()).isEqualTo("purchase");
-        assertThat(read.getEventTime()).isEqualTo(Instant.ofEpochMilli(1_700_000_000_999L));
-        assertThat(read.getClient()).isEqualTo("ios");
-        assertThat(read.getValue()).isEqualTo(4.5);
+        assertThat(EvolutionCheck.problems(changed, released(history, CLICK_EVENT))).isEmpty();
     }
 
-    private static <T> byte[] encode(org.apache.avro.io.DatumWriter<T> writer, T record) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-        writer.write(record, encoder);
-        encoder.flush();
-        return out.toByteArray();
+    @Test
+    void aReleasedSchemaWithoutACurrentOneFailsByName() throws IOException {
+        SchemaHistory history = SchemaHistory.ofRepository();
+        Map<String, SchemaFile> current = new TreeMap<>(history.current());
+        current.remove(CLICK_EVENT);
+        SchemaHistory withoutClickEvent = new SchemaHistory(current, history.released());
+        SchemaFile released = releasedFile(history, CLICK_EVENT);
+
+        assertThat(EvolutionCheck.problems(withoutClickEvent, released)).singleElement(STRING)
+                .contains(released.path().toString(), CLICK_EVENT, "has no current schema");
     }
 
-    /** ClickEvent's schema with one more field at the end, as a producer team would evolve it. */
-    static Schema withExtraField(String fieldJson) {
-        String v1 = V1.toString();
-        String v2 = v1.substring(0, v1.lastIndexOf(']')) + "," + fieldJson + "]}";
-        return new Schema.Parser().parse(v2);
+    private static Schema current(SchemaHistory history, String fullName) {
+        assertThat(history.current()).as("current schemas").containsKey(fullName);
+        return history.current().get(fullName).schema();
+    }
+
+    private static Schema released(SchemaHistory history, String fullName) {
+        return releasedFile(history, fullName).schema();
+    }
+
+    private static SchemaFile releasedFile(SchemaHistory history, String fullName) {
+        return history.released().stream().filter(file -> file.fullName().equals(fullName)).findFirst()
+                .orElseThrow(() -> new AssertionError("no released copy of " + fullName));
+    }
+
+    /** The record with its fields changed, as a producer team would evolve it. */
+    private static Schema withFields(Schema record, Consumer<List<Schema.Field>> change) {
+        List<Schema.Field> fields = new ArrayList<>();
+        for (Schema.Field field : record.getFields()) {
+            fields.add(new Schema.Field(field, field.schema()));
+        }
+        change.accept(fields);
+        return Schema.createRecord(record.getName(), record.getDoc(), record.getNamespace(), false, fields);
     }
 }

@@ -24,7 +24,7 @@ import io.streamrec.trainer.train.FitResult;
 import io.streamrec.trainer.train.TrainConfig;
 import io.streamrec.trainer.train.Trainer;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,7 +36,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.IntPredicate;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code trainer bench}: trains model variants on a dataset and prints and writes a markdown table
@@ -54,6 +56,10 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Train model variants and print/write a markdown results table.")
 public final class BenchCommand implements Callable<Integer> {
+
+    /** Where the progress and the table are printed: {@code CommandLine.setOut}, standard output by default. */
+    @Spec
+    CommandSpec commandSpec;
 
     @Option(names = "--data", defaultValue = "synthetic",
             description = "NCF split dir (*.train.rating), MovieLens dir/file (u.data, ratings.dat), Last.fm dir "
@@ -123,7 +129,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PrintStream console = System.out;
+        PrintWriter console = commandSpec.commandLine().getOut();
         Dataset dataset = load(data, seed);
         IntPredicate hidden = user -> hideUsers > 0 && user % hideUsers == 0;
         Interactions training = hideUsers > 0 ? dataset.train().withoutUsers(hidden) : dataset.train();
@@ -164,7 +170,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private BenchResult runRow(String rawSpec, Dataset dataset, Interactions training, Targets targets,
-                               Split validation, int cores, PrintStream console) {
+                               Split validation, int cores, PrintWriter console) {
         String[] pieces = rawSpec.split("@");
         BenchRow row = BenchRow.parse(pieces[0]);
         System.gc(); // so the peak starts from live data, not an earlier row's garbage
@@ -248,7 +254,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private void saveGraph(String rawSpec, NcfModel model, PrintStream console) {
+    private void saveGraph(String rawSpec, NcfModel model, PrintWriter console) {
         ExportedModel graph = OnnxExporter.export(model, new ExportMetadata("bench", 1, "bench",
                 Hyperparameters.of(model.config()), Map.of("data.source", data)));
         byte[] onnx = graph.onnx();

@@ -6,8 +6,12 @@ import io.streamrec.trainer.cli.TrainerCli;
 import io.streamrec.trainer.model.AttentionQuery;
 import io.streamrec.trainer.model.ModelConfig;
 import io.streamrec.trainer.model.Variant;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -38,54 +42,36 @@ class BenchCommandTest {
     @Test
     void benchWritesAMarkdownTable() throws Exception {
         Path out = dir.resolve("bench.md");
-        int code = new CommandLine(new TrainerCli()).execute("bench", "--data", "synthetic", "--rows",
-                "popularity,gmf:8@lr=0.01,history:8:-:5@epochs=1", "--epochs", "2", "--batch", "1024", "--threads", "2",
-                "--out", out.toString());
-        assertThat(code).isZero();
+        Run run = run("bench", "--data", "synthetic", "--rows", "popularity,gmf:8@lr=0.01,history:8:-:5@epochs=1",
+                "--epochs", "2", "--batch", "1024", "--threads", "2", "--out", out.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("written to " + out.toAbsolutePath());
         String table = Files.readString(out);
         assertThat(table).contains("| variant | factors | layers | epochs (best/run) | HR@10 | NDCG@10 |");
         assertThat(table).contains("| popularity |", "| gmf | 8 |", "| history-aneumf | 8 |");
     }
 
     @Test
-    void hiddenUsersAreRankedFromTheirHistoryAndTheGraphIsSaved() throws Exception {
-        java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream original = System.out;
-        int code;
-        try (java.io.PrintStream capture = new java.io.PrintStream(console, true, java.nio.charset.StandardCharsets.UTF_8)) {
-            System.setOut(capture);
-            code = new CommandLine(new TrainerCli()).execute("bench", "--data", "synthetic", "--rows",
-                    "history:8:16-8:5:recent@epochs=1", "--batch", "1024", "--threads", "2", "--hide-users", "5",
-                    "--save-onnx", dir.resolve("graphs").toString(), "--out", dir.resolve("bench.md").toString());
-        } finally {
-            System.setOut(original);
-        }
-        assertThat(code).isZero();
-        String printed = console.toString(java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(printed).containsPattern("unseen users \\(every 5-th, hidden from training\\) as the unknown user:"
-                + " HR@10=[0-9.]+ NDCG@10=[0-9.]+ \\(n=\\d+\\); popularity HR@10=")
+    void hiddenUsersAreRankedFromTheirHistoryAndTheGraphIsSaved() {
+        Run run = run("bench", "--data", "synthetic", "--rows", "history:8:16-8:5:recent@epochs=1", "--batch", "1024",
+                "--threads", "2", "--hide-users", "5", "--save-onnx", dir.resolve("graphs").toString(), "--out",
+                dir.resolve("bench.md").toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).containsPattern("unseen users \\(every 5-th, hidden from training\\) as the unknown"
+                        + " user: HR@10=[0-9.]+ NDCG@10=[0-9.]+ \\(n=\\d+\\); popularity HR@10=")
                 .contains("every 5-th user hidden", "gate factored");
         assertThat(dir.resolve("graphs").resolve("history_8_16-8_5_recent_epochs_1.onnx")).isNotEmptyFile();
     }
 
     @Test
     void refitRetrainsOnAllTrainingDataForTheEpochsChosenOnValidation() throws Exception {
-        java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream original = System.out;
         Path out = dir.resolve("refit.md");
-        int code;
-        try (java.io.PrintStream capture = new java.io.PrintStream(console, true, java.nio.charset.StandardCharsets.UTF_8)) {
-            System.setOut(capture);
-            code = new CommandLine(new TrainerCli()).execute("bench", "--data", "synthetic", "--rows", "gmf:8@lr=0.01",
-                    "--epochs", "4", "--patience", "0", "--batch", "1024", "--threads", "2", "--refit", "--out",
-                    out.toString());
-        } finally {
-            System.setOut(original);
-        }
-        assertThat(code).isZero();
-        String printed = console.toString(java.nio.charset.StandardCharsets.UTF_8);
-        java.util.regex.Matcher chosen = java.util.regex.Pattern
-                .compile("test \\(refit on all training data, epochs (\\d+)\\): HR@10=").matcher(printed);
+        Run run = run("bench", "--data", "synthetic", "--rows", "gmf:8@lr=0.01", "--epochs", "4", "--patience", "0",
+                "--batch", "1024", "--threads", "2", "--refit", "--out", out.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        String printed = run.out();
+        Matcher chosen = Pattern.compile("test \\(refit on all training data, epochs (\\d+)\\): HR@10=")
+                .matcher(printed);
         assertThat(chosen.find()).as(printed).isTrue();
         int epochs = Integer.parseInt(chosen.group(1));
         assertThat(epochs).isBetween(1, 4);
@@ -97,7 +83,25 @@ class BenchCommandTest {
 
     @Test
     void cliPrintsUsageWithoutASubcommand() {
-        assertThat(new CommandLine(new TrainerCli()).execute()).isZero();
-        assertThat(new CommandLine(new TrainerCli()).execute("bench", "--help")).isZero();
+        Run usage = run();
+        assertThat(usage.exitCode()).isZero();
+        assertThat(usage.out()).contains("Usage: trainer", "bench", "keygen", "republish");
+        Run help = run("bench", "--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("Usage: trainer bench", "--hide-users");
+    }
+
+    /** What a command printed, captured through picocli's own streams (no global stream is swapped). */
+    private record Run(int exitCode, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new TrainerCli());
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new Run(code, out.toString(), err.toString());
     }
 }
