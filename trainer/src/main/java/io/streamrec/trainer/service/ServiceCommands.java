@@ -195,7 +195,8 @@ public final class ServiceCommands {
     }
 
     /** {@code trainer republish --version N}: rollback by publishing release N again as the next version. */
-    @Command(name = "republish", mixinStandardHelpOptions = true,
+    // No standard help mixin: its -V/--version would take the --version N this command is about.
+    @Command(name = "republish",
             description = {"Rolls back: publishes release N of model.name again under the next version, the same"
                     + " graph re-signed with this trainer's key, so every streams-app instance swaps to it.",
                     "Release N must still be in the models topic (once the log cleaner has passed, compaction keeps"
@@ -209,6 +210,9 @@ public final class ServiceCommands {
         public Republish() {
             super("republish");
         }
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+        boolean help;
 
         @Option(names = "--version", required = true, paramLabel = "N", description = "The release to bring back.")
         long version;
