@@ -54,8 +54,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The gate prefers a fresh holdout: when the serving release records the latest event time it was trained
  * on, only users whose held-out interaction came later are compared, because the serving model may have
- * trained on the older ones (which would flatter it). With fewer than {@value #MIN_FRESH_USERS} such users,
- * the whole holdout is used and the report says so.
+ * trained on the older ones (which would flatter it). With fewer than {@value GateHoldout#MIN_FRESH_USERS} such
+ * users, the whole holdout is used and the report says so. The verdict itself is {@link GateDecision}'s.
  *
  * <p>One run per instance; not thread-safe. Cancellation (graceful shutdown) is checked while reading and
  * between epochs.
@@ -66,8 +66,6 @@ public final class RefitRun {
 
     /** Provenance key: the latest event time (epoch ms) among the training interactions. */
     public static final String DATA_MAX_EVENT_TIME = "data.max.event.time";
-    /** Fewest fresh held-out users for the gate to compare on them alone. */
-    static final int MIN_FRESH_USERS = 50;
     private static final int K = 10;
 
     private final TrainerServiceConfig config;
@@ -98,150 +96,223 @@ public final class RefitRun {
     /** Runs the refit; never throws for a failed run (the outcome says FAILED and why). */
     public RefitOutcome run(BooleanSupplier cancelled) {
         PeakHeap.reset();
-        Map<String, Duration> phases = new LinkedHashMap<>();
-        List<EpochStats> epochs = new ArrayList<>();
-        String name = config.modelName();
-        long version = -1;
-        long servingVersion = -1;
-        long pairs = 0;
+        Attempt attempt = new Attempt(cancelled);
         try {
-            ReleaseVerifier ownReleases = OwnReleases.verifier(signer, config.trustedKeysFile().stream().toList());
-            ModelsSnapshot models = timed(phases, "models", () -> new ModelReleaseReader(clientConfig,
-                    config.modelsTopic(), config.snapshotTimeout(), ownReleases).read());
-            Optional<ModelRelease> serving = models.latest(name);
-            servingVersion = serving.map(ModelRelease::getVersion).orElse(-1L);
-            version = models.nextVersion(name);
-
-            InteractionSnapshot snapshot = timed(phases, "snapshot", () -> new InteractionSnapshotReader(clientConfig,
-                    schemaRegistry, config.interactionsTopic(), config.snapshotTimeout()).read(cancelled));
-            Corpus corpus = snapshot.corpus();
-            pairs = snapshot.pairs();
-            if (corpus.interactions().size() == 0) {
-                return outcome(RefitOutcome.Decision.FAILED, version, "no interactions on " + config.interactionsTopic()
-                        + " to train on", null, null, servingVersion, 0, epochs, pairs, phases);
-            }
-
-            Split[] splits = timed(phases, "split", () -> {
-                Split test = Splits.leaveLastOut(corpus.interactions(), config.evalNegatives(), config.trainConfig().seed());
-                Split validation = Splits.leaveLastOut(test.train(), config.evalNegatives(),
-                        config.trainConfig().seed() + 1);
-                return new Split[] {test, validation};
-            });
-            Split test = splits[0];
-            Split validation = splits[1];
-            GateHoldout gate = gateHoldout(corpus.interactions(), test.heldOut(), serving);
-
-            // A zero-epoch run is the gate's negative control: it must be untrained, not the serving model again.
-            Optional<NcfModel> warm = config.untrained() || !config.warmStart() ? Optional.empty()
-                    : warmStart.modelFor(config.modelConfig(), serving.map(ModelRelease::getSha256), corpus.users(),
-                            corpus.items());
-            NcfModel model = warm.orElseGet(() -> NcfModel.create(config.modelConfig(), corpus.users().size(),
-                    corpus.items().size()));
-            String initialisation = warm.isPresent() ? "warm:v" + servingVersion : "scratch";
-            log.info("event=refit_init model={} version={} init={}", name, version, initialisation);
-            RankingMetrics candidate;
-            Optional<RankingMetrics> baseline;
-            long trainStart = System.nanoTime();
-            try (Trainer trainer = new Trainer(config.trainConfig())) {
-                if (!config.untrained()) {
-                    FitResult fit = timed(phases, "train", () -> trainer.fit(model, validation.train(),
-                            validation.heldOut(), stats -> {
-                                epochs.add(stats);
-                                logEpoch(stats, epochs);
-                                epochListener.accept(stats);
-                                if (cancelled.getAsBoolean()) {
-                                    throw new CancellationException("training cancelled after epoch " + stats.epoch());
-                                }
-                            }));
-                    log.info("event=train_done best_epoch={} epochs={} validation=\"{}\"", fit.bestEpoch(),
-                            fit.epochs().size(), fit.bestValidation());
-                }
-                Duration trainingTime = Duration.ofNanos(System.nanoTime() - trainStart);
-                candidate = timed(phases, "evaluate", () ->
-                        Evaluator.sampled(model, test.train(), gate.heldOut(), K, trainer.pool()));
-                baseline = timed(phases, "evaluate-serving", () ->
-                        evaluateServing(serving, ownReleases, corpus, test.train(), gate.heldOut(), trainer));
-
-                String metric = config.gateMetric();
-                double candidateValue = value(candidate, metric);
-                String comparison;
-                if (baseline.isPresent()) {
-                    double servingValue = value(baseline.get(), metric);
-                    comparison = String.format(Locale.ROOT, "%s %.4f for v%d against %.4f for serving v%d on %d%s"
-                                    + " held-out users (tolerance %.4f)", metric, candidateValue, version, servingValue,
-                            servingVersion, gate.heldOut().usersWithTargets(), gate.fresh() ? " fresh" : "",
-                            config.gateTolerance());
-                    if (candidateValue < servingValue - config.gateTolerance()) {
-                        log.info("event=gate_keep model={} candidate_version={} serving_version={} {}={} serving_{}={}",
-                                name, version, servingVersion, metric, candidateValue, metric, servingValue);
-                        return outcome(RefitOutcome.Decision.KEPT, version, "kept the serving model: " + comparison,
-                                candidate, baseline.get(), servingVersion, gate.heldOut().usersWithTargets(), epochs,
-                                pairs, phases);
-                    }
-                } else {
-                    comparison = String.format(Locale.ROOT, "%s %.4f for v%d on %d held-out users; %s", metric,
-                            candidateValue, version, gate.heldOut().usersWithTargets(),
-                            serving.isEmpty() ? "no serving model" : "the serving release could not be evaluated");
-                }
-
-                Provenance provenance = Provenance.of(snapshot.offsetsDescription(), pairs, trainingTime)
-                        .with(DATA_MAX_EVENT_TIME, Long.toString(maxTimestamp(corpus.interactions())))
-                        .with("data.users", Integer.toString(corpus.users().size()))
-                        .with("data.items", Integer.toString(corpus.items().size()))
-                        .with("training.init", initialisation)
-                        .with("gate.holdout", gate.fresh() ? "fresh" : "all")
-                        .with("gate.users", Integer.toString(gate.heldOut().usersWithTargets()));
-                Map<String, Double> metrics = new LinkedHashMap<>();
-                metrics.put("hr@10", candidate.hitRate());
-                metrics.put("ndcg@10", candidate.ndcg());
-                baseline.ifPresent(b -> {
-                    metrics.put("serving.hr@10", b.hitRate());
-                    metrics.put("serving.ndcg@10", b.ndcg());
-                });
-                long finalVersion = version;
-                ModelRelease release = timed(phases, "export", () -> new ReleaseBuilder(signer, new ReleaseSettings(
-                        config.inlineMaxBytes(), config.artifactDirectory()), clock).build(new ReleaseRequest(name,
-                        finalVersion, model, corpus.users(), corpus.items(), metrics,
-                        Hyperparameters.of(config.trainConfig()), provenance)));
-                timed(phases, "publish", () -> {
-                    try (ModelReleasePublisher publisher = new ModelReleasePublisher(clientConfig, config.modelsTopic())) {
-                        return publisher.publish(release);
-                    }
-                });
-                warmStart.remember(model, corpus.users(), corpus.items(), release.getSha256());
-                log.info("event=gate_publish model={} version={} {}", name, version, comparison);
-                return outcome(RefitOutcome.Decision.PUBLISHED, version, "published: " + comparison, candidate,
-                        baseline.orElse(null), servingVersion, gate.heldOut().usersWithTargets(), epochs, pairs, phases);
-            }
+            return attempt.refit();
         } catch (CancellationException e) {
             log.info("event=refit_cancelled message=\"{}\"", e.getMessage());
-            return outcome(RefitOutcome.Decision.FAILED, version, "cancelled: " + e.getMessage(), null, null,
-                    servingVersion, 0, epochs, pairs, phases);
+            return attempt.outcome(RefitOutcome.Decision.FAILED, "cancelled: " + e.getMessage(), Optional.empty());
         } catch (RuntimeException e) {
             log.error("event=refit_failed error=\"{}\"", e.toString(), e);
-            return outcome(RefitOutcome.Decision.FAILED, version, "failed: " + e, null, null, servingVersion, 0, epochs,
-                    pairs, phases);
+            return attempt.outcome(RefitOutcome.Decision.FAILED, "failed: " + e, Optional.empty());
         }
     }
-
-    /** The gate's holdout and whether it is the fresh subset. */
-    record GateHoldout(HeldOut heldOut, boolean fresh) { }
 
     /** Users whose held-out interaction came after the serving model's data, if there are enough of them. */
     static GateHoldout gateHoldout(Interactions all, HeldOut heldOut, Optional<ModelRelease> serving) {
         Optional<Long> cutoff = serving.map(release -> release.getProvenance().get(DATA_MAX_EVENT_TIME))
                 .map(Long::valueOf);
         if (cutoff.isEmpty()) {
-            return new GateHoldout(heldOut, false);
+            return GateHoldout.whole(heldOut);
         }
         HeldOut fresh = heldOut.restrictedTo(user -> all.timestampAt(all.end(user) - 1) > cutoff.get());
-        int freshUsers = fresh.usersWithTargets();
-        if (freshUsers < MIN_FRESH_USERS) {
+        GateHoldout chosen = GateHoldout.choose(heldOut, fresh);
+        if (!chosen.fresh()) {
             log.info("event=gate_holdout_stale fresh_users={} note=\"fewer than {} users acted after the serving"
-                    + " model's data; comparing on all held-out users\"", freshUsers, MIN_FRESH_USERS);
-            return new GateHoldout(heldOut, false);
+                    + " model's data; comparing on all held-out users\"", fresh.usersWithTargets(),
+                    GateHoldout.MIN_FRESH_USERS);
         }
-        return new GateHoldout(fresh, true);
+        return chosen;
+    }
+
+    /** The two leave-last-out splits: the gate's ({@code test}) and, cut from its training part, early stopping's. */
+    private record TrainingSplits(Split test, Split validation) { }
+
+    /** The model a refit starts from, and how the provenance describes that ({@code warm:v<n>} or {@code scratch}). */
+    private record InitialModel(NcfModel model, String description) { }
+
+    /**
+     * One refit as it goes: what is known so far (versions, pairs, phase times, epochs), so that a refit that fails
+     * at any step still reports it. The steps are the trainer loop's, in order.
+     */
+    private final class Attempt {
+        private final BooleanSupplier cancelled;
+        private final Map<String, Duration> phases = new LinkedHashMap<>();
+        private final List<EpochStats> epochs = new ArrayList<>();
+        private long version = -1;
+        private long servingVersion = -1;
+        private long pairs;
+
+        Attempt(BooleanSupplier cancelled) {
+            this.cancelled = cancelled;
+        }
+
+        RefitOutcome refit() {
+            ReleaseVerifier ownReleases = OwnReleases.verifier(signer, config.trustedKeysFile().stream().toList());
+            Optional<ModelRelease> serving = readServing(ownReleases);
+            InteractionSnapshot snapshot = readSnapshot();
+            Corpus corpus = snapshot.corpus();
+            if (corpus.interactions().size() == 0) {
+                return outcome(RefitOutcome.Decision.FAILED, "no interactions on " + config.interactionsTopic()
+                        + " to train on", Optional.empty());
+            }
+            TrainingSplits splits = timed("split", () -> split(corpus.interactions()));
+            GateHoldout holdout = gateHoldout(corpus.interactions(), splits.test().heldOut(), serving);
+            InitialModel initial = initialModel(corpus, serving);
+            NcfModel model = initial.model();
+            long trainStart = System.nanoTime();
+            try (Trainer trainer = new Trainer(config.trainConfig())) {
+                if (!config.untrained()) {
+                    train(trainer, model, splits.validation());
+                }
+                Duration trainingTime = Duration.ofNanos(System.nanoTime() - trainStart);
+                GateDecision.Figures figures = evaluate(trainer, model, serving, ownReleases, corpus,
+                        splits.test().train(), holdout);
+                GateDecision gate = GateDecision.decide(config.gateMetric(), config.gateTolerance(), version,
+                        servingVersion, figures);
+                if (!gate.publish()) {
+                    return keep(gate, figures);
+                }
+                publish(model, corpus, releaseMetrics(figures),
+                        provenance(snapshot, trainingTime, initial.description(), holdout));
+                log.info("event=gate_publish model={} version={} {}", config.modelName(), version, gate.comparison());
+                return outcome(RefitOutcome.Decision.PUBLISHED, gate.reason(), Optional.of(figures));
+            }
+        }
+
+        /** Reads the models topic: the serving release (this trainer's own only) and the next version. */
+        private Optional<ModelRelease> readServing(ReleaseVerifier ownReleases) {
+            ModelsSnapshot models = timed("models", () -> new ModelReleaseReader(clientConfig,
+                    config.modelsTopic(), config.snapshotTimeout(), ownReleases).read());
+            Optional<ModelRelease> serving = models.latest(config.modelName());
+            servingVersion = serving.map(ModelRelease::getVersion).orElse(-1L);
+            version = models.nextVersion(config.modelName());
+            return serving;
+        }
+
+        private InteractionSnapshot readSnapshot() {
+            InteractionSnapshot snapshot = timed("snapshot", () -> new InteractionSnapshotReader(clientConfig,
+                    schemaRegistry, config.interactionsTopic(), config.snapshotTimeout()).read(cancelled));
+            pairs = snapshot.pairs();
+            return snapshot;
+        }
+
+        private TrainingSplits split(Interactions interactions) {
+            Split test = Splits.leaveLastOut(interactions, config.evalNegatives(), config.trainConfig().seed());
+            Split validation = Splits.leaveLastOut(test.train(), config.evalNegatives(),
+                    config.trainConfig().seed() + 1);
+            return new TrainingSplits(test, validation);
+        }
+
+        /** The model to train: the last published one when warm starts allow, else a fresh one. */
+        private InitialModel initialModel(Corpus corpus, Optional<ModelRelease> serving) {
+            Optional<NcfModel> warm = warmModel(corpus, serving);
+            NcfModel model = warm.orElseGet(() -> NcfModel.create(config.modelConfig(), corpus.users().size(),
+                    corpus.items().size()));
+            String description = warm.isPresent() ? "warm:v" + servingVersion : "scratch";
+            log.info("event=refit_init model={} version={} init={}", config.modelName(), version, description);
+            return new InitialModel(model, description);
+        }
+
+        /** The last published model to start from, when warm starts are on and it fits the serving release. */
+        private Optional<NcfModel> warmModel(Corpus corpus, Optional<ModelRelease> serving) {
+            // A zero-epoch run is the gate's negative control: it must be untrained, not the serving model again.
+            if (config.untrained() || !config.warmStart()) {
+                return Optional.empty();
+            }
+            return warmStart.modelFor(config.modelConfig(), serving.map(ModelRelease::getSha256), corpus.users(),
+                    corpus.items());
+        }
+
+        /** Trains with early stopping on {@code validation}, reporting each epoch and stopping when cancelled. */
+        private void train(Trainer trainer, NcfModel model, Split validation) {
+            FitResult fit = timed("train", () -> trainer.fit(model, validation.train(), validation.heldOut(),
+                    stats -> {
+                        epochs.add(stats);
+                        logEpoch(stats, epochs);
+                        epochListener.accept(stats);
+                        if (cancelled.getAsBoolean()) {
+                            throw new CancellationException("training cancelled after epoch " + stats.epoch());
+                        }
+                    }));
+            log.info("event=train_done best_epoch={} epochs={} validation=\"{}\"", fit.bestEpoch(),
+                    fit.epochs().size(), fit.bestValidation());
+        }
+
+        /** The candidate and the serving release on the gate's holdout, with the same histories and negatives. */
+        private GateDecision.Figures evaluate(Trainer trainer, NcfModel model, Optional<ModelRelease> serving,
+                                              ReleaseVerifier ownReleases, Corpus corpus, Interactions histories,
+                                              GateHoldout holdout) {
+            RankingMetrics candidate = timed("evaluate", () ->
+                    Evaluator.sampled(model, histories, holdout.heldOut(), K, trainer.pool()));
+            Optional<RankingMetrics> baseline = timed("evaluate-serving", () ->
+                    evaluateServing(serving, ownReleases, corpus, histories, holdout.heldOut(), trainer));
+            return new GateDecision.Figures(holdout, candidate, baseline);
+        }
+
+        private RefitOutcome keep(GateDecision gate, GateDecision.Figures figures) {
+            log.info("event=gate_keep model={} candidate_version={} serving_version={} {}={} serving_{}={}",
+                    config.modelName(), version, servingVersion, gate.metric(), gate.candidateValue(), gate.metric(),
+                    gate.servingValue().getAsDouble());
+            return outcome(RefitOutcome.Decision.KEPT, gate.reason(), Optional.of(figures));
+        }
+
+        private Provenance provenance(InteractionSnapshot snapshot, Duration trainingTime, String initialisation,
+                                      GateHoldout holdout) {
+            Corpus corpus = snapshot.corpus();
+            return Provenance.of(snapshot.offsetsDescription(), pairs, trainingTime)
+                    .with(DATA_MAX_EVENT_TIME, Long.toString(maxTimestamp(corpus.interactions())))
+                    .with("data.users", Integer.toString(corpus.users().size()))
+                    .with("data.items", Integer.toString(corpus.items().size()))
+                    .with("training.init", initialisation)
+                    .with("gate.holdout", holdout.fresh() ? "fresh" : "all")
+                    .with("gate.users", Integer.toString(holdout.users()));
+        }
+
+        /** Builds, signs and publishes the release, and remembers the model for the next warm start. */
+        private void publish(NcfModel model, Corpus corpus, Map<String, Double> metrics, Provenance provenance) {
+            ModelRelease release = timed("export", () -> new ReleaseBuilder(signer, new ReleaseSettings(
+                    config.inlineMaxBytes(), config.artifactDirectory()), clock).build(new ReleaseRequest(
+                    config.modelName(), version, model, corpus.users(), corpus.items(), metrics,
+                    Hyperparameters.of(config.trainConfig()), provenance)));
+            timed("publish", () -> {
+                try (ModelReleasePublisher publisher = new ModelReleasePublisher(clientConfig, config.modelsTopic())) {
+                    return publisher.publish(release);
+                }
+            });
+            warmStart.remember(model, corpus.users(), corpus.items(), release.getSha256());
+        }
+
+        /** The outcome so far; {@code figures} is empty when the refit ended before the gate. */
+        RefitOutcome outcome(RefitOutcome.Decision decision, String reason, Optional<GateDecision.Figures> figures) {
+            return new RefitOutcome(decision, config.modelName(), version, reason,
+                    figures.map(GateDecision.Figures::candidate), figures.flatMap(GateDecision.Figures::serving),
+                    servingVersion, figures.map(f -> f.holdout().users()).orElse(0), epochs, pairs, phases,
+                    PeakHeap.bytes(), Optional.empty());
+        }
+
+        private <T> T timed(String phase, Supplier<T> work) {
+            long start = System.nanoTime();
+            try {
+                return work.get();
+            } finally {
+                Duration took = Duration.ofNanos(System.nanoTime() - start);
+                phases.put(phase, took);
+                log.info("event=refit_phase phase={} ms={}", phase, took.toMillis());
+            }
+        }
+    }
+
+    /** The release's recorded metrics: the candidate's, and the serving release's on the same holdout. */
+    private static Map<String, Double> releaseMetrics(GateDecision.Figures figures) {
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("hr@10", figures.candidate().hitRate());
+        metrics.put("ndcg@10", figures.candidate().ndcg());
+        figures.serving().ifPresent(serving -> {
+            metrics.put("serving.hr@10", serving.hitRate());
+            metrics.put("serving.ndcg@10", serving.ndcg());
+        });
+        return metrics;
     }
 
     private Optional<RankingMetrics> evaluateServing(Optional<ModelRelease> serving, ReleaseVerifier ownReleases,
@@ -278,10 +349,6 @@ public final class RefitRun {
                 mean * (maxEpochs - stats.epoch())));
     }
 
-    private static double value(RankingMetrics metrics, String metric) {
-        return metric.equals("hr@10") ? metrics.hitRate() : metrics.ndcg();
-    }
-
     private static long maxTimestamp(Interactions interactions) {
         long max = Long.MIN_VALUE;
         for (int position = 0; position < interactions.size(); position++) {
@@ -289,25 +356,4 @@ public final class RefitRun {
         }
         return max;
     }
-
-    private RefitOutcome outcome(RefitOutcome.Decision decision, long version, String reason, RankingMetrics candidate,
-                                 RankingMetrics serving, long servingVersion, int gateUsers, List<EpochStats> epochs,
-                                 long pairs, Map<String, Duration> phases) {
-        return new RefitOutcome(decision, config.modelName(), version, reason, Optional.ofNullable(candidate),
-                Optional.ofNullable(serving), servingVersion, gateUsers, epochs, pairs, phases, PeakHeap.bytes(),
-                Optional.empty());
-    }
-
-    private static <T> T timed(Map<String, Duration> phases, String phase, Supplier<T> work) {
-        long start = System.nanoTime();
-        try {
-            return work.get();
-        } finally {
-            Duration took = Duration.ofNanos(System.nanoTime() - start);
-            phases.put(phase, took);
-            log.info("event=refit_phase phase={} ms={}", phase, took.toMillis());
-        }
-    }
-
-
 }

@@ -5,10 +5,8 @@ import io.streamrec.trainer.data.Interactions;
 import io.streamrec.trainer.data.SeenItems;
 import io.streamrec.trainer.eval.Evaluator;
 import io.streamrec.trainer.eval.RankingMetrics;
-import io.streamrec.trainer.model.Kernels;
 import io.streamrec.trainer.model.NcfModel;
 import io.streamrec.trainer.model.Parameters;
-import io.streamrec.trainer.model.RowGradientSums;
 import io.streamrec.trainer.model.Workspace;
 import io.streamrec.trainer.parallel.WorkerPool;
 import java.util.ArrayList;
@@ -144,7 +142,7 @@ public final class Trainer implements AutoCloseable {
         pool.close();
     }
 
-    /** The state of one fit: data views, sampling tables, optimiser moments, batch buffers. */
+    /** The state of one fit: data views, sampling tables, optimiser state per parameter table, batch buffers. */
     private final class Run {
         private final NcfModel model;
         private final Interactions train;
@@ -153,34 +151,25 @@ public final class Trainer implements AutoCloseable {
         private final int group;
         private final int groupsPerBatch;
         private final int historyLength;
-        private final int width;
         private final long samplesPerEpoch;
         private final int[] order;
 
         private final LazyAdam adam;
-        private final float[][] userM;
-        private final float[][] userV;
-        private final float[][] itemM;
-        private final float[][] itemV;
-        private final float[][] historyM;
-        private final float[][] historyV;
         private final float[] denseM;
         private final float[] denseV;
+        /** One per embedding table the model has: users (if it has them), candidate items, history (if it reads it). */
+        private final List<TableState> tables;
         /** The running weight average, or null without averaging. */
         final WeightAverage average;
 
         private final Workspace[] workspaces;
         private final float[][] denseGrads;
         private final double[] shardLoss;
-        private final int[] userRows;
-        private final float[][] userGrads;
-        private final int[] itemRows;
-        private final float[][] itemGrads;
-        /** The rows each workspace's history gradient sums touched in a batch, workspace after workspace. */
-        private final int[] historyTouched;
-        private final SparseRows userSums;
-        private final SparseRows itemSums;
-        private final SparseRows historySums;
+        private final BatchGradients.Entries itemGradients;
+        /** The user rows' gradients, one per group, or null for a model without user embeddings. */
+        private final float[][] userGradients;
+        /** The tables' batch gradients, in table order. */
+        private final List<BatchGradients> batchGradients;
         /** One row per thread for the summed gradient of the table row it updates. */
         private final float[][] rowGradient;
 
@@ -192,18 +181,11 @@ public final class Trainer implements AutoCloseable {
             this.group = 1 + config.negatives();
             this.groupsPerBatch = Math.max(1, config.batchSize() / group);
             this.historyLength = model.historyLength();
-            this.width = model.config().embeddingWidth();
             this.order = new int[train.size()];
             this.samplesPerEpoch = (long) train.size() * group;
 
             Parameters p = model.parameters();
             this.adam = new LazyAdam(config.learningRate(), config.l2());
-            this.userM = p.users() == null ? null : new float[p.users().length][width];
-            this.userV = p.users() == null ? null : new float[p.users().length][width];
-            this.itemM = new float[p.items().length][width];
-            this.itemV = new float[p.items().length][width];
-            this.historyM = p.history() == null ? null : new float[p.history().length][width];
-            this.historyV = p.history() == null ? null : new float[p.history().length][width];
             this.denseM = new float[p.dense().length];
             this.denseV = new float[p.dense().length];
             int stepsPerEpoch = (order.length + groupsPerBatch - 1) / groupsPerBatch;
@@ -218,18 +200,33 @@ public final class Trainer implements AutoCloseable {
                 workspaces[t] = model.newWorkspace(chunkGroups * group);
             }
             this.shardLoss = new double[threads];
-            int maxGroups = groupsPerBatch;
-            int maxSamples = groupsPerBatch * group;
-            this.userRows = new int[maxGroups];
-            this.userGrads = new float[maxGroups][width];
-            this.itemRows = new int[maxSamples];
-            this.itemGrads = new float[maxSamples][width];
-            this.historyTouched = p.history() == null ? null : new int[threads * p.history().length];
-            this.userSums = p.users() == null ? null : new SparseRows(model.numUsers() + 1, width, maxGroups);
-            this.itemSums = new SparseRows(numItems + 1, width, maxSamples);
-            this.historySums = p.history() == null ? null
-                    : new SparseRows(p.history().length, width, historyTouched.length);
+            int width = model.config().embeddingWidth();
             this.rowGradient = new float[threads][width];
+
+            BatchGradients.Entries users = p.users() == null ? null
+                    : BatchGradients.Entries.users(groupsPerBatch, width);
+            this.userGradients = users == null ? null : users.gradients();
+            this.itemGradients = BatchGradients.Entries.items(group, groupsPerBatch, width);
+            List<TableState> present = new ArrayList<>();
+            if (users != null) {
+                present.add(tableState(p.users(), false, users, average == null ? null : average.users()));
+            }
+            present.add(tableState(p.items(), true, itemGradients, average == null ? null : average.items()));
+            if (p.history() != null) {
+                present.add(tableState(p.history(), true, new BatchGradients.History(workspaces, p.history().length,
+                        width), average == null ? null : average.history()));
+            }
+            this.tables = List.copyOf(present);
+            this.batchGradients = tables.stream().map(TableState::gradients).toList();
+        }
+
+        /** A table's optimiser state; {@code averages} is its weight-average state, null without averaging. */
+        private TableState tableState(float[][] rows, boolean rowZeroIsPadding, BatchGradients gradients,
+                                      WeightAverage.Table averages) {
+            TableState.RowAverage rowAverage = averages == null ? TableState.RowAverage.NONE
+                    : TableState.RowAverage.of(average, averages);
+            return new TableState(rows, model.config().embeddingWidth(), rowZeroIsPadding, config.lazy(), gradients,
+                    rowAverage);
         }
 
         /** One pass over every training interaction; returns the mean loss. */
@@ -279,14 +276,16 @@ public final class Trainer implements AutoCloseable {
             for (int chunk = begin; chunk < end; chunk += chunkGroups) {
                 int chunkEnd = Math.min(end, chunk + chunkGroups);
                 ws.clear();
-                ws.bindGradientRows(itemGrads, (chunk - batchStart) * group, userSums == null ? null : userGrads,
+                ws.bindGradientRows(itemGradients.gradients(), (chunk - batchStart) * group, userGradients,
                         chunk - batchStart);
                 for (int gi = chunk; gi < chunkEnd; gi++) {
                     fillGroup(ws, epoch, order[gi]);
                 }
                 model.forward(ws);
                 loss += model.backward(ws, scale, grad);
-                collect(ws, chunk - batchStart);
+                for (BatchGradients gradients : batchGradients) {
+                    gradients.collect(ws, chunk - batchStart);
+                }
             }
             return loss;
         }
@@ -317,137 +316,44 @@ public final class Trainer implements AutoCloseable {
             }
         }
 
-        /**
-         * Records which table rows the chunk's user and item gradients belong to, at group offset {@code g0} (the
-         * gradients themselves are already in the batch buffers, see {@link Workspace#bindGradientRows}; the
-         * history table's are summed in the workspace).
-         */
-        private void collect(Workspace ws, int g0) {
-            int groups = ws.groups();
-            int samples = ws.size();
-            if (userSums != null) {
-                for (int g = 0; g < groups; g++) {
-                    userRows[g0 + g] = ws.groupUser(g);
-                }
-            }
-            int s0 = g0 * group;
-            for (int s = 0; s < samples; s++) {
-                itemRows[s0 + s] = ws.item(s);
-            }
-        }
-
         /** Reduces the gradients and takes one Adam step. */
         private void apply(int groups) {
-            Parameters p = model.parameters();
             adam.nextStep();
             if (average != null) {
                 average.nextStep();
             }
-            if (userSums != null) {
-                userSums.assign(userRows, groups);
-            }
-            itemSums.assign(itemRows, groups * group);
-            if (historySums != null) {
-                int touched = 0;
-                for (Workspace ws : workspaces) {
-                    RowGradientSums sums = ws.historyGradientSums();
-                    for (int k = 0; k < sums.touchedRows(); k++) {
-                        historyTouched[touched++] = sums.touchedRow(k);
-                    }
-                }
-                historySums.assign(historyTouched, touched);
+            for (TableState table : tables) {
+                table.beginStep(groups);
             }
             int threads = workspaces.length;
-            float[] dense = p.dense();
             pool.run(threads, part -> {
-                int from = (int) ((long) dense.length * part / threads);
-                int to = (int) ((long) dense.length * (part + 1) / threads);
-                float[] total = denseGrads[0];
-                for (int t = 1; t < threads; t++) {
-                    float[] g = denseGrads[t];
-                    for (int i = from; i < to; i++) {
-                        total[i] += g[i];
-                    }
-                }
-                adam.updateDense(dense, denseM, denseV, total, from, to);
-                if (average != null) {
-                    average.updateDense(dense, from, to);
-                }
-                if (userSums != null) {
-                    updateRows(userSums, (slot, row, into) -> userSums.sum(slot, userGrads, into), p.users(), userM,
-                            userV, average == null ? null : average.users(), part, threads);
-                }
-                updateRows(itemSums, (slot, row, into) -> itemSums.sum(slot, itemGrads, into), p.items(), itemM,
-                        itemV, average == null ? null : average.items(), part, threads);
-                if (historySums != null) {
-                    updateRows(historySums, this::historyGradient, p.history(), historyM, historyV,
-                            average == null ? null : average.history(), part, threads);
+                updateDense(part, threads);
+                for (TableState table : tables) {
+                    table.update(adam, rowGradient[part], part, threads);
                 }
             });
-            if (userSums != null) {
-                userSums.reset();
-            }
-            itemSums.reset();
-            if (historySums != null) {
-                historySums.reset();
-                for (Workspace ws : workspaces) {
-                    ws.historyGradientSums().clear();
-                }
+            for (TableState table : tables) {
+                table.endStep();
             }
         }
 
-        /** A history row's gradient over the batch: the workspaces' sums for it, added in workspace order. */
-        private void historyGradient(int slot, int row, float[] into) {
-            Arrays.fill(into, 0, width, 0f);
-            for (Workspace ws : workspaces) {
-                float[] sum = ws.historyGradientSums().sumOf(row);
-                if (sum != null) { // null: never touched by this workspace (touched earlier but not now: zero)
-                    Kernels.add(sum, into, width);
+        /** Sums part {@code part} of the threads' dense gradients into the first thread's and takes its Adam step. */
+        private void updateDense(int part, int parts) {
+            float[] dense = model.parameters().dense();
+            int from = (int) ((long) dense.length * part / parts);
+            int to = (int) ((long) dense.length * (part + 1) / parts);
+            float[] total = denseGrads[0];
+            for (int t = 1; t < parts; t++) {
+                float[] g = denseGrads[t];
+                for (int i = from; i < to; i++) {
+                    total[i] += g[i];
                 }
+            }
+            adam.updateDense(dense, denseM, denseV, total, from, to);
+            if (average != null) {
+                average.updateDense(dense, from, to);
             }
         }
-
-        /** Adam on the rows a batch touched (every row with dense Adam), each row's average around its update. */
-        private void updateRows(SparseRows sums, RowGradient gradient, float[][] table, float[][] m, float[][] v,
-                                WeightAverage.Table averages, int part, int parts) {
-            float[] grad = rowGradient[part];
-            if (config.lazy()) {
-                for (int slot = part; slot < sums.distinct; slot += parts) {
-                    int row = sums.rows[slot];
-                    gradient.sumInto(slot, row, grad);
-                    if (averages != null) {
-                        average.beforeRowUpdate(averages, row, table[row]);
-                    }
-                    adam.updateRow(table[row], m[row], v[row], grad, width);
-                    if (averages != null) {
-                        average.afterRowUpdate(averages, row, table[row]);
-                    }
-                }
-                return;
-            }
-            for (int row = part; row < table.length; row += parts) {
-                int slot = sums.slotOf(row);
-                boolean moves = slot >= 0 || row > 0 || table == model.parameters().users();
-                if (averages != null && moves) {
-                    average.beforeRowUpdate(averages, row, table[row]);
-                }
-                if (slot >= 0) {
-                    gradient.sumInto(slot, row, grad);
-                    adam.updateRow(table[row], m[row], v[row], grad, width);
-                } else if (moves) {
-                    adam.updateUntouchedRow(table[row], m[row], v[row], width);
-                }
-                if (averages != null && moves) {
-                    average.afterRowUpdate(averages, row, table[row]);
-                }
-            }
-        }
-    }
-
-    /** Writes the batch's summed gradient of table row {@code row}, in slot {@code slot}, into {@code into}. */
-    @FunctionalInterface
-    private interface RowGradient {
-        void sumInto(int slot, int row, float[] into);
     }
 
     /** SplitMix64's increment: the stream for one position is scramble(base + k * GAMMA), k = 1, 2, ... */

@@ -37,7 +37,7 @@ class GateHoldoutTest {
     void onlyUsersWhoActedAfterTheServingModelsDataAreCompared() {
         Interactions all = interactions();
         Split split = Splits.leaveLastOut(all, 5, 1);
-        RefitRun.GateHoldout gate = RefitRun.gateHoldout(all, split.heldOut(), Optional.of(servingTrainedUntil(500)));
+        GateHoldout gate = RefitRun.gateHoldout(all, split.heldOut(), Optional.of(servingTrainedUntil(500)));
         assertThat(gate.fresh()).isTrue();
         assertThat(gate.heldOut().usersWithTargets()).isEqualTo(70);
         assertThat(gate.heldOut().targetCount(71)).isZero();
