@@ -100,9 +100,13 @@ final class GraphWriter {
         return op(ONNXOperators.GATHER, output, Map.of("axis", 0), table, indices);
     }
 
-    /** A node with attributes (Integer, Float, int[] ... as Tribuo's {@code ONNXAttribute} expects). */
+    /**
+     * A node with attributes (Integer, Float, int[] ... as Tribuo's {@code ONNXAttribute} expects), written in
+     * name order: Tribuo writes them in the map's iteration order, which for {@code Map.of} changes from one JVM
+     * to the next, and the bytes of a graph must not.
+     */
     ONNXNode op(ONNXOperator operator, String output, Map<String, Object> attributes, ONNXRef<?>... inputs) {
-        return context.operation(operator, List.of(inputs), output, attributes);
+        return context.operation(operator, List.of(inputs), output, new TreeMap<>(attributes));
     }
 
     /**
