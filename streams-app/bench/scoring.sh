@@ -5,6 +5,7 @@
 #   streams-app/bench/scoring.sh neumf,history-aneumf # some
 #   streams-app/bench/scoring.sh --quick              # short iterations, a smoke run
 #   streams-app/bench/scoring.sh --profile neumf      # ONNX Runtime's per-node profile of one variant
+#   streams-app/bench/scoring.sh --batches            # per-click cost of a batch of 1, 8, 32, 128 users
 # The graphs are exported by the trainer module, so it is installed first. Classes and dependencies are
 # copied to a private temporary directory, so concurrent builds in the shared tree (a clean, an install of
 # another module) cannot pull a class or jar from under the benchmark's forked JVMs. Run it when the
@@ -19,8 +20,8 @@ mvn -q -B -pl streams-app test-compile dependency:copy-dependencies -DincludeSco
 cp -r streams-app/target/classes "$run/classes"
 cp -r streams-app/target/test-classes "$run/test-classes"
 main=io.streamrec.app.bench.ScoringBench
-if [ "${1:-}" = "--profile" ]; then
-  main=io.streamrec.app.bench.ScoringProfile
-  shift
-fi
+case "${1:-}" in
+  --profile) main=io.streamrec.app.bench.ScoringProfile; shift ;;
+  --batches) main=io.streamrec.app.bench.BatchScoringBench; shift ;;
+esac
 java -Xmx1g -cp "$run/test-classes:$run/classes:$run/lib/*" "$main" "$@"

@@ -65,6 +65,11 @@ public final class BenchCommand implements Callable<Integer> {
             + " and outputs join every exactly-once transaction.")
     int partitions;
 
+    @Option(names = "--search-max-rate", description = "After the rates, step up from the last one by a quarter"
+            + " at a time until the app no longer sustains it (p99 > 250 ms or a growing backlog), and report the"
+            + " highest rate sustained.")
+    boolean searchMaxRate;
+
     @Option(names = "--out", description = "Also write the markdown table here.")
     Path out;
 
@@ -85,7 +90,7 @@ public final class BenchCommand implements Callable<Integer> {
         EndToEndBench.Result result = new EndToEndBench(new EndToEndBench.Settings(variant, rates,
                 Duration.ofSeconds(stepSeconds), Duration.ofSeconds(warmupSeconds), swapRate,
                 Duration.ofMinutes(soakMinutes), soakRate, directory, appJar, appJavaOptions, overrides, partitions,
-                seed),
+                seed, searchMaxRate),
                 System.out).run();
         System.out.println();
         System.out.println(result.markdown());

@@ -151,7 +151,7 @@ public final class StreamsApp implements AutoCloseable {
         new UptimeMetrics().bindTo(meters);
 
         OnnxRuntime onnx = new OnnxRuntime(new OnnxRuntime.Settings(config.onnxIntraOpThreads(),
-                config.onnxAllowSpinning()));
+                config.onnxAllowSpinning(), config.scoringBatchMaxRecords()));
         ModelLoader loader = new ModelLoader(onnx, verifier,
                 new ArtifactFetcher(config.artifactMaxBytes(), Duration.ofMinutes(2)), config.warmupRuns());
         ModelRegistry models = new ModelRegistry(new ModelRegistry.Settings(config.modelName(),

@@ -37,6 +37,9 @@ public final class StreamsAppConfig extends AbstractConfig {
     public static final String RECOMMENDATIONS_EXCLUDE_SEEN_CONFIG = "recommendations.exclude.seen";
     public static final String RECOMMENDATIONS_COALESCE_MS_CONFIG = "recommendations.coalesce.ms";
 
+    public static final String SCORING_BATCH_MAX_RECORDS_CONFIG = "scoring.batch.max.records";
+    public static final String SCORING_BATCH_MAX_WAIT_MS_CONFIG = "scoring.batch.max.wait.ms";
+
     public static final String HISTORY_MAX_ITEMS_CONFIG = "history.max.items";
     public static final String HISTORY_TTL_MS_CONFIG = "history.ttl.ms";
     public static final String HISTORY_EVICTION_INTERVAL_MS_CONFIG = "history.eviction.interval.ms";
@@ -100,6 +103,14 @@ public final class StreamsAppConfig extends AbstractConfig {
             .define(RECOMMENDATIONS_COALESCE_MS_CONFIG, Type.LONG, 0L, Range.atLeast(0), Importance.LOW,
                     "When > 0, at most one list per user per this many milliseconds: clicks inside the interval"
                             + " update the history and the latest one is answered when it ends. 0 answers every click.")
+            .define(SCORING_BATCH_MAX_RECORDS_CONFIG, Type.INT, 32, Range.between(1, 1024), Importance.MEDIUM,
+                    "Most clicks scored together in one model call: a task answers its queued clicks as one batch"
+                            + " once this many are queued. Larger batches cost less per click under load. 1 scores"
+                            + " every click alone.")
+            .define(SCORING_BATCH_MAX_WAIT_MS_CONFIG, Type.LONG, 5L, Range.between(1, 10_000), Importance.MEDIUM,
+                    "Longest a click waits for its batch to fill (wall clock; the batch goes out at the next"
+                            + " punctuation after this). Queued clicks are kept in a changelogged store, so a crash"
+                            + " loses none.")
             .define(HISTORY_MAX_ITEMS_CONFIG, Type.INT, 50, Range.between(1, 10_000), Importance.MEDIUM,
                     "How many distinct recent items the history store keeps per user (the model reads the last H).")
             .define(HISTORY_TTL_MS_CONFIG, Type.LONG, Duration.ofDays(30).toMillis(), Range.atLeast(1),
@@ -228,6 +239,14 @@ public final class StreamsAppConfig extends AbstractConfig {
 
     public Duration coalesceInterval() {
         return Duration.ofMillis(getLong(RECOMMENDATIONS_COALESCE_MS_CONFIG));
+    }
+
+    public int scoringBatchMaxRecords() {
+        return getInt(SCORING_BATCH_MAX_RECORDS_CONFIG);
+    }
+
+    public Duration scoringBatchMaxWait() {
+        return Duration.ofMillis(getLong(SCORING_BATCH_MAX_WAIT_MS_CONFIG));
     }
 
     public int historyMaxItems() {

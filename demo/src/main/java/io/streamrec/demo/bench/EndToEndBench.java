@@ -43,10 +43,15 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 public final class EndToEndBench {
 
-    /** What to run. Immutable. */
+    /**
+     * What to run. Immutable.
+     *
+     * @param searchMaxRate after the fixed rates, step up from the last one by a quarter at a time until a step
+     *                      is not sustained ({@link #SUSTAINED_P99_MICROS}, no growing backlog)
+     */
     public record Settings(String variant, List<Double> rates, Duration step, Duration warmup, double swapRate,
                            Duration soak, double soakRate, Path directory, Path appJar, String appJavaOptions,
-                           Map<String, String> appOverrides, int partitions, long seed) {
+                           Map<String, String> appOverrides, int partitions, long seed, boolean searchMaxRate) {
         public Settings {
             if (partitions < 0) {
                 throw new IllegalArgumentException("partitions must be >= 1, or 0 for the topic catalog's, got "
@@ -55,17 +60,40 @@ public final class EndToEndBench {
         }
     }
 
-    /** One rate step's result. */
+    /**
+     * One rate step's result.
+     *
+     * @param scoringMsPerList scoring time per model-computed list, from the app's own meters
+     * @param usersPerCall     users scored together per scoring call, from the app's own meters
+     */
     public record Step(double offered, double achieved, long p50Micros, long p99Micros, long maxMicros, long backlog,
-                       double appCpuPercent, long sentP99Micros, long computedP50Micros, long computedP99Micros) { }
+                       double appCpuPercent, long sentP99Micros, long computedP50Micros, long computedP99Micros,
+                       double scoringMsPerList, double usersPerCall) {
+
+        /** Whether the app kept up: p99 within {@link #SUSTAINED_P99_MICROS} and at most half a second of backlog. */
+        public boolean sustained() {
+            return p99Micros <= SUSTAINED_P99_MICROS && backlog <= offered / 2;
+        }
+    }
+
+    /** The p99 click-to-list latency up to which a rate counts as sustained. */
+    public static final long SUSTAINED_P99_MICROS = 250_000;
+    /** Each step of the search for the highest sustained rate offers this much more than the last. */
+    private static final double SEARCH_FACTOR = 1.25;
 
     /** The swap phase's result. */
     public record SwapResult(double rate, long swapGapMs, long normalGapMs, long missing, long fallbackLists,
                              long p99MicrosAroundSwap) { }
 
     /** Everything measured. */
-    public record Result(String variant, List<Step> steps, SwapResult swap, long rssStartBytes, long rssEndBytes,
-                         long rssPeakBytes, Duration soak, String markdown) { }
+    public record Result(String variant, List<Step> steps, List<Step> search, SwapResult swap, long rssStartBytes,
+                         long rssEndBytes, long rssPeakBytes, Duration soak, String markdown) {
+
+        /** The highest offered rate the search sustained, or NaN without a search or a sustained step. */
+        public double maxSustainedRate() {
+            return search.stream().filter(Step::sustained).mapToDouble(Step::offered).max().orElse(Double.NaN);
+        }
+    }
 
     private static final int USERS = 6040;
     private static final int ITEMS = 3706;
@@ -103,13 +131,15 @@ public final class EndToEndBench {
                 app.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-" + settings.variant());
                 app.put(StreamsConfig.STATE_DIR_CONFIG, settings.directory().resolve("state").toString());
                 app.put(StreamsAppConfig.HTTP_PORT_CONFIG, httpPort);
-                app.put(StreamsAppConfig.HTTP_MANAGEMENT_PORT_CONFIG, 0); // unused by the bench: any free port
+                int managementPort = freePort();
+                app.put(StreamsAppConfig.HTTP_MANAGEMENT_PORT_CONFIG, managementPort);
                 app.put(StreamsAppConfig.HTTP_HOST_CONFIG, "127.0.0.1");
                 app.put(StreamsAppConfig.MODEL_TRUSTED_KEYS_FILE_CONFIG, publicKey.toString());
                 app.putAll(settings.appOverrides());
                 out.println("==> streams app (own JVM: " + settings.appJavaOptions() + ")");
                 try (StreamsAppProcess process = StreamsAppProcess.start(settings.appJar(), settings.appJavaOptions(),
-                        app, httpPort, settings.directory().resolve("streams-app.log"), Duration.ofMinutes(3))) {
+                        app, httpPort, managementPort, settings.directory().resolve("streams-app.log"),
+                        Duration.ofMinutes(3))) {
                     return measure(client, registry, process, publisher, second);
                 }
             }
@@ -143,6 +173,8 @@ public final class EndToEndBench {
                 rate.set(offered);
                 steps.add(step(watcher, replayer, process, offered));
             }
+            List<Step> search = settings.searchMaxRate() ? searchMaxRate(watcher, replayer, process, rate, steps)
+                    : List.of();
 
             SwapResult swap = null;
             if (settings.swapRate() > 0) {
@@ -165,10 +197,10 @@ public final class EndToEndBench {
             watcher.close();
             watcherThread.join();
             watcher.closeConsumer();
-            Result partial = new Result(settings.variant(), steps, swap, memoryAtStart[0], memoryAtEnd[0], memoryAtEnd[1],
-                    settings.soak(), "");
-            return new Result(partial.variant(), steps, swap, memoryAtStart[0], memoryAtEnd[0], memoryAtEnd[1],
-                    settings.soak(), markdown(partial));
+            Result partial = new Result(settings.variant(), steps, search, swap, memoryAtStart[0], memoryAtEnd[0],
+                    memoryAtEnd[1], settings.soak(), "");
+            return new Result(partial.variant(), steps, search, swap, memoryAtStart[0], memoryAtEnd[0],
+                    memoryAtEnd[1], settings.soak(), markdown(partial));
         }
     }
 
@@ -189,12 +221,35 @@ public final class EndToEndBench {
                 (System.nanoTime() - started) / 1e9);
     }
 
+    /**
+     * Steps up from the last fixed step's rate by {@link #SEARCH_FACTOR} while steps are sustained, letting the
+     * backlog of an unsustained step drain (at the last fixed rate) before the search ends. The fixed steps'
+     * last result counts as the search's start.
+     */
+    private List<Step> searchMaxRate(RecommendationWatcher watcher, ClickReplayer replayer,
+                                     StreamsAppProcess process, AtomicReference<Double> rate, List<Step> fixed)
+            throws Exception {
+        List<Step> search = new ArrayList<>();
+        Step last = fixed.get(fixed.size() - 1);
+        search.add(last);
+        while (last.sustained()) {
+            double offered = Math.round(last.offered() * SEARCH_FACTOR / 10) * 10.0;
+            rate.set(offered);
+            last = step(watcher, replayer, process, offered);
+            search.add(last);
+        }
+        rate.set(settings.rates().get(0));
+        awaitCaughtUp(watcher, replayer, rate.get());
+        return search;
+    }
+
     private Step step(RecommendationWatcher watcher, ClickReplayer replayer, StreamsAppProcess process, double offered)
             throws Exception {
         out.printf(Locale.ROOT, "==> %.0f clicks/s for %ds%n", offered, settings.step().toSeconds());
         long startSecond = System.currentTimeMillis() / 1000 + 5; // the first seconds settle into the new rate
         long listsAtStart = watcher.snapshot().lists();
         double cpuAtStart = process.cpuSeconds();
+        AppMetrics metricsAtStart = process.metrics();
         long started = System.nanoTime();
         Thread.sleep(settings.step().toMillis());
         double seconds = (System.nanoTime() - started) / 1e9;
@@ -206,13 +261,16 @@ public final class EndToEndBench {
         double achieved = (seen.lists() - listsAtStart) / seconds;
         long backlog = replayer.sent() - seen.lists();
         double cpu = (process.cpuSeconds() - cpuAtStart) / seconds * 100;
+        AppMetrics.ScoringCost scoring = process.metrics().scoringSince(metricsAtStart);
         Step step = new Step(offered, achieved, window.getValueAtPercentile(50), window.getValueAtPercentile(99),
                 window.getMaxValue(), backlog, cpu, sent.getValueAtPercentile(99), computed.getValueAtPercentile(50),
-                computed.getValueAtPercentile(99));
+                computed.getValueAtPercentile(99), scoring.msPerList(), scoring.usersPerCall());
         out.printf(Locale.ROOT, "    achieved %.0f lists/s, p50 %.1f ms, p99 %.1f ms (sent after p99 %.1f ms;"
-                        + " computed after p50 %.1f, p99 %.1f ms), backlog %,d, app CPU %.0f%%%n", achieved,
+                        + " computed after p50 %.1f, p99 %.1f ms), backlog %,d, app CPU %.0f%%, scoring %.3f ms"
+                        + " per list in batches of %.1f%n", achieved,
                 step.p50Micros() / 1000.0, step.p99Micros() / 1000.0, step.sentP99Micros() / 1000.0,
-                step.computedP50Micros() / 1000.0, step.computedP99Micros() / 1000.0, backlog, cpu);
+                step.computedP50Micros() / 1000.0, step.computedP99Micros() / 1000.0, backlog, cpu,
+                step.scoringMsPerList(), step.usersPerCall());
         return step;
     }
 
@@ -269,15 +327,14 @@ public final class EndToEndBench {
         table.append(String.format(Locale.ROOT, "End to end, %s, %d users, %d items, %s partitions; app %s %s%n%n",
                 result.variant(), USERS, ITEMS, settings.partitions() == 0 ? "the catalog's" : settings.partitions(),
                 settings.appJavaOptions(), settings.appOverrides()));
-        table.append("| offered clicks/s | achieved lists/s | p50 ms | p99 ms | max ms | sent p99 ms | computed p50 ms"
-                + " | computed p99 ms | backlog at end | app CPU % |\n");
-        table.append("|---|---|---|---|---|---|---|---|---|---|\n");
-        for (Step step : result.steps()) {
-            table.append(String.format(Locale.ROOT,
-                    "| %.0f | %.0f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %,d | %.0f |%n",
-                    step.offered(), step.achieved(), step.p50Micros() / 1000.0, step.p99Micros() / 1000.0,
-                    step.maxMicros() / 1000.0, step.sentP99Micros() / 1000.0, step.computedP50Micros() / 1000.0,
-                    step.computedP99Micros() / 1000.0, step.backlog(), step.appCpuPercent()));
+        appendSteps(table, result.steps());
+        if (!result.search().isEmpty()) {
+            table.append(String.format(Locale.ROOT, "%nSearch for the highest sustained rate (p99 ≤ %d ms, backlog"
+                    + " ≤ 0.5 s of clicks), up by a quarter per step: ", SUSTAINED_P99_MICROS / 1000));
+            double max = result.maxSustainedRate();
+            table.append(Double.isNaN(max) ? "no step was sustained\n\n"
+                    : String.format(Locale.ROOT, "**%.0f clicks/s**%n%n", max));
+            appendSteps(table, result.search());
         }
         if (result.swap() != null) {
             SwapResult swap = result.swap();
@@ -291,6 +348,20 @@ public final class EndToEndBench {
                 result.soak().isZero() ? "" : ", after a " + result.soak().toMinutes() + "-minute soak at "
                         + settings.soakRate() + " clicks/s"));
         return table.toString();
+    }
+
+    private static void appendSteps(StringBuilder table, List<Step> steps) {
+        table.append("| offered clicks/s | achieved lists/s | p50 ms | p99 ms | max ms | sent p99 ms | computed p50 ms"
+                + " | computed p99 ms | backlog at end | app CPU % | scoring ms per list | users per call |\n");
+        table.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Step step : steps) {
+            table.append(String.format(Locale.ROOT,
+                    "| %.0f | %.0f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %,d | %.0f | %.3f | %.1f |%n",
+                    step.offered(), step.achieved(), step.p50Micros() / 1000.0, step.p99Micros() / 1000.0,
+                    step.maxMicros() / 1000.0, step.sentP99Micros() / 1000.0, step.computedP50Micros() / 1000.0,
+                    step.computedP99Micros() / 1000.0, step.backlog(), step.appCpuPercent(),
+                    step.scoringMsPerList(), step.usersPerCall()));
+        }
     }
 
     private static int freePort() throws IOException {

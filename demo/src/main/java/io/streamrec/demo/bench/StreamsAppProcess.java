@@ -21,15 +21,22 @@ final class StreamsAppProcess implements AutoCloseable {
 
     private final Process process;
     private final int httpPort;
+    private final int managementPort;
+    private final HttpClient http = HttpClient.newHttpClient();
 
-    private StreamsAppProcess(Process process, int httpPort) {
+    private StreamsAppProcess(Process process, int httpPort, int managementPort) {
         this.process = process;
         this.httpPort = httpPort;
+        this.managementPort = managementPort;
     }
 
-    /** Starts {@code java -jar streams-app.jar --set k=v ...} and waits for {@code /health/ready}. */
-    static StreamsAppProcess start(Path jar, String javaOptions, Map<String, Object> settings, int httpPort, Path log,
-                                   Duration timeout) throws IOException, InterruptedException {
+    /**
+     * Starts {@code java -jar streams-app.jar --set k=v ...} and waits until it serves a model; its API listens
+     * on {@code httpPort}, its metrics on {@code managementPort}.
+     */
+    static StreamsAppProcess start(Path jar, String javaOptions, Map<String, Object> settings, int httpPort,
+                                   int managementPort, Path log, Duration timeout)
+            throws IOException, InterruptedException {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: build with mvn -DskipTests -pl demo -am package");
         }
@@ -44,13 +51,12 @@ final class StreamsAppProcess implements AutoCloseable {
         });
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
-        StreamsAppProcess app = new StreamsAppProcess(process, httpPort);
+        StreamsAppProcess app = new StreamsAppProcess(process, httpPort, managementPort);
         app.awaitReady(timeout, log);
         return app;
     }
 
     private void awaitReady(Duration timeout, Path log) throws InterruptedException {
-        HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -76,6 +82,17 @@ final class StreamsAppProcess implements AutoCloseable {
 
     int httpPort() {
         return httpPort;
+    }
+
+    /** A scrape of the app's {@code /metrics}. */
+    AppMetrics metrics() throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + managementPort + "/metrics")).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("GET /metrics answered " + response.statusCode());
+        }
+        return AppMetrics.parse(response.body());
     }
 
     /** Resident set size and its peak (VmRSS, VmHWM) in bytes, from /proc. */

@@ -11,6 +11,7 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,10 +23,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * A model ready to score: an ONNX Runtime session over the release's graph plus the vocabularies that map
  * external ids to the graph's indices (model index i + 1 is vocabulary entry i; 0 is padding / unknown).
  *
- * <p>Thread-safe: ONNX Runtime sessions accept concurrent {@code run} calls; the catalogue's candidate tensor is
- * created once and only ever read (ONNX Runtime never writes a graph input); a full-catalogue call borrows a
- * {@link CatalogueCall} (its own input and output tensors) from a pool that grows to the number of threads
- * scoring at once; every other tensor is created and closed within one call. Lifetime: owned by the
+ * <p>Thread-safe: ONNX Runtime sessions accept concurrent {@code run} calls; the catalogue's candidate tensors
+ * are created once per batch size and only ever read (ONNX Runtime never writes a graph input); a one-user
+ * full-catalogue call borrows a {@link CatalogueCall} (its own input and output tensors) from a pool that grows
+ * to the number of threads scoring at once; every other tensor is created and closed within one call. Lifetime: owned by the
  * {@link ModelRegistry}, which closes it only after the last {@link ModelLease} on it is released; never close
  * it while a call may be running (that crashes the JVM).
  */
@@ -37,8 +38,13 @@ public final class LoadedModel implements AutoCloseable {
     private final List<String> itemIds;
     private final Map<String, Integer> itemIndexById;
     private final Map<String, Integer> userIndexById;
-    /** The candidates [1, itemCount] of a full-catalogue call, built once: every click asks for them. */
+    /** The candidates [1, itemCount] of a one-user full-catalogue call, built once: every click asks for them. */
     private final OnnxTensor catalogue;
+    /** The catalogue {@code 1..itemCount} repeated {@code maxBatch} times, read by the batch calls' candidates. */
+    private final LongBuffer catalogueRows;
+    private final int maxBatch;
+    /** The candidates [b, itemCount] of a b-user call at index b, made on first use (guarded by itself). */
+    private final OnnxTensor[] catalogueByBatch;
     /** Idle full-catalogue call buffers; a caller takes one, or makes one when none is idle. */
     private final Queue<CatalogueCall> idleCalls = new ConcurrentLinkedQueue<>();
     /** Every call buffer made, to close with the model (guarded by itself). */
@@ -49,20 +55,26 @@ public final class LoadedModel implements AutoCloseable {
      * when something fails after this.
      */
     LoadedModel(ModelInfo info, OrtEnvironment environment, OrtSession session, List<String> itemIds,
-                List<String> userIds) throws OrtException {
+                List<String> userIds, int maxBatch) throws OrtException {
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("maxBatch must be >= 1, got " + maxBatch);
+        }
         this.info = Objects.requireNonNull(info, "info");
         this.environment = environment;
         this.session = session;
         this.itemIds = List.copyOf(itemIds);
         this.itemIndexById = indexById(itemIds);
         this.userIndexById = indexById(userIds);
-        LongBuffer indices = ByteBuffer.allocateDirect(itemIds.size() * Long.BYTES).order(ByteOrder.nativeOrder())
-                .asLongBuffer();
-        for (int i = 1; i <= itemIds.size(); i++) {
-            indices.put(i);
+        this.maxBatch = maxBatch;
+        this.catalogueRows = ByteBuffer.allocateDirect(maxBatch * itemIds.size() * Long.BYTES)
+                .order(ByteOrder.nativeOrder()).asLongBuffer();
+        for (int row = 0; row < maxBatch; row++) {
+            for (int i = 1; i <= itemIds.size(); i++) {
+                catalogueRows.put(i);
+            }
         }
-        indices.flip();
-        this.catalogue = OnnxTensor.createTensor(environment, indices, new long[] {1, itemIds.size()});
+        this.catalogueByBatch = new OnnxTensor[maxBatch + 1];
+        this.catalogue = catalogueTensor(1);
     }
 
     private static Map<String, Integer> indexById(List<String> ids) {
@@ -143,23 +155,82 @@ public final class LoadedModel implements AutoCloseable {
         return call;
     }
 
+    /** The largest number of users one session call scores; {@link #scoreCatalogue(long[], long[][])} splits larger batches. */
+    public int maxBatch() {
+        return maxBatch;
+    }
+
+    /**
+     * Scores the whole catalogue for a batch of users, in one session call per {@link #maxBatch()} users: the
+     * item side of the graph is read once per call instead of once per user.
+     *
+     * @param users     model user indices (0 for unknown)
+     * @param histories one {@link #historyInput} per user
+     * @return {@code scores[b][i]} is user b's score of model index {@code i + 1}
+     */
+    public float[][] scoreCatalogue(long[] users, long[][] histories) throws OrtException {
+        if (users.length != histories.length) {
+            throw new IllegalArgumentException(users.length + " users but " + histories.length + " histories");
+        }
+        float[][] scores = new float[users.length][];
+        for (int from = 0; from < users.length; from += maxBatch) {
+            int to = Math.min(users.length, from + maxBatch);
+            if (to - from == 1) {
+                scores[from] = scoreCatalogue(Math.toIntExact(users[from]), histories[from]);
+            } else {
+                float[][] part = scoreCatalogueChunk(Arrays.copyOfRange(users, from, to),
+                        Arrays.copyOfRange(histories, from, to));
+                System.arraycopy(part, 0, scores, from, part.length);
+            }
+        }
+        return scores;
+    }
+
+    private float[][] scoreCatalogueChunk(long[] users, long[][] histories) throws OrtException {
+        int batch = users.length;
+        try (OnnxTensor user = OnnxTensor.createTensor(environment, LongBuffer.wrap(users), new long[] {batch});
+             OnnxTensor history = historyTensor(histories)) {
+            return run(user, history, catalogueTensor(batch), batch, itemIds.size());
+        }
+    }
+
+    private OnnxTensor historyTensor(long[][] histories) throws OrtException {
+        int historyLength = info.historyLength();
+        LongBuffer buffer = LongBuffer.allocate(histories.length * historyLength);
+        for (long[] history : histories) {
+            checkHistory(history);
+            buffer.put(history);
+        }
+        buffer.flip();
+        return OnnxTensor.createTensor(environment, buffer, new long[] {histories.length, historyLength});
+    }
+
+    /**
+     * The candidates [b, itemCount] over the first b rows of {@link #catalogueRows}, made once per b: a direct
+     * buffer is read in place, so no call copies the catalogue. Closed with the model.
+     */
+    private OnnxTensor catalogueTensor(int batch) throws OrtException {
+        synchronized (catalogueByBatch) {
+            if (catalogueByBatch[batch] == null) {
+                LongBuffer rows = catalogueRows.duplicate().position(0).limit(batch * itemIds.size()).slice();
+                catalogueByBatch[batch] = OnnxTensor.createTensor(environment, rows,
+                        new long[] {batch, itemIds.size()});
+            }
+            return catalogueByBatch[batch];
+        }
+    }
+
     /** Scores the given candidates (model indices) for a batch of users, all with the same candidates. */
     public float[][] score(long[] users, long[][] histories, long[] candidatesPerUser, int candidateCount)
             throws OrtException {
         int batch = users.length;
-        int historyLength = info.historyLength();
-        LongBuffer historyBuffer = LongBuffer.allocate(batch * historyLength);
         LongBuffer candidateBuffer = LongBuffer.allocate(batch * candidateCount);
         for (int b = 0; b < batch; b++) {
-            checkHistory(histories[b]);
-            historyBuffer.put(histories[b]);
             candidateBuffer.put(candidatesPerUser, 0, candidateCount);
         }
-        historyBuffer.flip();
         candidateBuffer.flip();
         try (OnnxTensor user = OnnxTensor.createTensor(environment, LongBuffer.wrap(users), new long[] {batch});
-             OnnxTensor history = OnnxTensor.createTensor(environment, historyBuffer,
-                     new long[] {batch, historyLength});
+             OnnxTensor history = historyTensor(histories);
              OnnxTensor candidates = OnnxTensor.createTensor(environment, candidateBuffer,
                      new long[] {batch, candidateCount})) {
             return run(user, history, candidates, batch, candidateCount);
@@ -203,7 +274,13 @@ public final class LoadedModel implements AutoCloseable {
             synchronized (allCalls) {
                 allCalls.forEach(CatalogueCall::close);
             }
-            catalogue.close();
+            synchronized (catalogueByBatch) {
+                for (OnnxTensor tensor : catalogueByBatch) {
+                    if (tensor != null) {
+                        tensor.close();
+                    }
+                }
+            }
         }
     }
 

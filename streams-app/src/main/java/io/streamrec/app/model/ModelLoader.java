@@ -96,7 +96,7 @@ public final class ModelLoader {
                     release.getHistoryLength(), release.getMetrics(), release.getHyperparameters(),
                     release.getProvenance(), signed ? release.getSigningKeyId() : null, graph.length);
             model = new LoadedModel(info, runtime.environment(), session, release.getItemVocabulary(),
-                    release.getUserVocabulary());
+                    release.getUserVocabulary(), runtime.settings().maxBatch());
         } catch (ReleaseRejectedException | RuntimeException e) {
             closeQuietly(session);
             throw e;
@@ -234,16 +234,37 @@ public final class ModelLoader {
                 requireFinite(what, model.scoreCatalogue(0, emptyHistory), "unknown user, empty history");
                 requireFinite(what, model.scoreCatalogue(users, fullHistory), "user " + users + ", full history");
             }
+            requireFinite(what, fullBatch(model, users, fullHistory), "a full batch of users");
             long[] someUsers = {0, users, users == 0 ? 0 : 1 + random.nextInt(users)};
             long[][] histories = {emptyHistory, fullHistory, fullHistory};
             long[] candidates = {1, items, 1 + random.nextInt(items)};
-            float[][] batch = model.score(someUsers, histories, candidates, candidates.length);
-            for (float[] row : batch) {
-                requireFinite(what, row, "a batch of 3 users");
-            }
+            requireFinite(what, model.score(someUsers, histories, candidates, candidates.length),
+                    "a batch of 3 users");
         } catch (OrtException | RuntimeException e) {
             throw new ReleaseRejectedException("probe", what + ": the graph fails on probe inputs (does its"
                     + " embedding table cover the vocabulary?): " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The catalogue scored for {@link LoadedModel#maxBatch()} users at once, every user index from 0 up: the
+     * batch shape serving uses under load, warmed here so the first busy moment does not pay for it.
+     */
+    private static float[][] fullBatch(LoadedModel model, int users, long[] history) throws OrtException {
+        int batch = model.maxBatch();
+        long[] userIndices = new long[batch];
+        long[][] histories = new long[batch][];
+        for (int b = 0; b < batch; b++) {
+            userIndices[b] = users == 0 ? 0 : b % (users + 1);
+            histories[b] = history;
+        }
+        return model.scoreCatalogue(userIndices, histories);
+    }
+
+    private static void requireFinite(String what, float[][] scores, String input)
+            throws ReleaseRejectedException {
+        for (float[] row : scores) {
+            requireFinite(what, row, input);
         }
     }
 

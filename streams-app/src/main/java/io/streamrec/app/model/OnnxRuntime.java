@@ -17,12 +17,27 @@ import java.util.Optional;
  */
 public final class OnnxRuntime implements AutoCloseable {
 
-    /** How sessions run. Immutable. */
-    public record Settings(int intraOpThreads, boolean allowSpinning) {
+    /**
+     * How sessions run. Immutable.
+     *
+     * @param maxBatch the most users one session call scores (larger batches are split)
+     */
+    public record Settings(int intraOpThreads, boolean allowSpinning, int maxBatch) {
+
+        /** The batch limit when none is given. */
+        public static final int DEFAULT_MAX_BATCH = 32;
+
         public Settings {
             if (intraOpThreads < 1) {
                 throw new IllegalArgumentException("intra-op threads must be >= 1, got " + intraOpThreads);
             }
+            if (maxBatch < 1) {
+                throw new IllegalArgumentException("max batch must be >= 1, got " + maxBatch);
+            }
+        }
+
+        public Settings(int intraOpThreads, boolean allowSpinning) {
+            this(intraOpThreads, allowSpinning, DEFAULT_MAX_BATCH);
         }
     }
 

@@ -29,7 +29,6 @@ final class PopularityTracker implements PopularItems {
     private final int listLength;
     private final Consumer<List<RankedItem>> publisher;
     private List<RankedItem> ranked = List.of();
-    private boolean listMissesItems;
 
     /** @param publisher receives every rebuilt list (immutable), on the stream thread */
     PopularityTracker(KeyValueStore<String, Long> counts, int listLength, Consumer<List<RankedItem>> publisher) {
@@ -41,16 +40,16 @@ final class PopularityTracker implements PopularItems {
     void count(String itemId) {
         Long current = counts.get(itemId);
         counts.put(itemId, current == null ? 1L : current + 1);
-        // While the list is not full (a cold start), a new item belongs in it at once, not at the next refresh.
+        // While the list is not full (a cold start), a new item belongs in it at once, not at the next refresh:
+        // the HTTP API's fallback reads the published list, and a click's own list may be scored later.
         if (current == null && ranked.size() < listLength) {
-            listMissesItems = true;
+            refresh();
         }
     }
 
     /** Rebuilds the ranked list from the counts and publishes it. */
     void refresh() {
         ranked = rank(counts, listLength);
-        listMissesItems = false;
         publisher.accept(ranked);
     }
 
@@ -87,9 +86,6 @@ final class PopularityTracker implements PopularItems {
 
     @Override
     public List<RankedItem> top(int k, Set<String> excluded) {
-        if (listMissesItems) {
-            refresh();
-        }
         return top(ranked, k, excluded);
     }
 }

@@ -18,13 +18,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers a click with a ranked list: updates the user's history and the task's popularity counts, then asks
- * the {@link Recommender} for the top K (the serving model, or the task's popularity as the fallback).
+ * Answers a click with a ranked list: updates the user's history and the task's popularity counts, queues the
+ * click with the history as of that click ({@link ClickQueue}), and answers the queue as one batch through the
+ * {@link Recommender} (the serving model, or the task's popularity as the fallback) when it holds
+ * {@code batchMaxRecords} clicks or at the next batch punctuation, at most {@code batchMaxWait} later. Lists go
+ * out in click order, so each user's lists keep the order of their clicks.
  *
- * <p>A forget request (a null click for a user) deletes the user's history.
+ * <p>A forget request (a null click for a user) answers the queue first, then deletes the user's history.
  *
- * <p>Punctuators (wall clock): popularity refresh, TTL eviction of old history, and, when coalescing is on,
- * answering the latest pending click of users whose interval has passed.
+ * <p>Punctuators (wall clock): the batch, popularity refresh, TTL eviction of old history, and, when coalescing
+ * is on, queueing the latest pending click of users whose interval has passed.
  *
  * <p>The task's popularity list is published to the instance's {@link PopularityLists} under the task's
  * partition while the task runs here, and withdrawn when it closes.
@@ -34,8 +37,9 @@ final class RecommendProcessor implements Processor<String, ClickEvent, String, 
     private static final Logger log = LoggerFactory.getLogger(RecommendProcessor.class);
 
     /** What the processor needs from the app's configuration. Immutable. */
-    record Settings(int k, int historyMaxItems, Duration historyTtl,
-                    Duration evictionInterval, Duration coalesceInterval, Duration popularityRefresh) { }
+    record Settings(int k, int historyMaxItems, Duration historyTtl, Duration evictionInterval,
+                    Duration coalesceInterval, Duration popularityRefresh, int batchMaxRecords,
+                    Duration batchMaxWait) { }
 
     private final Settings settings;
     private final Recommender recommender;
@@ -43,21 +47,25 @@ final class RecommendProcessor implements Processor<String, ClickEvent, String, 
     private final String historyStoreName;
     private final String countsStoreName;
     private final String pendingStoreName;
+    private final String queueStoreName;
 
     private ProcessorContext<String, Recommendations> context;
     private KeyValueStore<String, UserHistory> histories;
     private KeyValueStore<String, Long> pending;
     private PopularityTracker popularity;
+    private ClickQueue queue;
     private int partition;
 
     RecommendProcessor(Settings settings, Recommender recommender, PopularityLists popularityLists,
-                       String historyStoreName, String countsStoreName, String pendingStoreName) {
+                       String historyStoreName, String countsStoreName, String pendingStoreName,
+                       String queueStoreName) {
         this.settings = settings;
         this.recommender = recommender;
         this.popularityLists = popularityLists;
         this.historyStoreName = historyStoreName;
         this.countsStoreName = countsStoreName;
         this.pendingStoreName = pendingStoreName;
+        this.queueStoreName = queueStoreName;
     }
 
     @Override
@@ -68,6 +76,8 @@ final class RecommendProcessor implements Processor<String, ClickEvent, String, 
         this.popularity = new PopularityTracker(context.getStateStore(countsStoreName),
                 settings.k() + settings.historyMaxItems(), ranked -> popularityLists.publish(partition, this, ranked));
         this.popularity.refresh();
+        this.queue = new ClickQueue(context.getStateStore(queueStoreName));
+        context.schedule(settings.batchMaxWait(), PunctuationType.WALL_CLOCK_TIME, now -> answerQueue());
         context.schedule(settings.popularityRefresh(), PunctuationType.WALL_CLOCK_TIME, now -> popularity.refresh());
         context.schedule(settings.evictionInterval(), PunctuationType.WALL_CLOCK_TIME, this::evictExpiredHistory);
         if (coalescing()) {
@@ -93,7 +103,9 @@ final class RecommendProcessor implements Processor<String, ClickEvent, String, 
         ClickEvent click = record.value();
         String userId = record.key();
         if (click == null) {
-            // Forget the user: their history goes; item counts are aggregates and stay.
+            // Forget the user: their history goes; item counts are aggregates and stay. Queued clicks are
+            // answered first, so every list sent before the forget request is one the click asked for.
+            answerQueue();
             histories.delete(userId);
             if (coalescing()) {
                 pending.delete(userId);
@@ -112,11 +124,29 @@ final class RecommendProcessor implements Processor<String, ClickEvent, String, 
             return;
         }
         histories.put(userId, history.recommendedAt(now));
-        context.forward(new Record<>(userId, recommend(userId, history, click.getEventTime(), now), record.timestamp()));
+        queue.add(new ClickQueue.QueuedClick(userId, history.itemIds(), click.getEventTime().toEpochMilli(),
+                record.timestamp()));
+        if (queue.size() >= settings.batchMaxRecords()) {
+            answerQueue();
+        }
     }
 
-    private Recommendations recommend(String userId, UserHistory history, Instant eventTime, long now) {
-        return recommender.recommend(userId, history, settings.k(), eventTime, now, popularity);
+    /** Scores every queued click as one batch and sends the lists, in click order. */
+    private void answerQueue() {
+        if (queue.isEmpty()) {
+            return;
+        }
+        List<ClickQueue.QueuedClick> batch = queue.takeAll();
+        List<Recommender.ListRequest> requests = new ArrayList<>(batch.size());
+        for (ClickQueue.QueuedClick click : batch) {
+            requests.add(new Recommender.ListRequest(click.userId(), click.historyItems(),
+                    Instant.ofEpochMilli(click.eventTimeMs())));
+        }
+        List<Recommendations> lists = recommender.recommend(requests, settings.k(), context.currentSystemTimeMs(),
+                popularity);
+        for (int i = 0; i < batch.size(); i++) {
+            context.forward(new Record<>(batch.get(i).userId(), lists.get(i), batch.get(i).timestampMs()));
+        }
     }
 
     private void answerPendingClicks(long wallClockMs) {
@@ -137,10 +167,10 @@ final class RecommendProcessor implements Processor<String, ClickEvent, String, 
             if (now - history.lastRecommendedAtMs() >= interval) {
                 pending.delete(entry.key);
                 histories.put(entry.key, history.recommendedAt(now));
-                Instant eventTime = Instant.ofEpochMilli(entry.value);
-                context.forward(new Record<>(entry.key, recommend(entry.key, history, eventTime, now), entry.value));
+                queue.add(new ClickQueue.QueuedClick(entry.key, history.itemIds(), entry.value, entry.value));
             }
         }
+        answerQueue();
     }
 
     private void evictExpiredHistory(long wallClockMs) {

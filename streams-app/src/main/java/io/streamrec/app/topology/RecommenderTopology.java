@@ -48,6 +48,8 @@ public final class RecommenderTopology {
     public static final String INTERACTION_STORE = "interaction-state";
     /** Per user with an unanswered click while coalescing: that click's event time. */
     public static final String PENDING_STORE = "pending-clicks";
+    /** Per task: clicks accepted and not yet answered, in arrival order (the scoring batch being filled). */
+    public static final String QUEUE_STORE = "scoring-queue";
     /** Global: the latest release of the served model name. */
     public static final String MODELS_STORE = "model-releases";
 
@@ -94,7 +96,8 @@ public final class RecommenderTopology {
                 config.registryOutageWait());
         RecommendProcessor.Settings recommendSettings = new RecommendProcessor.Settings(
                 config.recommendationCount(), config.historyMaxItems(), config.historyTtl(),
-                config.historyEvictionInterval(), config.coalesceInterval(), config.popularityRefresh());
+                config.historyEvictionInterval(), config.coalesceInterval(), config.popularityRefresh(),
+                config.scoringBatchMaxRecords(), config.scoringBatchMaxWait());
         Recommender recommender = new Recommender(parts.models(), config.excludeSeen(), parts.meters());
 
         topology.addSource(CLICKS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
@@ -104,7 +107,7 @@ public final class RecommenderTopology {
                 parts.meters()), CLICKS_SOURCE);
         topology.addProcessor(INTERACTIONS, () -> new InteractionsProcessor(INTERACTION_STORE), CLICK_INTAKE);
         topology.addProcessor(RECOMMEND, () -> new RecommendProcessor(recommendSettings, recommender,
-                parts.popularity(), HISTORY_STORE, ITEM_COUNTS_STORE, PENDING_STORE), CLICK_INTAKE);
+                parts.popularity(), HISTORY_STORE, ITEM_COUNTS_STORE, PENDING_STORE, QUEUE_STORE), CLICK_INTAKE);
 
         topology.addSink(DEAD_LETTERS_SINK, config.deadLettersTopic(), new ByteArraySerializer(),
                 new ByteArraySerializer(), CLICK_INTAKE);
@@ -122,6 +125,8 @@ public final class RecommenderTopology {
         // into one RocksDB write and one changelog record per item and commit.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ITEM_COUNTS_STORE),
                 Serdes.String(), Serdes.Long()).withCachingEnabled(), RECOMMEND);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(QUEUE_STORE),
+                ClickQueue.keySerde(), ClickQueue.valueSerde()), RECOMMEND);
         if (!config.coalesceInterval().isZero()) {
             topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_STORE),
                     Serdes.String(), Serdes.Long()), RECOMMEND);

@@ -67,6 +67,28 @@ class ModelLoaderTest {
         }
     }
 
+    /** 65 users: two full model batches and one user alone, each scored as if asked for on their own. */
+    @Test
+    void aBatchScoresEveryUserLikeItsDefinitionAcrossModelBatches() throws Exception {
+        try (LoadedModel model = loader.load(TestModels.signedRelease("default", 1, MODEL))) {
+            int batch = 2 * model.maxBatch() + 1;
+            long[] users = new long[batch];
+            long[][] histories = new long[batch][];
+            for (int b = 0; b < batch; b++) {
+                users[b] = b % 6;
+                histories[b] = new long[] {0, b % 41, (b * 7) % 41, 1 + b % 40};
+            }
+            float[][] scores = model.scoreCatalogue(users, histories);
+            assertThat(scores).hasNumberOfRows(batch);
+            for (int b = 0; b < batch; b++) {
+                for (int candidate = 1; candidate <= 40; candidate++) {
+                    assertThat(scores[b][candidate - 1]).as("user %d of the batch", b)
+                            .isCloseTo(MODEL.expectedScore((int) users[b], histories[b], candidate), within(1e-4f));
+                }
+            }
+        }
+    }
+
     /**
      * Full-catalogue calls reuse their input and output buffers; threads scoring at once must each get their
      * own, and a returned array must not change when the next call reuses the buffers.

@@ -2,6 +2,7 @@ package io.streamrec.app.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.offset;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamrec.app.StreamsAppConfig;
@@ -28,6 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,7 +93,9 @@ class RecommenderTopologyTest {
                 StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092",
                 "schema.registry.url", "http://unused:8081",
                 StreamsAppConfig.RECOMMENDATIONS_COUNT_CONFIG, 5,
-                StreamsAppConfig.HISTORY_MAX_ITEMS_CONFIG, 20));
+                StreamsAppConfig.HISTORY_MAX_ITEMS_CONFIG, 20,
+                // Every click answered as it is processed; the batch tests below set their own limits.
+                StreamsAppConfig.SCORING_BATCH_MAX_RECORDS_CONFIG, 1));
         settings.putAll(overrides);
         StreamsAppConfig config = new StreamsAppConfig(settings);
         if (topologyRegistry == null) {
@@ -128,12 +132,15 @@ class RecommenderTopologyTest {
     void close() {
         if (driver != null) {
             driver.close();
+            driver = null;
         }
         if (models != null) {
             models.close();
+            models = null;
         }
         if (rocksDbMemory != null) {
             rocksDbMemory.close();
+            rocksDbMemory = null;
         }
     }
 
@@ -198,6 +205,106 @@ class RecommenderTopologyTest {
         assertThat(last.getItems()).extracting(RecommendedItem::getItemId).containsExactlyElementsOf(expected);
         assertThat(last.getItems()).extracting(RecommendedItem::getItemId)
                 .doesNotContain("item-10", "item-11", "not-in-catalogue");
+    }
+
+    private Map<String, Object> batches(int maxRecords, long maxWaitMs) {
+        return Map.of(StreamsAppConfig.SCORING_BATCH_MAX_RECORDS_CONFIG, maxRecords,
+                StreamsAppConfig.SCORING_BATCH_MAX_WAIT_MS_CONFIG, maxWaitMs,
+                StreamsAppConfig.RECOMMENDATIONS_COUNT_CONFIG, ITEMS);
+    }
+
+    private List<String> sendMixedClicks() {
+        List<String> users = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            String user = "user-" + (1 + i % 3);
+            send(user, "item-" + (3 + 5 * i));
+            users.add(user);
+        }
+        return users;
+    }
+
+    @Test
+    void aFullBatchIsAnsweredAtOnceInClickOrder() throws Exception {
+        start(batches(4, 10_000));
+        publish(1);
+        send("user-1", "item-1");
+        send("user-2", "item-2");
+        send("user-1", "item-3");
+        assertThat(recommendations.isEmpty()).isTrue();
+        KeyValueStore<Long, ClickQueue.QueuedClick> queue = driver.getKeyValueStore(RecommenderTopology.QUEUE_STORE);
+        assertThat(queue.approximateNumEntries()).isEqualTo(3);
+
+        send("user-3", "item-4");
+        assertThat(recommendations.readKeyValuesToList()).extracting(kv -> kv.key)
+                .containsExactly("user-1", "user-2", "user-1", "user-3");
+        assertThat(queue.approximateNumEntries()).isZero();
+        assertThat(meters.get("streamrec.scoring.batch.size").summary().max()).isEqualTo(4);
+    }
+
+    @Test
+    void aBatchThatDoesNotFillGoesOutAfterTheMaxWait() throws Exception {
+        start(batches(32, 5));
+        publish(1);
+        send("user-1", "item-1");
+        send("user-2", "item-2");
+        assertThat(recommendations.isEmpty()).isTrue();
+        driver.advanceWallClockTime(Duration.ofMillis(5));
+        assertThat(recommendations.readValuesToList()).extracting(Recommendations::getUserId)
+                .containsExactly("user-1", "user-2");
+    }
+
+    @Test
+    void aUsersSecondClickInABatchSeesTheFirstAndTheFirstDoesNotSeeTheSecond() throws Exception {
+        start(batches(2, 10_000));
+        publish(1);
+        send("user-1", "item-1");
+        send("user-1", "item-2");
+        List<Recommendations> lists = recommendations.readValuesToList();
+        assertThat(lists.get(0).getItems()).extracting(RecommendedItem::getItemId)
+                .doesNotContain("item-1").contains("item-2");
+        assertThat(lists.get(1).getItems()).extracting(RecommendedItem::getItemId)
+                .doesNotContain("item-1", "item-2");
+    }
+
+    @Test
+    void batchedListsAreTheListsOfClicksScoredOneByOne() throws Exception {
+        start(batches(1, 10_000));
+        publish(1);
+        sendMixedClicks();
+        List<Recommendations> alone = recommendations.readValuesToList();
+        close();
+
+        start(batches(4, 10_000));
+        publish(1);
+        List<String> users = sendMixedClicks();
+        driver.advanceWallClockTime(Duration.ofMinutes(1));
+        List<Recommendations> batched = recommendations.readValuesToList();
+
+        assertThat(batched).extracting(Recommendations::getUserId).containsExactlyElementsOf(users);
+        assertThat(batched).hasSameSizeAs(alone);
+        for (int i = 0; i < alone.size(); i++) {
+            assertThat(batched.get(i).getFallback()).isFalse();
+            assertThat(batched.get(i).getItems()).extracting(RecommendedItem::getItemId)
+                    .containsExactlyElementsOf(alone.get(i).getItems().stream().map(RecommendedItem::getItemId)
+                            .toList());
+            for (int j = 0; j < alone.get(i).getItems().size(); j++) {
+                assertThat(batched.get(i).getItems().get(j).getScore())
+                        .isCloseTo(alone.get(i).getItems().get(j).getScore(), offset(1e-5f));
+            }
+        }
+    }
+
+    @Test
+    void aForgetRequestAnswersTheQueuedClicksFirst() throws Exception {
+        start(batches(32, 10_000));
+        publish(1);
+        send("user-1", "item-1");
+        send("user-1", "item-2");
+        clicks.pipeInput("user-1", null, START);
+        Recommendations last = recommendations.readValuesToList().get(1);
+        assertThat(last.getItems()).extracting(RecommendedItem::getItemId).doesNotContain("item-1", "item-2");
+        assertThat(driver.<String, UserHistory>getKeyValueStore(RecommenderTopology.HISTORY_STORE).get("user-1"))
+                .isNull();
     }
 
     @Test
