@@ -6,16 +6,17 @@
 #   streams-app/bench/scoring.sh --quick              # short iterations, a smoke run
 #   streams-app/bench/scoring.sh --profile neumf      # ONNX Runtime's per-node profile of one variant
 #   streams-app/bench/scoring.sh --batches            # per-click cost of a batch of 1, 8, 32, 128 users
-# The graphs are exported by the trainer module, so it is installed first. Classes and dependencies are
-# copied to a private temporary directory, so concurrent builds in the shared tree (a clean, an install of
-# another module) cannot pull a class or jar from under the benchmark's forked JVMs. Run it when the
-# machine is quiet: the table reports the load average before and after.
+# The graphs are exported by the trainer module, a test dependency of the streams app: one reactor build
+# (-am) packages it and the other modules the app depends on, so a fresh clone needs nothing installed and
+# nothing is written to the local Maven repository. Classes and dependencies are copied to a private
+# temporary directory, so concurrent builds in the shared tree (a clean, another module's build) cannot pull
+# a class or jar from under the benchmark's forked JVMs. Run it when the machine is quiet: the table reports
+# the load average before and after.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-mvn -q -B -pl trainer install -DskipTests
 run="$(mktemp -d "${TMPDIR:-/tmp}/streamrec-scoring.XXXXXX")"
 trap 'rm -rf "$run"' EXIT
-mvn -q -B -pl streams-app test-compile dependency:copy-dependencies -DincludeScope=test \
+mvn -q -B -pl streams-app -am -DskipTests package dependency:copy-dependencies -DincludeScope=test \
   -DoutputDirectory="$run/lib"
 cp -r streams-app/target/classes "$run/classes"
 cp -r streams-app/target/test-classes "$run/test-classes"

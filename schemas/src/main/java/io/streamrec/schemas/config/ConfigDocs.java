@@ -7,7 +7,7 @@ import org.apache.kafka.common.config.ConfigDef;
 
 /**
  * Renders a {@link ConfigDef} for people: a plain-text listing for {@code --describe-config} and a Markdown
- * table for the README, so the documentation of every key comes from the code that defines it.
+ * table for docs/configuration.md, so the documentation of every key comes from the code that defines it.
  */
 public final class ConfigDocs {
 
