@@ -83,8 +83,8 @@ public final class Dense {
         int end = off + in;
         int s = 0;
         // Four samples per pass, and the samples outermost: their four input rows stay in L1 while every
-        // output's gradient row takes them in (outputs outermost streamed all n rows once per output; 20-40 %
-        // slower in a microbenchmark at these widths).
+        // output's gradient row takes them in, where outputs outermost would stream all n rows from memory once
+        // per output.
         for (; s + 3 < n; s += 4) {
             float[] a0 = rows[s];
             float[] a1 = rows[s + 1];

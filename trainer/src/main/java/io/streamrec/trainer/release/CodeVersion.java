@@ -9,7 +9,7 @@ import java.util.Properties;
 /**
  * Which trainer code produced a release: the Maven project version written into {@code build.properties} at
  * build time, plus the source commit when the build environment names it ({@value #COMMIT_ENV}, set by CI or
- * an image build), e.g. {@code 0.1.0-SNAPSHOT+3f2c1ab}. Stateless.
+ * an image build), e.g. {@code 0.1.0-SNAPSHOT+<commit>}. Stateless.
  */
 public final class CodeVersion {
 
