@@ -8,8 +8,8 @@
  *
  * <p>Invariants: index 0 is reserved (unknown user, padding item) and real entries occupy {@code 1..size}, the
  * index convention of the ONNX release contract; data is held in primitive arrays, never boxed per
- * interaction. Every type here is immutable and thread-safe once built; accessors that return arrays return
- * copies.
+ * interaction. The data types are immutable and thread-safe once built (their builders belong to one thread);
+ * accessors that return arrays return copies.
  *
  * <p>Used throughout the trainer, by the demo (synthetic corpora for its runs and benchmarks) and by the
  * streams app's scoring benchmark.
