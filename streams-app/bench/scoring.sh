@@ -5,13 +5,14 @@
 #   streams-app/bench/scoring.sh neumf,history-aneumf # some
 #   streams-app/bench/scoring.sh --quick              # short iterations, a smoke run
 #   streams-app/bench/scoring.sh --profile neumf      # ONNX Runtime's per-node profile of one variant
-# The graphs are exported by the trainer module, so it is installed first. Classes and dependencies are
+# The graphs are exported by the trainer module, so it is installed first, with the modules it needs (schemas'
+# test-jar too, which the app's tests use). Classes and dependencies are
 # copied to a private temporary directory, so concurrent builds in the shared tree (a clean, an install of
 # another module) cannot pull a class or jar from under the benchmark's forked JVMs. Run it when the
 # machine is quiet: the table reports the load average before and after.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-mvn -q -B -pl trainer install -DskipTests
+mvn -q -B -pl trainer -am install -DskipTests
 run="$(mktemp -d "${TMPDIR:-/tmp}/streamrec-scoring.XXXXXX")"
 trap 'rm -rf "$run"' EXIT
 mvn -q -B -pl streams-app test-compile dependency:copy-dependencies -DincludeScope=test \
