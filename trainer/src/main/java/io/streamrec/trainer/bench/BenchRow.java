@@ -21,7 +21,7 @@ import java.util.List;
 public record BenchRow(String spec, ModelConfig model) {
 
     /** Parses the text form. */
-    public static BenchRow parse(String spec) {
+    static BenchRow parse(String spec) {
         String[] parts = spec.trim().split(":");
         String name = parts[0].toLowerCase(java.util.Locale.ROOT);
         return switch (name) {
@@ -60,7 +60,7 @@ public record BenchRow(String spec, ModelConfig model) {
     }
 
     /** The seed table's rows, with ANeuMF beside each NeuMF, and the history-attentive default. */
-    public static List<String> seedSuite() {
+    static List<String> seedSuite() {
         List<String> rows = new ArrayList<>(List.of("popularity", "gmf:8", "gmf:16", "gmf:32", "gmf:64"));
         String[] towers = {"32-32-16-8", "64-64-32-16", "128-128-64-32", "256-256-128-64"};
         for (String t : towers) {
@@ -81,5 +81,5 @@ public record BenchRow(String spec, ModelConfig model) {
      * because one user vector per request costs far less to score than one per candidate, at about the same
      * accuracy.
      */
-    public static final String HISTORY_DEFAULT = "history:32:64-32-16-8:50:recent";
+    static final String HISTORY_DEFAULT = "history:32:64-32-16-8:50:recent";
 }

@@ -11,7 +11,7 @@ package io.streamrec.trainer.data;
 public final class SeenItems {
 
     /** The largest bit matrix built, in bytes. */
-    public static final long MAX_BITMAP_BYTES = 64L << 20;
+    static final long MAX_BITMAP_BYTES = 64L << 20;
 
     private final int[] setOffsets;
     private final int[] sets;

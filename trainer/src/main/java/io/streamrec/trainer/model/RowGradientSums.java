@@ -24,7 +24,7 @@ public final class RowGradientSums {
     private int count;
 
     /** Sums for a table of {@code tableRows} rows of {@code width} floats. */
-    public RowGradientSums(int tableRows, int width) {
+    RowGradientSums(int tableRows, int width) {
         this.width = width;
         this.sums = new float[tableRows][];
         this.touched = new int[tableRows];
