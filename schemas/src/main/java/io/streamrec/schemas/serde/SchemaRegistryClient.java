@@ -5,8 +5,8 @@ import org.apache.avro.Schema;
 
 /**
  * What the Avro serdes need from a schema registry. {@link RestSchemaRegistryClient} speaks Confluent's REST
- * API to a real registry; {@link InMemorySchemaRegistryClient} keeps schemas in the process, for
- * {@code TopologyTestDriver} tests that run without a broker. Implementations are thread-safe.
+ * API to a real registry; {@code InMemorySchemaRegistryClient}, in schemas' test-jar, keeps schemas in the
+ * process, for {@code TopologyTestDriver} tests that run without a broker. Implementations are thread-safe.
  */
 public interface SchemaRegistryClient {
 

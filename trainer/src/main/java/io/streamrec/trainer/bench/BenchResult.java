@@ -17,7 +17,7 @@ package io.streamrec.trainer.bench;
  * @param samplesPerSecond mean training samples per second
  * @param peakHeapMb    peak heap in use during the row, in MiB
  */
-public record BenchResult(
+record BenchResult(
         String variant,
         String factors,
         String layers,
@@ -33,7 +33,7 @@ public record BenchResult(
         double peakHeapMb) {
 
     /** Markdown table header. */
-    public static String header(boolean full) {
+    static String header(boolean full) {
         return "| variant | factors | layers | epochs (best/run) | HR@10 | NDCG@10 | val HR@10 |"
                 + (full ? " full R@10 | full NDCG@10 |" : "")
                 + " s/epoch | CPU s/epoch | samples/s | peak heap MiB |\n"
@@ -41,7 +41,7 @@ public record BenchResult(
     }
 
     /** This row as a markdown table line. */
-    public String markdown(boolean full) {
+    String markdown(boolean full) {
         return String.format(java.util.Locale.ROOT, "| %s | %s | %s | %s | %.4f | %.4f | %s |%s %s | %s | %s | %.0f |",
                 variant, factors, layers, epochs, hr, ndcg, fmt(validationHr),
                 full ? " " + fmt(fullRecall) + " | " + fmt(fullNdcg) + " |" : "",

@@ -92,12 +92,12 @@ public final class Interactions {
     }
 
     /** A copy of the row offsets (length numUsers + 2). */
-    public int[] offsetsCopy() {
+    int[] offsetsCopy() {
         return offsets.clone();
     }
 
     /** A copy of all items in global position order. */
-    public int[] itemsCopy() {
+    int[] itemsCopy() {
         return items.clone();
     }
 
@@ -124,7 +124,7 @@ public final class Interactions {
      * For every user, a sorted array of their distinct items; used for membership tests when
      * sampling negatives. Returned as CSR: {@code [0]} offsets (length numUsers + 2), {@code [1]} items.
      */
-    public int[][] distinctItemSets() {
+    int[][] distinctItemSets() {
         int[] setOffsets = new int[numUsers + 2];
         int[] sets = new int[items.length];
         int out = 0;
@@ -147,7 +147,7 @@ public final class Interactions {
     }
 
     /** True when {@code item} occurs in the sorted range {@code sets[from, to)}. */
-    public static boolean contains(int[] sets, int from, int to, int item) {
+    static boolean contains(int[] sets, int from, int to, int item) {
         return Arrays.binarySearch(sets, from, to, item) >= 0;
     }
 

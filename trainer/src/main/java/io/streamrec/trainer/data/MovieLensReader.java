@@ -14,12 +14,12 @@ public final class MovieLensReader {
     private MovieLensReader() {}
 
     /** Reads {@code u.data} (ml-100k). */
-    public static Corpus readUData(Path file) {
+    static Corpus readUData(Path file) {
         return read(file, "\t");
     }
 
     /** Reads {@code ratings.dat} (ml-1m, ml-10m). */
-    public static Corpus readRatingsDat(Path file) {
+    static Corpus readRatingsDat(Path file) {
         return read(file, "::");
     }
 

@@ -2,15 +2,16 @@ package io.streamrec.trainer.data;
 
 /**
  * Which items each user interacted with, for drawing negatives and for leaving seen items out of a full-catalogue
- * ranking: a membership test per (user, item). When the users x items bit matrix fits {@link #MAX_BITMAP_BYTES}
- * it answers with one bit (MovieLens-1M: 2.8 MB); larger data falls back to a binary search of the user's sorted
- * distinct items ({@link Interactions#distinctItemSets()}), which took about 7 % of a MovieLens-1M training
- * epoch's CPU. Immutable and thread-safe.
+ * ranking: a membership test per (user, item), asked for every sampled negative of every epoch, so it must be
+ * cheap. When the users x items bit matrix fits {@link #MAX_BITMAP_BYTES} it answers with one bit (a catalogue
+ * the size of MovieLens-1M needs a few MB); larger data falls back to a binary search of the user's sorted
+ * distinct items ({@link Interactions#distinctItemSets()}), slower but bounded in memory. Immutable and
+ * thread-safe.
  */
 public final class SeenItems {
 
     /** The largest bit matrix built, in bytes. */
-    public static final long MAX_BITMAP_BYTES = 64L << 20;
+    static final long MAX_BITMAP_BYTES = 64L << 20;
 
     private final int[] setOffsets;
     private final int[] sets;

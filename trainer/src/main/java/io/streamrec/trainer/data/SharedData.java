@@ -11,15 +11,15 @@ import java.util.Optional;
  * {@code ../shared/data} relative to the working directory, then {@code ../../shared/data} (for a
  * process started inside a module folder). The files are never copied into the repository.
  */
-public final class SharedData {
+final class SharedData {
 
     /** The system property naming the shared data directory. */
-    public static final String PROPERTY = "streamrec.shared.data";
+    static final String PROPERTY = "streamrec.shared.data";
 
     private SharedData() {}
 
     /** The shared data directory, if one exists. */
-    public static Optional<Path> root() {
+    static Optional<Path> root() {
         String configured = System.getProperty(PROPERTY);
         if (configured != null && !configured.isBlank()) {
             Path path = Path.of(configured);
@@ -37,7 +37,7 @@ public final class SharedData {
     }
 
     /** A sub-directory of the shared data (e.g. {@code ml-1m-ncf}), if present. */
-    public static Optional<Path> dataset(String name) {
+    static Optional<Path> dataset(String name) {
         return root().map(r -> r.resolve(name)).filter(Files::isDirectory);
     }
 }

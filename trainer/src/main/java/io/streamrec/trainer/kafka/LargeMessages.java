@@ -10,13 +10,13 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * The broker side (topic {@code max.message.bytes}, broker {@code message.max.bytes} and
  * {@code replica.fetch.max.bytes}) is documented in the trainer's README. Stateless.
  */
-public final class LargeMessages {
+final class LargeMessages {
 
     /** The largest release record the trainer produces: the models topic's {@code max.message.bytes}. */
-    public static final int MAX_RECORD_BYTES = TopicCatalog.MODELS_MAX_MESSAGE_BYTES;
+    static final int MAX_RECORD_BYTES = TopicCatalog.MODELS_MAX_MESSAGE_BYTES;
 
     /** Room for record-batch and request framing on top of one record. */
-    public static final int FRAMING_BYTES = 1024 * 1024;
+    static final int FRAMING_BYTES = 1024 * 1024;
 
     private LargeMessages() {
     }
@@ -27,7 +27,7 @@ public final class LargeMessages {
      * weights barely compress); {@code acks=all} with idempotence, so an acknowledged release survives a broker
      * loss and a retry never duplicates it; timeouts long enough to ship 64 MiB over a slow link.
      */
-    public static Map<String, Object> producer() {
+    static Map<String, Object> producer() {
         return Map.of(
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_RECORD_BYTES,
                 ProducerConfig.BUFFER_MEMORY_CONFIG, (long) MAX_RECORD_BYTES + 32L * 1024 * 1024,
@@ -44,7 +44,7 @@ public final class LargeMessages {
      * {@code fetch.max.bytes} are soft limits since Kafka 0.10.1, but at their defaults of 1 MiB / 50 MiB a
      * large release needs oversized single-batch responses); few records per poll, since each may be 64 MiB.
      */
-    public static Map<String, Object> consumer() {
+    static Map<String, Object> consumer() {
         return Map.of(
                 ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, MAX_RECORD_BYTES + FRAMING_BYTES,
                 ConsumerConfig.FETCH_MAX_BYTES_CONFIG, MAX_RECORD_BYTES + FRAMING_BYTES,

@@ -8,12 +8,12 @@ package io.streamrec.trainer.model;
  * array {@code x[x0 + k]}, with sample {@code s} at index {@code s}, so every inner loop runs over
  * the batch and vectorises (see {@link Kernels}). Stateless.
  */
-public final class Dense {
+final class Dense {
 
     private Dense() {}
 
     /** {@code y = W x + b} for the first {@code n} samples. */
-    public static void forward(float[] w, int wo, float[] b, int bo, float[][] x, int x0, float[][] y, int y0,
+    static void forward(float[] w, int wo, float[] b, int bo, float[][] x, int x0, float[][] y, int y0,
                                int in, int out, int n) {
         for (int o = 0; o < out; o++) {
             java.util.Arrays.fill(y[y0 + o], 0, n, b[bo + o]);
@@ -26,7 +26,7 @@ public final class Dense {
      * stride wider than {@code in} this multiplies by a block of columns of a wider matrix (one half of a layer
      * whose input is a concatenation).
      */
-    public static void accumulate(float[] w, int wo, int stride, float[][] x, int x0, float[][] y, int y0, int in,
+    static void accumulate(float[] w, int wo, int stride, float[][] x, int x0, float[][] y, int y0, int in,
                                   int out, int n) {
         for (int o = 0; o < out; o++) {
             float[] yr = y[y0 + o];
@@ -58,7 +58,7 @@ public final class Dense {
      *
      * @param xT scratch: at least {@code n} rows of at least {@code in} floats, overwritten
      */
-    public static void backward(float[] w, int wo, float[][] x, int x0, float[][] dy, int dy0,
+    static void backward(float[] w, int wo, float[][] x, int x0, float[][] dy, int dy0,
                                 float[][] dx, int dx0, float[][] dw, float[] db, int dbo,
                                 int in, int out, int n, float[][] xT) {
         for (int o = 0; o < out; o++) {
@@ -78,13 +78,13 @@ public final class Dense {
      * the loop vectorises; inputs that already are sample-major rows (embedding rows, one half of them at an
      * offset) need no copy.
      */
-    public static void weightGradient(float[][] dy, int dy0, float[][] rows, int off, int in, int out, int n,
+    static void weightGradient(float[][] dy, int dy0, float[][] rows, int off, int in, int out, int n,
                                       float[][] dw) {
         int end = off + in;
         int s = 0;
         // Four samples per pass, and the samples outermost: their four input rows stay in L1 while every
-        // output's gradient row takes them in (outputs outermost streamed all n rows once per output; 20-40 %
-        // slower in a microbenchmark at these widths).
+        // output's gradient row takes them in, where outputs outermost would stream all n rows from memory once
+        // per output.
         for (; s + 3 < n; s += 4) {
             float[] a0 = rows[s];
             float[] a1 = rows[s + 1];
@@ -123,7 +123,7 @@ public final class Dense {
      * {@code dx[dx0 + k] += sum_o W[o][k] dy[dy0 + o]} for {@code k < in}, rows of {@code W} starting at
      * {@code w[wo + o * stride]} (see {@link #accumulate}).
      */
-    public static void inputGradient(float[] w, int wo, int stride, float[][] dy, int dy0, float[][] dx, int dx0,
+    static void inputGradient(float[] w, int wo, int stride, float[][] dy, int dy0, float[][] dx, int dx0,
                                      int in, int out, int n) {
         for (int k = 0; k < in; k++) {
             float[] d = dx[dx0 + k];
@@ -151,7 +151,7 @@ public final class Dense {
      * Adds the gradient columns {@code dw[o][off + k]}, {@code k < cols}, into the flat array at
      * {@code flat[fo + o * stride + k]} and clears them (see {@link #weightGradient}'s offset).
      */
-    public static void flushColumns(float[][] dw, int off, float[] flat, int fo, int stride, int cols, int out) {
+    static void flushColumns(float[][] dw, int off, float[] flat, int fo, int stride, int cols, int out) {
         for (int o = 0; o < out; o++) {
             float[] row = dw[o];
             int base = fo + o * stride - off;
@@ -163,7 +163,7 @@ public final class Dense {
     }
 
     /** Adds weight-gradient rows {@code dw[o][k]} into the flat array at {@code flat[fo + o * in + k]} and clears them. */
-    public static void flush(float[][] dw, float[] flat, int fo, int in, int out) {
+    static void flush(float[][] dw, float[] flat, int fo, int in, int out) {
         flushColumns(dw, 0, flat, fo, in, in, out);
     }
 }

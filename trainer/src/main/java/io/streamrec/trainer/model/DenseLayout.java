@@ -26,7 +26,7 @@ public record DenseLayout(List<Entry> entries, int size) {
      */
     public record Entry(String name, int offset, int rows, int cols, boolean matrix) {
         /** The exported shape. */
-        public int[] shape() {
+        int[] shape() {
             return matrix ? new int[] {rows, cols} : new int[] {cols};
         }
 
@@ -43,7 +43,7 @@ public record DenseLayout(List<Entry> entries, int size) {
     }
 
     /** Whether an entry with this name exists. */
-    public boolean has(String name) {
+    boolean has(String name) {
         return entries.stream().anyMatch(e -> e.name().equals(name));
     }
 }

@@ -15,28 +15,28 @@ public final class Kernels {
     private Kernels() {}
 
     /** {@code y[i] += a * x[i]} for {@code i < n}. */
-    public static void axpy(float a, float[] x, float[] y, int n) {
+    static void axpy(float a, float[] x, float[] y, int n) {
         for (int i = 0; i < n; i++) {
             y[i] += a * x[i];
         }
     }
 
     /** {@code y[i] = a * x[i]} for {@code i < n}. */
-    public static void scale(float a, float[] x, float[] y, int n) {
+    static void scale(float a, float[] x, float[] y, int n) {
         for (int i = 0; i < n; i++) {
             y[i] = a * x[i];
         }
     }
 
     /** {@code y[i] = x[i] * z[i]} for {@code i < n}. */
-    public static void multiply(float[] x, float[] z, float[] y, int n) {
+    static void multiply(float[] x, float[] z, float[] y, int n) {
         for (int i = 0; i < n; i++) {
             y[i] = x[i] * z[i];
         }
     }
 
     /** {@code y[i] += x[i] * z[i]} for {@code i < n}. */
-    public static void multiplyAdd(float[] x, float[] z, float[] y, int n) {
+    static void multiplyAdd(float[] x, float[] z, float[] y, int n) {
         for (int i = 0; i < n; i++) {
             y[i] += x[i] * z[i];
         }
@@ -53,7 +53,7 @@ public final class Kernels {
      * Sum of {@code x[0, n)} in a fixed order (four interleaved partial sums, then combined), used
      * only where the vector is short relative to the surrounding work.
      */
-    public static float sum(float[] x, int n) {
+    static float sum(float[] x, int n) {
         float s0 = 0;
         float s1 = 0;
         float s2 = 0;
@@ -72,7 +72,7 @@ public final class Kernels {
     }
 
     /** Dot product of {@code x[0, n)} and {@code y[0, n)} in the same fixed order as {@link #sum}. */
-    public static float dot(float[] x, float[] y, int n) {
+    static float dot(float[] x, float[] y, int n) {
         float s0 = 0;
         float s1 = 0;
         float s2 = 0;
@@ -94,7 +94,7 @@ public final class Kernels {
      * Transposes rows {@code src[s0 .. s0 + rows)} (each at least {@code cols} long) into
      * {@code dst[d0 + c][r] = src[s0 + r][c]}.
      */
-    public static void transpose(float[][] src, int s0, int rows, int cols, float[][] dst, int d0) {
+    static void transpose(float[][] src, int s0, int rows, int cols, float[][] dst, int d0) {
         for (int r = 0; r < rows; r++) {
             float[] row = src[s0 + r];
             for (int c = 0; c < cols; c++) {

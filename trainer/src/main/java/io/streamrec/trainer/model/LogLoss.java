@@ -1,7 +1,7 @@
 package io.streamrec.trainer.model;
 
 /** Binary cross-entropy on logits ({@code sigmoid} folded in for numerical stability). Stateless. */
-public final class LogLoss {
+final class LogLoss {
 
     private LogLoss() {}
 
@@ -9,7 +9,7 @@ public final class LogLoss {
      * Writes {@code scale · (σ(logit) − label)} to {@code dLogit} and returns the summed loss
      * {@code Σ −[y log σ(l) + (1 − y) log(1 − σ(l))]} (unscaled).
      */
-    public static double forwardBackward(float[] logit, float[] label, float[] dLogit, int n, float scale) {
+    static double forwardBackward(float[] logit, float[] label, float[] dLogit, int n, float scale) {
         double loss = 0;
         for (int i = 0; i < n; i++) {
             float l = logit[i];

@@ -1,12 +1,12 @@
 package io.streamrec.trainer.model;
 
 /** The rectifier {@code max(0, x)}, in place, on feature rows. Stateless. */
-public final class Relu {
+final class Relu {
 
     private Relu() {}
 
     /** {@code y = max(0, y)} over {@code y[0, n)}. */
-    public static void forward(float[] y, int n) {
+    static void forward(float[] y, int n) {
         for (int i = 0; i < n; i++) {
             y[i] = Math.max(y[i], 0f);
         }
@@ -19,7 +19,7 @@ public final class Relu {
      * smallest subnormal, 2^-149) and 0 for 0: C2 vectorises the product, not the data-dependent select, and
      * the select ran three to four times slower on rows of mixed signs.
      */
-    public static void backward(float[] y, float[] dy, int n) {
+    static void backward(float[] y, float[] dy, int n) {
         for (int i = 0; i < n; i++) {
             dy[i] *= Math.min(Math.min(y[i] * 0x1p100f, 1f) * 0x1p49f, 1f);
         }

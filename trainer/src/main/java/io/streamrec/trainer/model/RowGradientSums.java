@@ -5,8 +5,9 @@ import java.util.Arrays;
 /**
  * The gradient of an embedding table summed per table row, as backward passes add to it, with the rows listed in
  * the order they were first touched. A history table's rows are each read by many samples of a batch (every item
- * sits in many users' recent history: ~41,000 slots for ~3,700 rows per ML-1M batch), so adding into one sum per
- * row as the gradients are made replaces keeping one gradient row per slot and summing those afterwards.
+ * sits in many users' recent history, so a batch has many times more history slots than distinct rows), so adding
+ * into one sum per row as the gradients are made replaces keeping one gradient row per slot and summing those
+ * afterwards.
  *
  * <p>Sums accumulate over passes until {@link #clear()}. A row's sum is the same float sum for the same sequence of
  * {@link #add} calls, so a trainer that adds in a fixed order gets reproducible gradients.
@@ -23,7 +24,7 @@ public final class RowGradientSums {
     private int count;
 
     /** Sums for a table of {@code tableRows} rows of {@code width} floats. */
-    public RowGradientSums(int tableRows, int width) {
+    RowGradientSums(int tableRows, int width) {
         this.width = width;
         this.sums = new float[tableRows][];
         this.touched = new int[tableRows];

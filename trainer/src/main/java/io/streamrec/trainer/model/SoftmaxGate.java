@@ -8,7 +8,7 @@ import java.util.Arrays;
  * {@code [f][f]}. Because {@code W x = W_p p + W_q q} for {@code x = [p; q]}, the item half of the
  * logits can be precomputed at serving time. Stateless.
  */
-public final class SoftmaxGate {
+final class SoftmaxGate {
 
     private SoftmaxGate() {}
 
@@ -18,7 +18,7 @@ public final class SoftmaxGate {
      * @param a       receives the attention weights (rows {@code a[0..f)})
      * @param scratch two rows of at least {@code n} floats
      */
-    public static void forward(float[] w, int wo, float[] b, int bo, float[][] x, int x0, float[][] a,
+    static void forward(float[] w, int wo, float[] b, int bo, float[][] x, int x0, float[][] a,
                                float[][] y, int f, int n, float[][] scratch) {
         Dense.forward(w, wo, b, bo, x, x0, a, 0, f, f, n);
         softmaxOverFeatures(a, f, n, scratch[0], scratch[1]);
@@ -61,7 +61,7 @@ public final class SoftmaxGate {
      * @param dot scratch: one row of {@code n}
      * @param xT  scratch for {@link Dense#backward}
      */
-    public static void backward(float[] w, int wo, float[][] x, int x0, float[][] a, float[][] dy,
+    static void backward(float[] w, int wo, float[][] x, int x0, float[][] a, float[][] dy,
                                 float[][] dx, int dx0, float[][] dw, float[] db, int dbo,
                                 int f, int n, float[][] ds, float[] dot, float[][] xT) {
         // da = dy ⊙ x, dx += dy ⊙ a; ds = a ⊙ (da - <a, da>) per sample.

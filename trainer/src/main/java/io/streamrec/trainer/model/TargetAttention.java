@@ -14,7 +14,7 @@ package io.streamrec.trainer.model;
  * candidate query); without them ({@code keysT == null}) as one dot product per key, cheaper than
  * transposing the keys for a single query. Stateless.
  */
-public final class TargetAttention {
+final class TargetAttention {
 
     private TargetAttention() {}
 
@@ -24,7 +24,7 @@ public final class TargetAttention {
      * @param alpha receives the {@code m} attention weights
      * @param z     the pooled keys are added to {@code z[0, d)}
      */
-    public static void forward(float[][] keys, float[][] keysT, float[] slotBias, float[] q, float scale,
+    static void forward(float[][] keys, float[][] keysT, float[] slotBias, float[] q, float scale,
                                int m, int d, float[] alpha, float[] z) {
         if (m == 0) {
             return;
@@ -64,7 +64,7 @@ public final class TargetAttention {
      * @param dSlotBias {@code dL/dβ_j} is added at {@code j}
      * @param scratch   at least {@code m} floats
      */
-    public static void backward(float[][] keys, float[][] keysT, float[] q, float scale, int m, int d,
+    static void backward(float[][] keys, float[][] keysT, float[] q, float scale, int m, int d,
                                 float[] alpha, float[] dz, float[] dq, float[][] dKeys, float[] dSlotBias,
                                 float[] scratch) {
         if (m == 0) {

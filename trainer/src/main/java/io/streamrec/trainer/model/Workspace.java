@@ -201,7 +201,7 @@ public final class Workspace {
     }
 
     /** Room for more samples. */
-    public int remaining() {
+    int remaining() {
         return capacity - size;
     }
 
@@ -246,7 +246,7 @@ public final class Workspace {
     }
 
     /** Logits of the last forward pass, one per sample (live view). */
-    public float[] logits() {
+    float[] logits() {
         return logit;
     }
 
@@ -275,12 +275,12 @@ public final class Workspace {
     }
 
     /** Per-group gradient of the group user's embedding row: row {@code g} (live view). */
-    public float[][] userGradients() {
+    float[][] userGradients() {
         return userGrad;
     }
 
     /** Per-sample gradient of the candidate item's embedding row: row {@code s} (live view). */
-    public float[][] itemGradients() {
+    float[][] itemGradients() {
         return dItemVec;
     }
 

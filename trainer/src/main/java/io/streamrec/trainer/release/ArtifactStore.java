@@ -14,17 +14,17 @@ import java.util.regex.Pattern;
  * instance (a shared volume). Writes are atomic (a temporary file renamed into place), so a reader never sees
  * half a graph. Thread-safe: concurrent writes of the same graph produce the same file.
  */
-public final class ArtifactStore {
+final class ArtifactStore {
 
     private static final Pattern SAFE = Pattern.compile("[^A-Za-z0-9._-]");
 
     private final Path directory;
 
-    public ArtifactStore(Path directory) {
+    ArtifactStore(Path directory) {
         this.directory = directory.toAbsolutePath().normalize();
     }
 
-    public Path directory() {
+    Path directory() {
         return directory;
     }
 
@@ -33,7 +33,7 @@ public final class ArtifactStore {
      *
      * @param sha256 the graph's lower-case hex SHA-256, part of the file name
      */
-    public URI store(String modelName, long version, String sha256, byte[] graph) {
+    URI store(String modelName, long version, String sha256, byte[] graph) {
         String fileName = SAFE.matcher(modelName).replaceAll("_") + "-v" + version + "-" + sha256.substring(0, 16)
                 + ".onnx";
         Path target = directory.resolve(fileName);

@@ -9,12 +9,12 @@ import java.util.Properties;
 /**
  * Which trainer code produced a release: the Maven project version written into {@code build.properties} at
  * build time, plus the source commit when the build environment names it ({@value #COMMIT_ENV}, set by CI or
- * an image build), e.g. {@code 0.1.0-SNAPSHOT+} and the short commit id. Stateless.
+ * an image build), e.g. {@code 0.1.0-SNAPSHOT+<commit>}. Stateless.
  */
-public final class CodeVersion {
+final class CodeVersion {
 
     /** Environment variable with the source commit of the running build, if known. */
-    public static final String COMMIT_ENV = "STREAMREC_GIT_COMMIT";
+    static final String COMMIT_ENV = "STREAMREC_GIT_COMMIT";
 
     private static final String RESOURCE = "build.properties";
 
@@ -22,7 +22,7 @@ public final class CodeVersion {
     }
 
     /** The version of the running trainer, with the commit from the process environment if set. */
-    public static String current() {
+    static String current() {
         return of(projectVersion(), System.getenv());
     }
 
@@ -33,7 +33,7 @@ public final class CodeVersion {
     }
 
     /** The Maven project version the classes were built from ({@code unknown} outside a Maven build). */
-    public static String projectVersion() {
+    static String projectVersion() {
         try (InputStream in = CodeVersion.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
                 return "unknown";

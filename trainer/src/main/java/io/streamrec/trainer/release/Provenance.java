@@ -19,10 +19,10 @@ import java.util.Objects;
 public record Provenance(String dataSource, long pairCount, Duration trainingTime, String codeVersion,
                          Map<String, String> extra) {
 
-    public static final String DATA_SOURCE = "data.source";
-    public static final String DATA_PAIRS = "data.pairs";
-    public static final String TRAINING_SECONDS = "training.seconds";
-    public static final String CODE_VERSION = "code.version";
+    static final String DATA_SOURCE = "data.source";
+    static final String DATA_PAIRS = "data.pairs";
+    static final String TRAINING_SECONDS = "training.seconds";
+    static final String CODE_VERSION = "code.version";
 
     /** Validates and copies. */
     public Provenance {
@@ -53,7 +53,7 @@ public record Provenance(String dataSource, long pairCount, Duration trainingTim
     }
 
     /** The release's provenance map. */
-    public Map<String, String> toMap() {
+    Map<String, String> toMap() {
         Map<String, String> map = new LinkedHashMap<>(extra);
         map.put(DATA_SOURCE, dataSource);
         map.put(DATA_PAIRS, Long.toString(pairCount));

@@ -19,7 +19,7 @@ import java.util.Optional;
 public record ReleaseSettings(int inlineLimitBytes, Optional<Path> artifactDirectory, CandidateScoring scoring) {
 
     /** The default inline limit: 16 MiB. */
-    public static final int DEFAULT_INLINE_LIMIT_BYTES = 16 * 1024 * 1024;
+    static final int DEFAULT_INLINE_LIMIT_BYTES = 16 * 1024 * 1024;
 
     /** Validates. */
     public ReleaseSettings {

@@ -13,8 +13,8 @@ import java.util.Objects;
 public final class SvgChart {
 
     /** One named line: x and y values of equal length. */
-    public record Series(String name, double[] x, double[] y) {
-        public Series {
+    record Series(String name, double[] x, double[] y) {
+        Series {
             Objects.requireNonNull(name, "name");
             if (x.length != y.length) {
                 throw new IllegalArgumentException("series " + name + ": " + x.length + " x values, " + y.length
@@ -24,7 +24,7 @@ public final class SvgChart {
     }
 
     /** A vertical line at x with a label, e.g. the moment of a model swap. */
-    public record Marker(double x, String label) { }
+    record Marker(double x, String label) { }
 
     private static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"};
     private static final int WIDTH = 640;

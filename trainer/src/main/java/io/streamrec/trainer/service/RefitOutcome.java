@@ -41,7 +41,7 @@ public record RefitOutcome(Decision decision, String modelName, long version, St
             this.exitCode = exitCode;
         }
 
-        public int exitCode() {
+        int exitCode() {
             return exitCode;
         }
     }
@@ -52,12 +52,12 @@ public record RefitOutcome(Decision decision, String modelName, long version, St
     }
 
     /** This outcome with the report's path. */
-    public RefitOutcome withReport(Path path) {
+    RefitOutcome withReport(Path path) {
         return new RefitOutcome(decision, modelName, version, reason, candidate, serving, servingVersion, gateUsers,
                 epochs, pairs, phases, peakHeapBytes, Optional.of(path));
     }
 
-    public int exitCode() {
+    int exitCode() {
         return decision.exitCode();
     }
 }

@@ -15,13 +15,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /** Writes a refit's outcome as one self-contained HTML page (tables and inline SVG charts). Stateless. */
-public final class RefitReport {
+final class RefitReport {
 
     private RefitReport() {
     }
 
     /** Writes the report into {@code directory} and returns its path. */
-    public static Path write(RefitOutcome outcome, Path directory, Instant at) throws IOException {
+    static Path write(RefitOutcome outcome, Path directory, Instant at) throws IOException {
         Files.createDirectories(directory);
         Path file = directory.resolve(String.format(Locale.ROOT, "refit-%s-v%d-%d.html", outcome.modelName(),
                 outcome.version(), at.toEpochMilli()));

@@ -73,7 +73,7 @@ public final class ReleaseScorer implements Scorer, AutoCloseable {
     }
 
     /** How many of the current items the release knows. */
-    public int knownItems() {
+    int knownItems() {
         return (int) Arrays.stream(itemToRelease).filter(index -> index != 0).count();
     }
 

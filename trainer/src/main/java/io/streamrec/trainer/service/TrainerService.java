@@ -70,7 +70,7 @@ public final class TrainerService implements AutoCloseable {
     }
 
     /** The last run's outcome, if any. */
-    public java.util.Optional<RefitOutcome> lastOutcome() {
+    java.util.Optional<RefitOutcome> lastOutcome() {
         return java.util.Optional.ofNullable(lastOutcome.get());
     }
 
@@ -80,7 +80,7 @@ public final class TrainerService implements AutoCloseable {
     }
 
     /** Whether the last look at the interactions topic's offsets succeeded (readiness). */
-    public boolean kafkaReachable() {
+    boolean kafkaReachable() {
         return kafkaReachable;
     }
 

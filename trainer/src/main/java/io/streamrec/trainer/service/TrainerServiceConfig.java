@@ -25,41 +25,41 @@ import org.apache.kafka.common.config.ConfigException;
  */
 public final class TrainerServiceConfig extends AbstractConfig {
 
-    public static final String INTERACTIONS_TOPIC_CONFIG = "interactions.topic";
-    public static final String MODELS_TOPIC_CONFIG = "models.topic";
-    public static final String MODEL_NAME_CONFIG = "model.name";
+    static final String INTERACTIONS_TOPIC_CONFIG = "interactions.topic";
+    static final String MODELS_TOPIC_CONFIG = "models.topic";
+    static final String MODEL_NAME_CONFIG = "model.name";
 
     public static final String MODEL_VARIANT_CONFIG = "model.variant";
     public static final String MODEL_FACTORS_CONFIG = "model.factors";
     public static final String MODEL_LAYERS_CONFIG = "model.layers";
     public static final String MODEL_HISTORY_LENGTH_CONFIG = "model.history.length";
-    public static final String MODEL_USER_EMBEDDING_CONFIG = "model.user.embedding";
-    public static final String MODEL_ATTENTION_QUERY_CONFIG = "model.attention.query";
+    static final String MODEL_USER_EMBEDDING_CONFIG = "model.user.embedding";
+    static final String MODEL_ATTENTION_QUERY_CONFIG = "model.attention.query";
 
     public static final String TRAIN_MAX_EPOCHS_CONFIG = "train.max.epochs";
     public static final String TRAIN_PATIENCE_CONFIG = "train.patience";
     public static final String TRAIN_BATCH_SIZE_CONFIG = "train.batch.size";
     public static final String TRAIN_LEARNING_RATE_CONFIG = "train.learning.rate";
-    public static final String TRAIN_NEGATIVES_CONFIG = "train.negatives";
-    public static final String TRAIN_L2_CONFIG = "train.l2";
-    public static final String TRAIN_AVERAGE_EPOCHS_CONFIG = "train.average.epochs";
-    public static final String TRAIN_UNKNOWN_USER_RATE_CONFIG = "train.unknown.user.rate";
+    static final String TRAIN_NEGATIVES_CONFIG = "train.negatives";
+    static final String TRAIN_L2_CONFIG = "train.l2";
+    static final String TRAIN_AVERAGE_EPOCHS_CONFIG = "train.average.epochs";
+    static final String TRAIN_UNKNOWN_USER_RATE_CONFIG = "train.unknown.user.rate";
     public static final String TRAIN_THREADS_CONFIG = "train.threads";
     public static final String TRAIN_SEED_CONFIG = "train.seed";
-    public static final String TRAIN_WARM_START_CONFIG = "train.warm.start";
+    static final String TRAIN_WARM_START_CONFIG = "train.warm.start";
     public static final String TRAIN_WARM_START_DIR_CONFIG = "train.warm.start.dir";
 
-    public static final String EVAL_NEGATIVES_CONFIG = "eval.negatives";
-    public static final String GATE_METRIC_CONFIG = "gate.metric";
+    static final String EVAL_NEGATIVES_CONFIG = "eval.negatives";
+    static final String GATE_METRIC_CONFIG = "gate.metric";
     public static final String GATE_TOLERANCE_CONFIG = "gate.tolerance";
 
     public static final String RELEASE_SIGNING_KEY_FILE_CONFIG = "release.signing.key.file";
-    public static final String RELEASE_SIGNING_KEY_CONFIG = "release.signing.key";
-    public static final String RELEASE_TRUSTED_KEYS_FILE_CONFIG = "release.trusted.keys.file";
-    public static final String RELEASE_INLINE_MAX_BYTES_CONFIG = "release.inline.max.bytes";
-    public static final String RELEASE_ARTIFACT_DIR_CONFIG = "release.artifact.dir";
+    static final String RELEASE_SIGNING_KEY_CONFIG = "release.signing.key";
+    static final String RELEASE_TRUSTED_KEYS_FILE_CONFIG = "release.trusted.keys.file";
+    static final String RELEASE_INLINE_MAX_BYTES_CONFIG = "release.inline.max.bytes";
+    static final String RELEASE_ARTIFACT_DIR_CONFIG = "release.artifact.dir";
 
-    public static final String SNAPSHOT_TIMEOUT_MS_CONFIG = "snapshot.timeout.ms";
+    static final String SNAPSHOT_TIMEOUT_MS_CONFIG = "snapshot.timeout.ms";
     public static final String SERVICE_INTERVAL_MS_CONFIG = "service.interval.ms";
     public static final String SERVICE_MIN_NEW_INTERACTIONS_CONFIG = "service.min.new.interactions";
     public static final String SERVICE_POLL_INTERVAL_MS_CONFIG = "service.poll.interval.ms";
@@ -69,7 +69,7 @@ public final class TrainerServiceConfig extends AbstractConfig {
     public static final String HTTP_PORT_CONFIG = "http.port";
 
     /** Values of {@link #GATE_METRIC_CONFIG}. */
-    public static final List<String> GATE_METRICS = List.of("ndcg@10", "hr@10");
+    static final List<String> GATE_METRICS = List.of("ndcg@10", "hr@10");
 
     private static final ConfigDef CONFIG_DEF = new ConfigDef()
             .define(INTERACTIONS_TOPIC_CONFIG, Type.STRING, TopicCatalog.INTERACTIONS.name(),
@@ -178,15 +178,15 @@ public final class TrainerServiceConfig extends AbstractConfig {
         return new ConfigDef(CONFIG_DEF);
     }
 
-    public String interactionsTopic() {
+    String interactionsTopic() {
         return getString(INTERACTIONS_TOPIC_CONFIG);
     }
 
-    public String modelsTopic() {
+    String modelsTopic() {
         return getString(MODELS_TOPIC_CONFIG);
     }
 
-    public String modelName() {
+    String modelName() {
         return getString(MODEL_NAME_CONFIG);
     }
 
@@ -226,84 +226,84 @@ public final class TrainerServiceConfig extends AbstractConfig {
 
     /** True when the configured epoch budget is zero: the run evaluates an untrained model (a gate test). */
     /** {@code train.threads}, with 0 resolved to the available cores. */
-    public int trainThreads() {
+    int trainThreads() {
         int configured = getInt(TRAIN_THREADS_CONFIG);
         return configured == 0 ? Runtime.getRuntime().availableProcessors() : configured;
     }
 
-    public boolean warmStart() {
+    boolean warmStart() {
         return getBoolean(TRAIN_WARM_START_CONFIG);
     }
 
-    public Optional<Path> warmStartDirectory() {
+    Optional<Path> warmStartDirectory() {
         String dir = getString(TRAIN_WARM_START_DIR_CONFIG);
         return dir.isBlank() ? Optional.empty() : Optional.of(Path.of(dir));
     }
 
-    public boolean untrained() {
+    boolean untrained() {
         return getInt(TRAIN_MAX_EPOCHS_CONFIG) == 0;
     }
 
-    public int evalNegatives() {
+    int evalNegatives() {
         return getInt(EVAL_NEGATIVES_CONFIG);
     }
 
-    public String gateMetric() {
+    String gateMetric() {
         return getString(GATE_METRIC_CONFIG);
     }
 
-    public double gateTolerance() {
+    double gateTolerance() {
         return getDouble(GATE_TOLERANCE_CONFIG);
     }
 
-    public Optional<Path> signingKeyFile() {
+    Optional<Path> signingKeyFile() {
         String file = getString(RELEASE_SIGNING_KEY_FILE_CONFIG);
         return file.isBlank() ? Optional.empty() : Optional.of(Path.of(file));
     }
 
-    public String signingKeyPem() {
+    String signingKeyPem() {
         return getPassword(RELEASE_SIGNING_KEY_CONFIG).value();
     }
 
-    public Optional<Path> trustedKeysFile() {
+    Optional<Path> trustedKeysFile() {
         String file = getString(RELEASE_TRUSTED_KEYS_FILE_CONFIG);
         return file.isBlank() ? Optional.empty() : Optional.of(Path.of(file));
     }
 
-    public int inlineMaxBytes() {
+    int inlineMaxBytes() {
         return getInt(RELEASE_INLINE_MAX_BYTES_CONFIG);
     }
 
-    public Optional<Path> artifactDirectory() {
+    Optional<Path> artifactDirectory() {
         String dir = getString(RELEASE_ARTIFACT_DIR_CONFIG);
         return dir.isBlank() ? Optional.empty() : Optional.of(Path.of(dir));
     }
 
-    public Duration snapshotTimeout() {
+    Duration snapshotTimeout() {
         return Duration.ofMillis(getLong(SNAPSHOT_TIMEOUT_MS_CONFIG));
     }
 
-    public Duration serviceInterval() {
+    Duration serviceInterval() {
         return Duration.ofMillis(getLong(SERVICE_INTERVAL_MS_CONFIG));
     }
 
-    public long minNewInteractions() {
+    long minNewInteractions() {
         return getLong(SERVICE_MIN_NEW_INTERACTIONS_CONFIG);
     }
 
-    public Duration pollInterval() {
+    Duration pollInterval() {
         return Duration.ofMillis(getLong(SERVICE_POLL_INTERVAL_MS_CONFIG));
     }
 
-    public boolean refitOnStart() {
+    boolean refitOnStart() {
         return getBoolean(SERVICE_REFIT_ON_START_CONFIG);
     }
 
-    public Path reportDirectory() {
+    Path reportDirectory() {
         return Path.of(getString(REPORT_DIR_CONFIG));
     }
 
-    public String httpHost() {
+    String httpHost() {
         return getString(HTTP_HOST_CONFIG);
     }
 

@@ -44,7 +44,7 @@ public record TrainConfig(
     }
 
     /** A config with lazy Adam and no weight averaging (the nine-argument form other modules already use). */
-    public TrainConfig(int maxEpochs, int batchSize, double learningRate, int negatives, double l2,
+    TrainConfig(int maxEpochs, int batchSize, double learningRate, int negatives, double l2,
                        double unknownUserRate, int patience, int threads, long seed) {
         this(maxEpochs, batchSize, learningRate, negatives, l2, unknownUserRate, patience, threads, seed, true, 0);
     }
