@@ -25,7 +25,7 @@ public final class OnnxRuntime implements AutoCloseable {
     public record Settings(int intraOpThreads, boolean allowSpinning, int maxBatch) {
 
         /** The batch limit when none is given. */
-        public static final int DEFAULT_MAX_BATCH = 32;
+        public static final int DEFAULT_MAX_BATCH = 8;
 
         public Settings {
             if (intraOpThreads < 1) {
