@@ -103,11 +103,14 @@ public final class StreamsAppConfig extends AbstractConfig {
             .define(RECOMMENDATIONS_COALESCE_MS_CONFIG, Type.LONG, 0L, Range.atLeast(0), Importance.LOW,
                     "When > 0, at most one list per user per this many milliseconds: clicks inside the interval"
                             + " update the history and the latest one is answered when it ends. 0 answers every click.")
-            .define(SCORING_BATCH_MAX_RECORDS_CONFIG, Type.INT, 8, Range.between(1, 1024), Importance.MEDIUM,
-                    "Most clicks scored together in one model call: a task answers its queued clicks as one batch"
-                            + " once this many are queued. Up to about 8, a batch costs less per click than clicks"
-                            + " scored alone; beyond that the graph's per-(user, item) intermediates outgrow the CPU"
-                            + " caches and a click costs more. 1 scores every click alone.")
+            .define(SCORING_BATCH_MAX_RECORDS_CONFIG, Type.INT, 1, Range.between(1, 1024), Importance.MEDIUM,
+                    "Most clicks scored together in one model call. Above 1, a task queues its clicks in a"
+                            + " changelogged store and answers them as one batch once this many are queued or"
+                            + " scoring.batch.max.wait.ms has passed. A batch reads the item tables once, but the"
+                            + " NeuMF-style heads still run their tower per (user, item) pair, so up to about 8 a"
+                            + " click costs 70-90 % of its cost alone and beyond that more; at the batch sizes one"
+                            + " task fills under load (2-4) the queue's store writes cost more than the batch saves."
+                            + " 1 (the default) answers every click as it is processed, without the queue.")
             .define(SCORING_BATCH_MAX_WAIT_MS_CONFIG, Type.LONG, 5L, Range.between(1, 10_000), Importance.MEDIUM,
                     "Longest a click waits for its batch to fill (wall clock; the batch goes out at the next"
                             + " punctuation after this). Queued clicks are kept in a changelogged store, so a crash"

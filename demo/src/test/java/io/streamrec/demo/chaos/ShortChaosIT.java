@@ -21,11 +21,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ShortChaosIT {
 
+    /**
+     * Batches that fill slowly at this rate, so clicks sit in the task's queue across commits and the kill -9
+     * finds some there: the queue's durability is under test, not only the default path.
+     */
+    private static final Map<String, String> QUEUED_BATCHES = Map.of("scoring.batch.max.records", "8",
+            "scoring.batch.max.wait.ms", "50");
+
     @Test
     void theShortScenarioLosesNothingAndDeadLettersEveryBadRecord(@TempDir Path directory) throws Exception {
         ChaosSuite.Options options = new ChaosSuite.Options(List.of("s"), 100, 3, "neumf", 20, 10, 120, 800, 200,
-                directory, "-Xmx512m -XX:+ExitOnOutOfMemoryError", Map.of(), null, 7, Path.of("..").toAbsolutePath()
-                .normalize());
+                directory, "-Xmx512m -XX:+ExitOnOutOfMemoryError", QUEUED_BATCHES, null, 7,
+                Path.of("..").toAbsolutePath().normalize());
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         List<ScenarioResult> results;
         try (PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8)) {

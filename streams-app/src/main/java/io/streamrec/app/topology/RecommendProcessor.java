@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * click with the history as of that click ({@link ClickQueue}), and answers the queue as one batch through the
  * {@link Recommender} (the serving model, or the task's popularity as the fallback) when it holds
  * {@code batchMaxRecords} clicks or at the next batch punctuation, at most {@code batchMaxWait} later. Lists go
- * out in click order, so each user's lists keep the order of their clicks.
+ * out in click order, so each user's lists keep the order of their clicks. With {@code batchMaxRecords} = 1 a
+ * click is answered before {@code process()} returns and never enters the queue.
  *
  * <p>A forget request (a null click for a user) answers the queue first, then deletes the user's history.
  *
@@ -124,8 +125,14 @@ final class RecommendProcessor implements Processor<String, ClickEvent, String, 
             return;
         }
         histories.put(userId, history.recommendedAt(now));
-        queue.add(new ClickQueue.QueuedClick(userId, history.itemIds(), click.getEventTime().toEpochMilli(),
-                record.timestamp()));
+        ClickQueue.QueuedClick queued = new ClickQueue.QueuedClick(userId, history.itemIds(),
+                click.getEventTime().toEpochMilli(), record.timestamp());
+        if (settings.batchMaxRecords() == 1 && queue.isEmpty()) {
+            // A batch of one: answered before process() returns, so the queue's store writes would buy nothing.
+            answer(List.of(queued));
+            return;
+        }
+        queue.add(queued);
         if (queue.size() >= settings.batchMaxRecords()) {
             answerQueue();
         }
@@ -133,10 +140,12 @@ final class RecommendProcessor implements Processor<String, ClickEvent, String, 
 
     /** Scores every queued click as one batch and sends the lists, in click order. */
     private void answerQueue() {
-        if (queue.isEmpty()) {
-            return;
+        if (!queue.isEmpty()) {
+            answer(queue.takeAll());
         }
-        List<ClickQueue.QueuedClick> batch = queue.takeAll();
+    }
+
+    private void answer(List<ClickQueue.QueuedClick> batch) {
         List<Recommender.ListRequest> requests = new ArrayList<>(batch.size());
         for (ClickQueue.QueuedClick click : batch) {
             requests.add(new Recommender.ListRequest(click.userId(), click.historyItems(),

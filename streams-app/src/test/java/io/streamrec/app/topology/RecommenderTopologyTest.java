@@ -241,6 +241,32 @@ class RecommenderTopologyTest {
         assertThat(meters.get("streamrec.scoring.batch.size").summary().max()).isEqualTo(4);
     }
 
+    /** The queue's changelog: what a batch costs beyond its scoring. */
+    private TestOutputTopic<byte[], byte[]> queueChangelog() {
+        return driver.createOutputTopic("topology-test-" + RecommenderTopology.QUEUE_STORE + "-changelog",
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    @Test
+    void aBatchOfOneIsAnsweredWithoutTheQueue() throws Exception {
+        start(batches(1, 10_000));
+        publish(1);
+        send("user-1", "item-1");
+        send("user-2", "item-2");
+        assertThat(recommendations.readValuesToList()).hasSize(2);
+        assertThat(queueChangelog().isEmpty()).isTrue();
+    }
+
+    @Test
+    void queuedClicksAreChangelogged() throws Exception {
+        start(batches(2, 10_000));
+        publish(1);
+        send("user-1", "item-1");
+        send("user-2", "item-2");
+        assertThat(recommendations.readValuesToList()).hasSize(2);
+        assertThat(queueChangelog().readRecordsToList()).as("two entries, then their two deletes").hasSize(4);
+    }
+
     @Test
     void aBatchThatDoesNotFillGoesOutAfterTheMaxWait() throws Exception {
         start(batches(32, 5));
