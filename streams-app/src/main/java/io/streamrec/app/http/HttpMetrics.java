@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.http.Outcome;
 import io.streamrec.app.topology.RecommenderTopology;
 import io.streamrec.app.topology.UserHistory;
 import java.time.Duration;
@@ -23,8 +24,10 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 /**
  * The HTTP API's meters:
  * <ul>
- *   <li>{@code streamrec.http.requests} (timer; tags {@code method}, {@code route} = the route template or
- *       {@value Route#UNMATCHED}, {@code status}): every request with its latency, as a histogram;</li>
+ *   <li>{@value #REQUESTS} (timer; Micrometer's HTTP server convention, so dashboards made for it work:
+ *       tags {@code method}, {@code uri} = the route template or {@value Route#UNMATCHED}, {@code status},
+ *       {@code outcome}, {@code exception} = {@code none}, as failures are answered with a status): every
+ *       request with its latency, as a histogram;</li>
  *   <li>{@code streamrec.http.routed} (counter; tag {@code to} = {@code local} | {@code remote}): per-user
  *       requests answered from this instance's stores or forwarded to the owner;</li>
  *   <li>{@code streamrec.http.routing.retries} (counter; tag {@code reason}): routing attempts that had to wait
@@ -52,6 +55,9 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 final class HttpMetrics {
 
+    /** Micrometer's standard name for server-side HTTP requests ({@code http_server_requests_seconds}). */
+    static final String REQUESTS = "http.server.requests";
+
     private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH",
             "OPTIONS");
     private static final Duration[] LATENCY_BUCKETS = {
@@ -78,9 +84,10 @@ final class HttpMetrics {
     void request(String method, String route, int status, long nanos) {
         String methodTag = KNOWN_METHODS.contains(method.toUpperCase(Locale.ROOT)) ? method.toUpperCase(Locale.ROOT)
                 : "OTHER";
-        Timer.builder("streamrec.http.requests")
-                .description("HTTP requests by route and status")
-                .tags("method", methodTag, "route", route, "status", Integer.toString(status))
+        Timer.builder(REQUESTS)
+                .description("HTTP requests by route template, status and outcome")
+                .tags("method", methodTag, "uri", route, "status", Integer.toString(status),
+                        "outcome", Outcome.forStatus(status).name(), "exception", "none")
                 .serviceLevelObjectives(LATENCY_BUCKETS)
                 .register(meters)
                 .record(nanos, TimeUnit.NANOSECONDS);

@@ -15,8 +15,8 @@ public enum Route {
     READY("/health/ready", false, true),
     METRICS("/metrics", false, true);
 
-    /** The {@code route} tag of requests that match no route. */
-    public static final String UNMATCHED = "unmatched";
+    /** The {@code uri} tag of requests that match no route (Micrometer's convention for unknown paths). */
+    public static final String UNMATCHED = "UNKNOWN";
 
     private final String template;
     private final boolean perUser;

@@ -165,8 +165,8 @@ class ApiServerTest {
         assertThat(meters.get("streamrec.http.routing.retries").tag("reason", "not-started").counter().count())
                 .as("backoff 25, 50, 100 ms within 300 ms").isGreaterThanOrEqualTo(2);
         // Recorded once the answer is written, so possibly just after the client has it.
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(meters.find("streamrec.http.requests")
-                .tag("route", "/users/{id}/recommendations").tag("status", "503").timers())
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(meters.find("http.server.requests")
+                .tag("uri", "/users/{id}/recommendations").tag("status", "503").timers())
                 .singleElement().satisfies(timer -> assertThat(timer.count()).isEqualTo(1)));
     }
 
@@ -183,8 +183,8 @@ class ApiServerTest {
     @Test
     void metricsParseBeforeStart() throws Exception {
         get("/health/live");
-        await().atMost(Duration.ofSeconds(5)).until(() -> meters.find("streamrec.http.requests")
-                .tag("route", "/health/live").timer() != null); // recorded just after the answer is written
+        await().atMost(Duration.ofSeconds(5)).until(() -> meters.find("http.server.requests")
+                .tag("uri", "/health/live").timer() != null); // recorded just after the answer is written
         Answer metrics = get("/metrics");
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.response().headers().firstValue("Content-Type"))
@@ -192,8 +192,8 @@ class ApiServerTest {
         PrometheusText.Exposition exposition = PrometheusText.parse(metrics.response().body());
         assertThat(exposition.types()).containsEntry("streamrec_history_users", "gauge")
                 .containsEntry("streamrec_recommendations_total", "counter");
-        assertThat(exposition.value("streamrec_http_requests_seconds_count",
-                Map.of("route", "/health/live", "status", "200"))).isEqualTo(1);
+        assertThat(exposition.value("http_server_requests_seconds_count",
+                Map.of("uri", "/health/live", "status", "200", "outcome", "SUCCESS"))).isEqualTo(1);
     }
 
     @Test
@@ -265,7 +265,7 @@ class ApiServerTest {
             assertThat(answer.response().headers().firstValue("Retry-After")).contains("1");
             assertThat(answer.json().get("error").asText()).contains("overloaded", "past its deadline");
             assertThat(apiCounter("streamrec.http.rejected", "reason", "queue-timeout")).isEqualTo(1);
-            assertThat(meters.find("streamrec.http.requests").tag("route", "/models").timers())
+            assertThat(meters.find("http.server.requests").tag("uri", "/models").timers())
                     .as("not handled").isEmpty();
         } finally {
             close(held);

@@ -483,7 +483,7 @@ class HttpApiRoutingIT {
                     .containsEntry("streamrec_scoring_latency_seconds", "histogram")
                     .containsEntry("streamrec_scoring_failures_total", "counter")
                     .containsEntry("streamrec_model_serving_version", "gauge")
-                    .containsEntry("streamrec_http_requests_seconds", "histogram")
+                    .containsEntry("http_server_requests_seconds", "histogram")
                     .containsEntry("streamrec_http_routed_total", "counter")
                     .containsEntry("streamrec_history_users", "gauge")
                     .containsEntry("streamrec_http_threads_busy", "gauge")
@@ -504,11 +504,11 @@ class HttpApiRoutingIT {
         assertThat(deadLetterer.types()).containsEntry("streamrec_dead_letters_total", "counter");
         assertThat(deadLetterer.value("streamrec_dead_letters_total", Map.of("reason", "unknown-event-type")))
                 .isEqualTo(1.0);
-        assertThat(fromA.value("streamrec_http_requests_seconds_count", Map.of("route", "/users/{id}/history",
-                "status", "200", "method", "GET"))).isPositive();
-        assertThat(fromA.value("streamrec_http_requests_seconds_count", Map.of("route", "unmatched",
-                "status", "404", "method", "GET"))).isPositive();
-        assertThat(fromA.find("streamrec_http_requests_seconds_bucket", Map.of("route", "/users/{id}/history",
+        assertThat(fromA.value("http_server_requests_seconds_count", Map.of("uri", "/users/{id}/history",
+                "status", "200", "method", "GET", "outcome", "SUCCESS"))).isPositive();
+        assertThat(fromA.value("http_server_requests_seconds_count", Map.of("uri", "UNKNOWN",
+                "status", "404", "method", "GET", "outcome", "CLIENT_ERROR"))).isPositive();
+        assertThat(fromA.find("http_server_requests_seconds_bucket", Map.of("uri", "/users/{id}/history",
                 "status", "200"))).as("latency histogram buckets").hasSizeGreaterThan(5);
     }
 
