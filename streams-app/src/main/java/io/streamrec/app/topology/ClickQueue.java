@@ -70,15 +70,21 @@ final class ClickQueue {
         return queued.isEmpty();
     }
 
-    /** Removes and returns every queued click, oldest first. */
-    List<QueuedClick> takeAll() {
-        List<QueuedClick> taken = new ArrayList<>(queued.size());
+    /** Every queued click, oldest first; they stay queued until {@link #clear()}. */
+    List<QueuedClick> all() {
+        List<QueuedClick> all = new ArrayList<>(queued.size());
+        for (KeyValue<Long, QueuedClick> entry : queued) {
+            all.add(entry.value);
+        }
+        return all;
+    }
+
+    /** Removes every queued click, once their lists are sent. */
+    void clear() {
         for (KeyValue<Long, QueuedClick> entry : queued) {
             store.delete(entry.key);
-            taken.add(entry.value);
         }
         queued.clear();
-        return taken;
     }
 
     /** The store's key serde: non-negative longs, big-endian, so byte order is arrival order. */

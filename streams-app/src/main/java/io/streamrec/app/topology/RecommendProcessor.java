@@ -138,10 +138,15 @@ final class RecommendProcessor implements Processor<String, ClickEvent, String, 
         }
     }
 
-    /** Scores every queued click as one batch and sends the lists, in click order. */
+    /**
+     * Scores every queued click as one batch and sends the lists, in click order. The clicks leave the queue only
+     * after their lists are sent: if scoring throws in a punctuation (whose failures are logged and skipped), they
+     * are still queued for the next one.
+     */
     private void answerQueue() {
         if (!queue.isEmpty()) {
-            answer(queue.takeAll());
+            answer(queue.all());
+            queue.clear();
         }
     }
 

@@ -31,13 +31,15 @@ class ClickQueueTest {
     }
 
     @Test
-    void clicksComeOutInArrivalOrderAndLeaveTheStore() {
+    void clicksComeOutInArrivalOrderAndLeaveTheStoreWhenCleared() {
         ClickQueue queue = new ClickQueue(store);
         queue.add(FIRST);
         queue.add(SECOND);
         assertThat(store.approximateNumEntries()).isEqualTo(2);
 
-        assertThat(queue.takeAll()).containsExactly(FIRST, SECOND);
+        assertThat(queue.all()).containsExactly(FIRST, SECOND);
+        assertThat(queue.size()).as("still queued until cleared").isEqualTo(2);
+        queue.clear();
         assertThat(queue.isEmpty()).isTrue();
         assertThat(store.approximateNumEntries()).isZero();
     }
@@ -48,14 +50,15 @@ class ClickQueueTest {
         for (int i = 0; i < 300; i++) { // past one byte of sequence: the store must order numerically
             before.add(new QueuedClick("user-" + i, List.of(), i, i));
         }
-        before.takeAll();
+        before.clear();
         before.add(FIRST);
         before.add(SECOND);
 
         ClickQueue after = new ClickQueue(store);
         assertThat(after.size()).isEqualTo(2);
         after.add(THIRD);
-        assertThat(after.takeAll()).containsExactly(FIRST, SECOND, THIRD);
+        assertThat(after.all()).containsExactly(FIRST, SECOND, THIRD);
+        after.clear();
         assertThat(store.approximateNumEntries()).isZero();
     }
 
