@@ -110,15 +110,15 @@ final class ClickQueue {
             }
             byte[] user = click.userId().getBytes(StandardCharsets.UTF_8);
             List<byte[]> items = new ArrayList<>(click.historyItems().size());
-            int size = 1 + Integer.BYTES + user.length + 2 * Long.BYTES + Integer.BYTES;
+            int size = 1 + StoreStrings.size(user) + 2 * Long.BYTES + Integer.BYTES;
             for (String item : click.historyItems()) {
                 byte[] bytes = item.getBytes(StandardCharsets.UTF_8);
                 items.add(bytes);
-                size += Integer.BYTES + bytes.length;
+                size += StoreStrings.size(bytes);
             }
-            ByteBuffer out = ByteBuffer.allocate(size).put(FORMAT_VERSION).putInt(user.length).put(user)
+            ByteBuffer out = StoreStrings.write(ByteBuffer.allocate(size).put(FORMAT_VERSION), user)
                     .putLong(click.eventTimeMs()).putLong(click.timestampMs()).putInt(items.size());
-            items.forEach(bytes -> out.putInt(bytes.length).put(bytes));
+            items.forEach(bytes -> StoreStrings.write(out, bytes));
             return out.array();
         }
     }
@@ -136,30 +136,19 @@ final class ClickQueue {
                     throw new SerializationException("queued click format " + version + " is not "
                             + FORMAT_VERSION);
                 }
-                String userId = string(in);
+                String userId = StoreStrings.read(in);
                 long eventTimeMs = in.getLong();
                 long timestampMs = in.getLong();
                 int count = in.getInt();
                 List<String> items = new ArrayList<>(Math.min(count, in.remaining() / Integer.BYTES));
                 for (int i = 0; i < count; i++) {
-                    items.add(string(in));
+                    items.add(StoreStrings.read(in));
                 }
                 return new QueuedClick(userId, items, eventTimeMs, timestampMs);
             } catch (RuntimeException e) {
                 throw e instanceof SerializationException s ? s
                         : new SerializationException("corrupt queued click of " + data.length + " bytes", e);
             }
-        }
-
-        private static String string(ByteBuffer in) {
-            int length = in.getInt();
-            if (length < 0 || length > in.remaining()) {
-                throw new SerializationException("a string of " + length + " bytes with " + in.remaining()
-                        + " left");
-            }
-            byte[] bytes = new byte[length];
-            in.get(bytes);
-            return new String(bytes, StandardCharsets.UTF_8);
         }
     }
 }

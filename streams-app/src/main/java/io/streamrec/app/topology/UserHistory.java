@@ -95,12 +95,12 @@ public record UserHistory(List<Entry> items, long lastRecommendedAtMs) {
                     .map(entry -> entry.itemId().getBytes(StandardCharsets.UTF_8)).toList();
             int size = 1 + Long.BYTES + Integer.BYTES;
             for (byte[] id : ids) {
-                size += Integer.BYTES + id.length + Long.BYTES;
+                size += StoreStrings.size(id) + Long.BYTES;
             }
             ByteBuffer buffer = ByteBuffer.allocate(size);
             buffer.put(FORMAT_VERSION).putLong(history.lastRecommendedAtMs()).putInt(ids.size());
             for (int i = 0; i < ids.size(); i++) {
-                buffer.putInt(ids.get(i).length).put(ids.get(i)).putLong(history.items().get(i).seenAtMs());
+                StoreStrings.write(buffer, ids.get(i)).putLong(history.items().get(i).seenAtMs());
             }
             return buffer.array();
         }
@@ -120,11 +120,9 @@ public record UserHistory(List<Entry> items, long lastRecommendedAtMs) {
                 }
                 long lastRecommendedAt = buffer.getLong();
                 int count = buffer.getInt();
-                List<Entry> entries = new ArrayList<>(count);
+                List<Entry> entries = new ArrayList<>(Math.min(count, buffer.remaining() / Integer.BYTES));
                 for (int i = 0; i < count; i++) {
-                    byte[] id = new byte[buffer.getInt()];
-                    buffer.get(id);
-                    entries.add(new Entry(new String(id, StandardCharsets.UTF_8), buffer.getLong()));
+                    entries.add(new Entry(StoreStrings.read(buffer), buffer.getLong()));
                 }
                 return new UserHistory(entries, lastRecommendedAt);
             } catch (RuntimeException e) {
