@@ -42,11 +42,7 @@ class ModuleBoundariesTest {
     @Test
     void streamsAppMainCodeMayNotDependOnTheTrainer() throws Exception {
         copyPoms();
-        Path streamsApp = copy.resolve("streams-app/pom.xml");
-        String pom = Files.readString(streamsApp, StandardCharsets.UTF_8);
-        Matcher testScoped = TRAINER_DEPENDENCY.matcher(pom);
-        assertThat(testScoped.find()).as("streams-app's test-scoped trainer dependency").isTrue();
-        Files.writeString(streamsApp, testScoped.replaceFirst("$1$2"), StandardCharsets.UTF_8);
+        rewriteStreamsAppsTrainerDependency("$1$2"); // the same dependency without its test scope
 
         Build build = validate("streams-app");
 
@@ -62,11 +58,7 @@ class ModuleBoundariesTest {
         copyPoms();
         // Without the streams app's test dependency on the trainer, so the reactor has no cycle for the
         // enforcer to be pre-empted by.
-        Path streamsApp = copy.resolve("streams-app/pom.xml");
-        String appPom = Files.readString(streamsApp, StandardCharsets.UTF_8);
-        Matcher testScoped = TRAINER_DEPENDENCY.matcher(appPom);
-        assertThat(testScoped.find()).as("streams-app's test-scoped trainer dependency").isTrue();
-        Files.writeString(streamsApp, testScoped.replaceFirst(""), StandardCharsets.UTF_8);
+        rewriteStreamsAppsTrainerDependency("");
         Path trainer = copy.resolve("trainer/pom.xml");
         String trainerPom = Files.readString(trainer, StandardCharsets.UTF_8);
         int dependenciesTag = trainerPom.indexOf("<dependencies>");
@@ -87,6 +79,14 @@ class ModuleBoundariesTest {
                 .contains("BannedDependencies")
                 .contains("trainer must not depend on streams-app or demo")
                 .contains("io.streamrec:streams-app");
+    }
+
+    /** Replaces the copy's test-scoped trainer dependency of streams-app ({@link #TRAINER_DEPENDENCY}). */
+    private void rewriteStreamsAppsTrainerDependency(String replacement) throws IOException {
+        Path streamsApp = copy.resolve("streams-app/pom.xml");
+        Matcher testScoped = TRAINER_DEPENDENCY.matcher(Files.readString(streamsApp, StandardCharsets.UTF_8));
+        assertThat(testScoped.find()).as("streams-app's test-scoped trainer dependency").isTrue();
+        Files.writeString(streamsApp, testScoped.replaceFirst(replacement), StandardCharsets.UTF_8);
     }
 
     private void copyPoms() throws IOException {
