@@ -10,7 +10,7 @@ import java.util.Objects;
  *
  * @param name            model name
  * @param version         release version
- * @param variant         model family member (gmf, mlp, neumf, aneumf, history-aneumf)
+ * @param variant         model family member (gmf, mlp, neumf, aneumf, history-aneumf) or baseline (ease, item-knn)
  * @param createdAt       when the trainer made the release
  * @param itemCount       catalogue size (vocabulary entries)
  * @param userCount       users with a learned embedding

@@ -1,5 +1,7 @@
 package io.streamrec.trainer.export;
 
+import io.streamrec.schemas.model.ServingSignature;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -28,5 +30,27 @@ public record ExportMetadata(String modelName, long version, String codeVersion,
         }
         hyperparameters = Map.copyOf(hyperparameters);
         provenance = Map.copyOf(provenance);
+    }
+
+    /**
+     * The ONNX metadata of a graph with the serving signature, the same keys for every exporter: this
+     * metadata (hyperparameters and provenance under their {@link OnnxExporter} prefixes) and what the graph
+     * is, under the {@code ServingSignature.META_*} keys and {@link OnnxExporter#META_DESCRIPTION} and
+     * {@link OnnxExporter#META_CANDIDATE_SCORING}. A new map, which the caller may extend.
+     */
+    public Map<String, String> onnxMetadata(String variant, String description, int historyLength, int itemCount,
+                                            int userCount, CandidateScoring scoring) {
+        Map<String, String> out = new HashMap<>();
+        hyperparameters.forEach((key, value) -> out.put(OnnxExporter.META_HYPERPARAMETER_PREFIX + key, value));
+        provenance.forEach((key, value) -> out.put(OnnxExporter.META_PROVENANCE_PREFIX + key, value));
+        out.put(ServingSignature.META_MODEL_NAME, modelName);
+        out.put(ServingSignature.META_VARIANT, variant);
+        out.put(ServingSignature.META_VERSION, Long.toString(version));
+        out.put(ServingSignature.META_HISTORY_LENGTH, Integer.toString(historyLength));
+        out.put(ServingSignature.META_ITEM_COUNT, Integer.toString(itemCount));
+        out.put(ServingSignature.META_USER_COUNT, Integer.toString(userCount));
+        out.put(OnnxExporter.META_DESCRIPTION, description);
+        out.put(OnnxExporter.META_CANDIDATE_SCORING, scoring.label());
+        return out;
     }
 }

@@ -3,25 +3,34 @@ package io.streamrec.trainer.export;
 import io.streamrec.schemas.model.ReleaseVerifier;
 import io.streamrec.trainer.model.Variant;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * A serialized ONNX graph with the serving signature, and the counts a release must carry to match it.
  * Immutable: the bytes are copied in and out.
  *
  * @param onnx          the serialized {@code ModelProto}
- * @param variant       the model family member
+ * @param variant       the variant label the graph's metadata and the release carry: a model family
+ *                      member's {@link Variant#label()} or a baseline's kind (e.g. {@code ease})
  * @param historyLength width H of the graph's {@code history} input (the release's {@code historyLength})
  * @param itemCount     items 1..itemCount are scorable (the size of the release's item vocabulary)
  * @param userCount     users 1..userCount have a learned embedding (the size of the release's user
  *                      vocabulary; 0 when the graph ignores {@code user})
  * @param scoring       how the graph meets its candidates
  */
-public record ExportedModel(byte[] onnx, Variant variant, int historyLength, int itemCount, int userCount,
+public record ExportedModel(byte[] onnx, String variant, int historyLength, int itemCount, int userCount,
                             CandidateScoring scoring) {
 
     /** Copies the bytes. */
     public ExportedModel {
+        Objects.requireNonNull(variant, "variant");
         onnx = onnx.clone();
+    }
+
+    /** A graph of a model family member. */
+    public ExportedModel(byte[] onnx, Variant variant, int historyLength, int itemCount, int userCount,
+                         CandidateScoring scoring) {
+        this(onnx, variant.label(), historyLength, itemCount, userCount, scoring);
     }
 
     @Override
@@ -41,7 +50,7 @@ public record ExportedModel(byte[] onnx, Variant variant, int historyLength, int
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof ExportedModel m && Arrays.equals(onnx, m.onnx) && variant == m.variant
+        return other instanceof ExportedModel m && Arrays.equals(onnx, m.onnx) && variant.equals(m.variant)
                 && historyLength == m.historyLength && itemCount == m.itemCount && userCount == m.userCount
                 && scoring == m.scoring;
     }
@@ -53,7 +62,7 @@ public record ExportedModel(byte[] onnx, Variant variant, int historyLength, int
 
     @Override
     public String toString() {
-        return "ExportedModel[" + variant.label() + ", " + onnx.length + " bytes, H=" + historyLength + ", items="
+        return "ExportedModel[" + variant + ", " + onnx.length + " bytes, H=" + historyLength + ", items="
                 + itemCount + ", users=" + userCount + ", " + scoring.label() + "]";
     }
 }

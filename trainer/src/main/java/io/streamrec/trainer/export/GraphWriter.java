@@ -18,9 +18,10 @@ import org.tribuo.util.onnx.ONNXRef;
  * placeholders are float {@code [batch, n]} only, so inputs and outputs are declared here with their real
  * element types and symbolic dimensions and swapped into the graph when it is finished.
  *
- * <p>One writer builds one graph; not thread-safe.
+ * <p>Public for the exporters outside this package (the item-item baselines'); one writer builds one graph;
+ * not thread-safe.
  */
-final class GraphWriter {
+public final class GraphWriter {
 
     /** ONNX IR version 7 is the one released with opset 13 (ONNX 1.8). */
     static final long IR_VERSION = 7;
@@ -28,8 +29,9 @@ final class GraphWriter {
     private static final int FLOAT = OnnxMl.TensorProto.DataType.FLOAT.getNumber();
 
     /** An input or output of the finished graph: name, element type and dimensions (Integer or String). */
-    record Port(String name, OnnxMl.TensorProto.DataType type, List<Object> dims) {
-        Port {
+    public record Port(String name, OnnxMl.TensorProto.DataType type, List<Object> dims) {
+        /** Copies the dimensions. */
+        public Port {
             dims = List.copyOf(dims);
         }
 
@@ -53,17 +55,18 @@ final class GraphWriter {
 
     private final ONNXContext context = new ONNXContext();
 
-    GraphWriter(String graphName) {
+    /** A writer of the graph {@code graphName}. */
+    public GraphWriter(String graphName) {
         context.setName(graphName);
     }
 
     /** A reference to a graph input; its real type is declared in {@link #finish}. */
-    ONNXPlaceholder input(String name) {
+    public ONNXPlaceholder input(String name) {
         return context.floatInput(name, 1);
     }
 
     /** A float initializer of the given shape (row-major values). */
-    ONNXInitializer floats(String name, float[] values, int... shape) {
+    public ONNXInitializer floats(String name, float[] values, int... shape) {
         long count = 1;
         for (int dim : shape) {
             count *= dim;
@@ -76,27 +79,27 @@ final class GraphWriter {
     }
 
     /** A one-dimensional int64 initializer (axes, shapes). */
-    ONNXInitializer longs(String name, long... values) {
+    public ONNXInitializer longs(String name, long... values) {
         return context.array(name, values);
     }
 
     /** An int64 scalar initializer. */
-    ONNXInitializer scalar(String name, long value) {
+    public ONNXInitializer scalar(String name, long value) {
         return context.constant(name, value);
     }
 
     /** A float scalar initializer. */
-    ONNXInitializer scalar(String name, float value) {
+    public ONNXInitializer scalar(String name, float value) {
         return context.constant(name, value);
     }
 
     /** A node without attributes. */
-    ONNXNode op(ONNXOperator operator, String output, ONNXRef<?>... inputs) {
+    public ONNXNode op(ONNXOperator operator, String output, ONNXRef<?>... inputs) {
         return op(operator, output, Map.of(), inputs);
     }
 
     /** Rows of {@code table} by {@code indices} (Tribuo requires Gather's axis to be spelled out). */
-    ONNXNode gather(String output, ONNXRef<?> table, ONNXRef<?> indices) {
+    public ONNXNode gather(String output, ONNXRef<?> table, ONNXRef<?> indices) {
         return op(ONNXOperators.GATHER, output, Map.of("axis", 0), table, indices);
     }
 
@@ -105,7 +108,7 @@ final class GraphWriter {
      * name order: Tribuo writes them in the map's iteration order, which for {@code Map.of} changes from one JVM
      * to the next, and the bytes of a graph must not.
      */
-    ONNXNode op(ONNXOperator operator, String output, Map<String, Object> attributes, ONNXRef<?>... inputs) {
+    public ONNXNode op(ONNXOperator operator, String output, Map<String, Object> attributes, ONNXRef<?>... inputs) {
         return context.operation(operator, List.of(inputs), output, new TreeMap<>(attributes));
     }
 
@@ -113,7 +116,7 @@ final class GraphWriter {
      * The serialized model: the graph with {@code result} wired to the single output, the declared inputs
      * and output, opset 13 and the metadata (written in key order, so equal models give equal bytes).
      */
-    byte[] finish(ONNXRef<?> result, List<Port> inputs, Port output, Map<String, String> metadata,
+    public byte[] finish(ONNXRef<?> result, List<Port> inputs, Port output, Map<String, String> metadata,
                   String docString, String producerVersion, long modelVersion) {
         if (output.type().getNumber() != FLOAT) {
             throw new IllegalArgumentException("Tribuo wires float outputs only");

@@ -4,7 +4,6 @@ import ai.onnx.proto.OnnxMl;
 import io.streamrec.schemas.model.ServingSignature;
 import io.streamrec.trainer.model.ModelConfig;
 import io.streamrec.trainer.model.NcfModel;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.tribuo.util.onnx.ONNXRef;
@@ -134,7 +133,8 @@ public final class OnnxExporter {
                         List.of("batch", "candidates")));
         GraphWriter.Port output = new GraphWriter.Port(ServingSignature.SCORES, OnnxMl.TensorProto.DataType.FLOAT,
                 List.of("batch", "candidates"));
-        Map<String, String> meta = metadata(config, metadata, historyLength, model.numItems(), userCount, scoring);
+        Map<String, String> meta = metadata.onnxMetadata(config.variant().label(), config.describe(), historyLength,
+                model.numItems(), userCount, scoring);
         if (config.gated()) {
             meta.put(META_GATE_FORM, factoredGate ? "factored" : "per-item");
         }
@@ -157,21 +157,5 @@ public final class OnnxExporter {
         return graph.config.userSideQuery()
                 ? head.scores(candidates, new RecentQueryUserSide(graph, attention))
                 : new CandidateQueryScores(graph, attention, head).scores(candidates);
-    }
-
-    private static Map<String, String> metadata(ModelConfig config, ExportMetadata metadata, int historyLength,
-                                                int itemCount, int userCount, CandidateScoring scoring) {
-        Map<String, String> out = new HashMap<>();
-        metadata.hyperparameters().forEach((key, value) -> out.put(META_HYPERPARAMETER_PREFIX + key, value));
-        metadata.provenance().forEach((key, value) -> out.put(META_PROVENANCE_PREFIX + key, value));
-        out.put(ServingSignature.META_MODEL_NAME, metadata.modelName());
-        out.put(ServingSignature.META_VARIANT, config.variant().label());
-        out.put(ServingSignature.META_VERSION, Long.toString(metadata.version()));
-        out.put(ServingSignature.META_HISTORY_LENGTH, Integer.toString(historyLength));
-        out.put(ServingSignature.META_ITEM_COUNT, Integer.toString(itemCount));
-        out.put(ServingSignature.META_USER_COUNT, Integer.toString(userCount));
-        out.put(META_DESCRIPTION, config.describe());
-        out.put(META_CANDIDATE_SCORING, scoring.label());
-        return out;
     }
 }

@@ -9,9 +9,9 @@ import org.tribuo.util.onnx.ONNXOperator;
 /**
  * The opset-13 operators the exporter needs that Tribuo's {@code ONNXOperators} enum lacks. Each constant
  * states the operator's arity and attributes at opset 13, so Tribuo's node builder checks the calls.
- * Immutable.
+ * Immutable; public for the exporters outside this package.
  */
-enum ServingOps implements ONNXOperator {
+public enum ServingOps implements ONNXOperator {
     /** {@code max(0, x)}. */
     RELU("Relu", 1, 0),
     /** Numpy-style matrix product with batch broadcasting (Gemm takes only 2-D inputs). */
