@@ -1,11 +1,14 @@
 package io.streamrec.trainer.bench;
 
+import io.streamrec.trainer.baseline.ItemItemExporter;
+import io.streamrec.trainer.baseline.ItemItemModel;
 import io.streamrec.trainer.data.Dataset;
 import io.streamrec.trainer.data.HeldOut;
 import io.streamrec.trainer.data.Interactions;
 import io.streamrec.trainer.data.LastfmReader;
 import io.streamrec.trainer.data.MovieLensReader;
 import io.streamrec.trainer.data.NcfReader;
+import io.streamrec.trainer.data.OrderSignal;
 import io.streamrec.trainer.data.Split;
 import io.streamrec.trainer.data.Splits;
 import io.streamrec.trainer.data.SyntheticConfig;
@@ -20,7 +23,10 @@ import io.streamrec.trainer.model.ModelConfig;
 import io.streamrec.trainer.model.NcfModel;
 import io.streamrec.trainer.release.Hyperparameters;
 import io.streamrec.trainer.report.PeakHeap;
+import io.streamrec.trainer.select.BaselineCandidate;
+import io.streamrec.trainer.select.Fitted;
 import io.streamrec.trainer.train.FitResult;
+import io.streamrec.trainer.train.HistoryContext;
 import io.streamrec.trainer.train.TrainConfig;
 import io.streamrec.trainer.train.Trainer;
 import java.io.IOException;
@@ -117,6 +123,28 @@ public final class BenchCommand implements Callable<Integer> {
             + " that model only.")
     boolean refit;
 
+    @Option(names = "--candidates", split = ",", description = "With --rows auto: the rows (as in --rows, or a"
+            + " baseline name) the winner is selected from on validation (default: the ANeuMF family, "
+            + BenchRow.HISTORY_DEFAULT + ",aneumf:32:64-32-16-8).")
+    List<String> candidates;
+
+    @Option(names = "--baselines", split = ",", defaultValue = "popularity,item-knn,ease,ials", description = "With"
+            + " --rows auto: baselines fitted and measured beside the candidates, never selected unless also listed"
+            + " as candidates (default ${DEFAULT-VALUE}; none for none).")
+    List<String> baselines;
+
+    @Option(names = "--metric", defaultValue = "hr@10", description = "With --rows auto: the validation figure that"
+            + " selects, hr@10 or ndcg@10 (default ${DEFAULT-VALUE}).")
+    String selectionMetric;
+
+    @Option(names = "--history-context", defaultValue = "auto", converter = HistoryContextConverter.class, description = "What a history model's training"
+            + " positive sees as its history: auto, preceding or others (default ${DEFAULT-VALUE}); per row: @context=.")
+    HistoryContext historyContext;
+
+    @Option(names = "--shuffle-order", paramLabel = "SEED", description = "Shuffle each user's training row with"
+            + " this seed before anything else (the test targets stay as they are): the same data with no time order.")
+    Long shuffleOrder;
+
     @Option(names = "--out", defaultValue = "bench-results.md", description = "Markdown output file (default ${DEFAULT-VALUE}).")
     Path out;
 
@@ -124,13 +152,25 @@ public final class BenchCommand implements Callable<Integer> {
      * The test targets a row is measured on: those of the users trained on, and of the hidden ones with
      * popularity's metrics on them (both null when no user is hidden).
      */
-    private record Targets(HeldOut test, HeldOut unseen, RankingMetrics unseenPopularity) {
+    record Targets(HeldOut test, HeldOut unseen, RankingMetrics unseenPopularity) {
+    }
+
+    /** Reads a {@link HistoryContext} by its label, as the service's configuration does. */
+    static final class HistoryContextConverter implements picocli.CommandLine.ITypeConverter<HistoryContext> {
+        @Override
+        public HistoryContext convert(String value) {
+            return HistoryContext.parse(value);
+        }
     }
 
     @Override
     public Integer call() throws IOException {
         PrintWriter console = commandSpec.commandLine().getOut();
         Dataset dataset = load(data, seed);
+        if (shuffleOrder != null) {
+            dataset = new Dataset(dataset.name() + " (rows shuffled, seed " + shuffleOrder + ")", dataset.users(),
+                    dataset.items(), dataset.train().shuffledWithinUsers(shuffleOrder), dataset.test());
+        }
         IntPredicate hidden = user -> hideUsers > 0 && user % hideUsers == 0;
         Interactions training = hideUsers > 0 ? dataset.train().withoutUsers(hidden) : dataset.train();
         Split validation = Splits.leaveLastOut(training, 99, seed + 17);
@@ -142,7 +182,17 @@ public final class BenchCommand implements Callable<Integer> {
                 dataset.name(), dataset.users().size(), dataset.items().size(), training.size(),
                 hideUsers > 0 ? " (every " + hideUsers + "-th user hidden)" : "",
                 targets.test().targetCount(), validation.heldOut().targetCount(), cores, loadAverage());
+        console.println("order: " + OrderSignal.measure(training, seed).describe());
 
+        if (specs.equals(List.of("auto"))) {
+            StringBuilder notes = new StringBuilder();
+            List<BenchResult> results = new AutoBench(this, console).run(dataset, training, validation, targets, cores,
+                    notes);
+            Files.writeString(out, render(dataset, results, cores) + "\n" + notes, StandardCharsets.UTF_8);
+            console.println(render(dataset, results, cores));
+            console.println("written to " + out.toAbsolutePath());
+            return 0;
+        }
         List<BenchResult> results = new ArrayList<>();
         for (String spec : specs) {
             BenchResult result = runRow(spec, dataset, training, targets, validation, cores, console);
@@ -172,9 +222,17 @@ public final class BenchCommand implements Callable<Integer> {
     private BenchResult runRow(String rawSpec, Dataset dataset, Interactions training, Targets targets,
                                Split validation, int cores, PrintWriter console) {
         String[] pieces = rawSpec.split("@");
-        BenchRow row = BenchRow.parse(pieces[0]);
         System.gc(); // so the peak starts from live data, not an earlier row's garbage
         PeakHeap.reset();
+        if (TUNED_BASELINES.contains(pieces[0])) {
+            try (var pool = new io.streamrec.trainer.parallel.WorkerPool(cores)) {
+                Fitted fitted = BaselineCandidate.of(pieces[0], longestRow(training)).fit(validation, pool);
+                console.printf(Locale.ROOT, "%n== %s: tuned on validation: %s, %s, %.1f s%n", rawSpec, fitted.settings(),
+                        fitted.validation(), fitted.time().toMillis() / 1000.0);
+                return measure(fitted, dataset, targets, pool, console);
+            }
+        }
+        BenchRow row = BenchRow.parse(pieces[0]);
         if (row.model() == null) {
             PopularityScorer popularity = PopularityScorer.fit(dataset.train());
             try (var pool = new io.streamrec.trainer.parallel.WorkerPool(cores)) {
@@ -186,23 +244,12 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         ModelConfig modelConfig = row.model().withSeed(seed);
-        TrainConfig trainConfig = defaultsFor(modelConfig, cores);
         for (int i = 1; i < pieces.length; i++) {
-            String[] kv = pieces[i].split("=", 2);
-            double v = Double.parseDouble(kv[1]);
-            switch (kv[0]) {
-                case "lr" -> trainConfig = trainConfig.withLearningRate(v);
-                case "l2" -> trainConfig = trainConfig.withL2(v);
-                case "epochs" -> trainConfig = trainConfig.withMaxEpochs((int) v);
-                case "patience" -> trainConfig = trainConfig.withPatience((int) v);
-                case "unknown" -> trainConfig = trainConfig.withUnknownUserRate(v);
-                case "batch" -> trainConfig = trainConfig.withBatchSize((int) v);
-                case "init" -> modelConfig = modelConfig.withInitStd(v);
-                case "lazy" -> trainConfig = trainConfig.withLazy(v != 0);
-                case "avg" -> trainConfig = trainConfig.withAverageEpochs(v);
-                default -> throw new IllegalArgumentException("unknown row option " + kv[0] + " in " + rawSpec);
+            if (pieces[i].startsWith("init=")) {
+                modelConfig = modelConfig.withInitStd(Double.parseDouble(pieces[i].substring("init=".length())));
             }
         }
+        TrainConfig trainConfig = trainConfigFor(modelConfig, pieces, cores);
         console.printf(Locale.ROOT, "%n== %s: %s, lr %s, l2 %s, batch %d, up to %d epochs (patience %d), unknown-user rate %s, %s Adam, %s%n",
                 rawSpec, modelConfig.describe(), trainConfig.learningRate(), trainConfig.l2(), trainConfig.batchSize(),
                 trainConfig.maxEpochs(), trainConfig.patience(), trainConfig.unknownUserRate(),
@@ -243,7 +290,7 @@ public final class BenchCommand implements Callable<Integer> {
             String layers = modelConfig.mlpLayers().isEmpty() ? "-" : modelConfig.mlpLayers().toString();
             if (modelConfig.usesHistory()) {
                 layers += " H=" + modelConfig.historyLength() + (modelConfig.userEmbedding() ? "" : " no-user")
-                        + (modelConfig.userSideQuery() ? " query=recent" : "");
+                        + (modelConfig.userSideQuery() ? " query=recent" : "") + " context=" + fit.historyContext().label();
             }
             return new BenchResult(modelConfig.variant().label(),
                     modelConfig.gmfFactors() == 0 ? "-" : Integer.toString(modelConfig.gmfFactors()), layers,
@@ -254,19 +301,90 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /** The baselines tuned on validation (popularity has its own row: counted over the whole training split). */
+    private static final List<String> TUNED_BASELINES = List.of("item-knn", "ease", "ials");
+
+    /** The longest training row: how much history the history-based baselines read in the bench. */
+    static int longestRow(Interactions training) {
+        int longest = 1;
+        for (int u = 1; u <= training.numUsers(); u++) {
+            longest = Math.max(longest, training.length(u));
+        }
+        return longest;
+    }
+
+    /** A fitted entry's test figures as a table row. */
+    BenchResult measure(Fitted fitted, Dataset dataset, Targets targets, io.streamrec.trainer.parallel.WorkerPool pool,
+                        PrintWriter console) {
+        RankingMetrics test = Evaluator.sampled(fitted.scorer(), dataset.train(), targets.test(), 10, pool);
+        RankingMetrics full = fullCatalogue
+                ? Evaluator.fullCatalogue(fitted.scorer(), dataset.train(), targets.test(), 10, pool) : null;
+        console.printf(Locale.ROOT, "  test: %s%s%n", test, full == null ? "" : "; full catalogue " + full);
+        String epochs = fitted.fit().map(f -> f.bestEpoch() + "/" + f.epochs().size()).orElse("-");
+        return new BenchResult(fitted.name(), "-", fitted.settings(), epochs, test.hitRate(), test.ndcg(),
+                fitted.validation().hitRate(), full == null ? Double.NaN : full.hitRate(),
+                full == null ? Double.NaN : full.ndcg(), fitted.fit().map(FitResult::secondsPerEpoch).orElse(Double.NaN),
+                fitted.fit().map(FitResult::cpuSecondsPerEpoch).orElse(Double.NaN),
+                fitted.fit().map(FitResult::samplesPerSecond).orElse(Double.NaN), PeakHeap.bytes() / (1024.0 * 1024.0));
+    }
+
+    /** The row's training recipe: the variant's defaults, then the row's {@code @key=value} options. */
+    TrainConfig trainConfigFor(ModelConfig modelConfig, String[] pieces, int cores) {
+        TrainConfig trainConfig = defaultsFor(modelConfig, cores);
+        for (int i = 1; i < pieces.length; i++) {
+            String[] kv = pieces[i].split("=", 2);
+            if (kv[0].equals("context")) {
+                trainConfig = trainConfig.withHistoryContext(HistoryContext.parse(kv[1]));
+                continue;
+            }
+            double v = Double.parseDouble(kv[1]);
+            switch (kv[0]) {
+                case "lr" -> trainConfig = trainConfig.withLearningRate(v);
+                case "l2" -> trainConfig = trainConfig.withL2(v);
+                case "epochs" -> trainConfig = trainConfig.withMaxEpochs((int) v);
+                case "patience" -> trainConfig = trainConfig.withPatience((int) v);
+                case "unknown" -> trainConfig = trainConfig.withUnknownUserRate(v);
+                case "batch" -> trainConfig = trainConfig.withBatchSize((int) v);
+                case "lazy" -> trainConfig = trainConfig.withLazy(v != 0);
+                case "avg" -> trainConfig = trainConfig.withAverageEpochs(v);
+                case "init" -> { } // a model option, read by the caller
+                default -> throw new IllegalArgumentException("unknown row option " + kv[0] + " in "
+                        + String.join("@", pieces));
+            }
+        }
+        return trainConfig;
+    }
+
+    /** Writes the selected entry's serving graph: to {@code --save-onnx} itself if it ends in .onnx, else into it. */
+    void saveWinner(Fitted winner, PrintWriter console) {
+        if (winner.model().isPresent()) {
+            saveGraph("auto-" + winner.name(), winner.model().get(), console);
+        } else if (winner.scorer() instanceof ItemItemModel itemItem) {
+            writeGraph("auto-" + winner.name(), ItemItemExporter.export(itemItem, new ExportMetadata("bench", 1,
+                    "bench", itemItem.hyperparameters(), Map.of("data.source", data))), "", console);
+        } else {
+            console.printf("  %s has no serving graph; nothing written%n", winner.name());
+        }
+    }
+
     private void saveGraph(String rawSpec, NcfModel model, PrintWriter console) {
         ExportedModel graph = OnnxExporter.export(model, new ExportMetadata("bench", 1, "bench",
                 Hyperparameters.of(model.config()), Map.of("data.source", data)));
+        writeGraph(rawSpec, graph, model.config().gated() ? ", gate " + gateForm(graph.onnx()) : "", console);
+    }
+
+    private void writeGraph(String rawSpec, ExportedModel graph, String note, PrintWriter console) {
         byte[] onnx = graph.onnx();
-        Path file = saveOnnx.resolve(rawSpec.replaceAll("[^A-Za-z0-9._-]", "_") + ".onnx");
+        Path file = saveOnnx.toString().endsWith(".onnx") ? saveOnnx
+                : saveOnnx.resolve(rawSpec.replaceAll("[^A-Za-z0-9._-]", "_") + ".onnx");
         try {
-            Files.createDirectories(saveOnnx);
+            Files.createDirectories(file.toAbsolutePath().getParent());
             Files.write(file, onnx);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
         console.printf(Locale.ROOT, "  graph written to %s (%,d bytes, %s scoring%s)%n", file, graph.size(),
-                graph.scoring().label(), model.config().gated() ? ", gate " + gateForm(onnx) : "");
+                graph.scoring().label(), note);
     }
 
     private static String gateForm(byte[] onnx) {
@@ -288,7 +406,7 @@ public final class BenchCommand implements Callable<Integer> {
         };
         double unknown = model.usesHistory() ? 0.1 : 0;
         return new TrainConfig(epochs, batch, learningRate != null ? learningRate : lr, negatives,
-                l2 != null ? l2 : 0, unknown, patience, cores, seed, true, averageEpochs);
+                l2 != null ? l2 : 0, unknown, patience, cores, seed, true, averageEpochs, historyContext);
     }
 
     static Dataset load(String data, long seed) {

@@ -32,6 +32,12 @@ record BenchResult(
         double samplesPerSecond,
         double peakHeapMb) {
 
+    /** This row under another variant label. */
+    BenchResult withVariant(String label) {
+        return new BenchResult(label, factors, layers, epochs, hr, ndcg, validationHr, fullRecall, fullNdcg,
+                secondsPerEpoch, cpuSecondsPerEpoch, samplesPerSecond, peakHeapMb);
+    }
+
     /** Markdown table header. */
     static String header(boolean full) {
         return "| variant | factors | layers | epochs (best/run) | HR@10 | NDCG@10 | val HR@10 |"

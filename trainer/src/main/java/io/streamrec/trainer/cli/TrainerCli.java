@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "trainer", mixinStandardHelpOptions = true, version = "streamrec trainer 0.1.0",
         description = "streamrec trainer: datasets, the ANeuMF model family, training and evaluation.",
-        subcommands = {BenchCommand.class, KeygenCommand.class, ServiceCommands.Once.class,
+        subcommands = {BenchCommand.class, io.streamrec.trainer.bench.SplitCommand.class, KeygenCommand.class, ServiceCommands.Once.class,
                 ServiceCommands.Serve.class, ServiceCommands.Republish.class})
 public final class TrainerCli implements Runnable {
 

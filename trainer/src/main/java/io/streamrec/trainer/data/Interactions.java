@@ -121,6 +121,46 @@ public final class Interactions {
     }
 
     /**
+     * Whether the timestamps order anything: true when some user has two interactions with different
+     * timestamps. Without it a row's order is only the order of the source file.
+     */
+    public boolean hasTimeOrder() {
+        for (int u = 1; u <= numUsers; u++) {
+            for (int p = offsets[u] + 1; p < offsets[u + 1]; p++) {
+                if (timestamps[p] != timestamps[offsets[u]]) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A copy in which each user's row is in a random order (a seeded Fisher-Yates shuffle per user) and the
+     * timestamps are the new ranks {@code 0..length-1}: the same user-item pairs with every trace of their time
+     * order removed. Used for data whose files carry no order (a sorted file would otherwise put the user's
+     * highest item id last, as if it were the newest) and to measure how a model does without order.
+     */
+    public Interactions shuffledWithinUsers(long seed) {
+        int[] shuffled = items.clone();
+        long[] ranks = new long[items.length];
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        for (int u = 1; u <= numUsers; u++) {
+            int from = offsets[u];
+            for (int i = offsets[u + 1] - 1; i > from; i--) {
+                int j = from + random.nextInt(i - from + 1);
+                int swap = shuffled[i];
+                shuffled[i] = shuffled[j];
+                shuffled[j] = swap;
+            }
+            for (int p = from; p < offsets[u + 1]; p++) {
+                ranks[p] = p - from;
+            }
+        }
+        return new Interactions(numUsers, numItems, offsets, shuffled, ranks);
+    }
+
+    /**
      * For every user, a sorted array of their distinct items; used for membership tests when
      * sampling negatives. Returned as CSR: {@code [0]} offsets (length numUsers + 2), {@code [1]} items.
      */

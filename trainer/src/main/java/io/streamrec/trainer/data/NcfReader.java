@@ -15,11 +15,17 @@ import java.util.Arrays;
  * <p>Ids in the files are 0-based; they become the external ids of the vocabularies, so NCF user
  * {@code k} is model user {@code k + 1}. The training file lists each user's interactions newest
  * first; they are ordered oldest first by timestamp, and equal timestamps keep the reverse file
- * order. Timestamps are used only for that order (see the data's PROVENANCE). The original negative
+ * order. Timestamps are used only for that order (see the data's PROVENANCE). A training file without
+ * timestamps (three columns, or one timestamp for all of a user's rows) has no time order, and its file order is
+ * often by item id; each user's row is then shuffled with the fixed seed {@link #ORDERLESS_SEED}, so that
+ * neither the validation item cut from its end nor a history model reads the id order as time. The original negative
  * file lists the test item among its own negatives for some users; that duplicate is dropped, so
  * those users are ranked against 98 negatives.
  */
 public final class NcfReader {
+
+    /** Seed of the per-user shuffle of a training file without time order. */
+    public static final long ORDERLESS_SEED = 1L;
 
     private NcfReader() {}
 
@@ -57,7 +63,11 @@ public final class NcfReader {
             heldOut.negatives(user, Arrays.copyOf(mapped, kept));
         }
         String name = dir.getFileName() == null ? prefix : dir.getFileName().toString();
-        return new Dataset(name, users.vocabulary(), items.vocabulary(), builder.build(), heldOut.build());
+        Interactions training = builder.build();
+        if (!training.hasTimeOrder()) {
+            training = training.shuffledWithinUsers(ORDERLESS_SEED);
+        }
+        return new Dataset(name, users.vocabulary(), items.vocabulary(), training, heldOut.build());
     }
 
     /** Reads a directory holding exactly one {@code *.train.rating} file. */

@@ -1,6 +1,7 @@
 package io.streamrec.trainer.service;
 
 import io.streamrec.trainer.eval.RankingMetrics;
+import io.streamrec.trainer.select.SelectionSummary;
 import io.streamrec.trainer.train.EpochStats;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,12 +25,14 @@ import java.util.Optional;
  * @param pairs           interactions trained and evaluated on
  * @param phases          wall time per phase, in order
  * @param peakHeapBytes   the JVM's peak heap use during the run (all pools)
+ * @param selection       every candidate's and baseline's validation figures and why the winner won (absent when
+ *                        the refit ended before training, or trained nothing)
  * @param report          the HTML report, when written
  */
 public record RefitOutcome(Decision decision, String modelName, long version, String reason,
                            Optional<RankingMetrics> candidate, Optional<RankingMetrics> serving, long servingVersion,
                            int gateUsers, List<EpochStats> epochs, long pairs, Map<String, Duration> phases,
-                           long peakHeapBytes, Optional<Path> report) {
+                           long peakHeapBytes, Optional<SelectionSummary> selection, Optional<Path> report) {
 
     /** The three ends of a refit; {@link #exitCode()} maps them for {@code trainer once}. */
     public enum Decision {
@@ -54,7 +57,7 @@ public record RefitOutcome(Decision decision, String modelName, long version, St
     /** This outcome with the report's path. */
     RefitOutcome withReport(Path path) {
         return new RefitOutcome(decision, modelName, version, reason, candidate, serving, servingVersion, gateUsers,
-                epochs, pairs, phases, peakHeapBytes, Optional.of(path));
+                epochs, pairs, phases, peakHeapBytes, selection, Optional.of(path));
     }
 
     int exitCode() {

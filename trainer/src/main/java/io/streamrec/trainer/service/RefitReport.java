@@ -49,6 +49,8 @@ final class RefitReport {
         }
         page.append("</table>");
 
+        outcome.selection().ifPresent(selection -> selection(page, selection));
+
         page.append("<h2>Phases</h2><table><tr><th>phase</th><th>seconds</th></tr>");
         long total = 0;
         for (Map.Entry<String, Duration> phase : outcome.phases().entrySet()) {
@@ -83,6 +85,25 @@ final class RefitReport {
             page.append("</table>");
         }
         return page.append("</body></html>").toString();
+    }
+
+    /** Every candidate's and baseline's validation figures, the reason for the winner, and the baseline warning. */
+    private static void selection(StringBuilder page, io.streamrec.trainer.select.SelectionSummary selection) {
+        page.append("<h2>Selection</h2>");
+        selection.warning().ifPresent(warning -> page.append("<p style=\"color:#b00;font-weight:bold\">")
+                .append(SvgChart.escape(warning)).append("</p>"));
+        page.append("<p>").append(SvgChart.escape(selection.reason())).append(" (validation split)</p>");
+        page.append("<table><tr><th>entry</th><th>kind</th><th>settings</th><th>val HR@10</th><th>val NDCG@10</th>"
+                + "<th>seconds</th></tr>");
+        for (var entry : selection.entries()) {
+            boolean winner = !entry.baseline() && entry.name().equals(selection.winner());
+            page.append(String.format(Locale.ROOT, "<tr><td style=\"text-align:left\">%s%s</td><td>%s</td>"
+                            + "<td style=\"text-align:left\">%s</td><td>%.4f</td><td>%.4f</td><td>%.1f</td></tr>",
+                    SvgChart.escape(entry.name()), winner ? " (selected)" : "", entry.baseline() ? "baseline"
+                            : "candidate", SvgChart.escape(entry.settings()), entry.hitRate(), entry.ndcg(),
+                    entry.seconds()));
+        }
+        page.append("</table>");
     }
 
     private static void row(StringBuilder page, String label, Optional<RankingMetrics> metrics, int users) {

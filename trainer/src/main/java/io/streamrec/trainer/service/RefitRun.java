@@ -27,8 +27,14 @@ import io.streamrec.trainer.report.PeakHeap;
 import io.streamrec.trainer.snapshot.InteractionSnapshot;
 import io.streamrec.trainer.snapshot.InteractionSnapshotReader;
 import io.streamrec.trainer.train.EpochStats;
-import io.streamrec.trainer.train.FitResult;
-import io.streamrec.trainer.train.Trainer;
+import io.streamrec.trainer.model.ModelConfig;
+import io.streamrec.trainer.model.Variant;
+import io.streamrec.trainer.parallel.WorkerPool;
+import io.streamrec.trainer.select.BaselineCandidate;
+import io.streamrec.trainer.select.Fitted;
+import io.streamrec.trainer.select.NeuralCandidate;
+import io.streamrec.trainer.select.SelectionSummary;
+import io.streamrec.trainer.select.VariantSelection;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,15 +81,18 @@ public final class RefitRun {
     private final Clock clock;
     private final Consumer<EpochStats> epochListener;
     private final WarmStart warmStart;
+    private final BaselinePins baselinePins;
 
     /**
      * @param clientConfig  Kafka client and serde settings ({@code bootstrap.servers}, {@code schema.registry.url},
      *                      security)
      * @param epochListener told of each epoch on the run's thread (live progress, metrics)
      * @param warmStart     the last published model, to start from (and updated when this run publishes)
+     * @param baselinePins  the baselines' last tuned settings (used and updated by this run)
      */
     RefitRun(TrainerServiceConfig config, Map<String, ?> clientConfig, SchemaRegistryClient schemaRegistry,
-             ReleaseSigner signer, Clock clock, Consumer<EpochStats> epochListener, WarmStart warmStart) {
+             ReleaseSigner signer, Clock clock, Consumer<EpochStats> epochListener, WarmStart warmStart,
+             BaselinePins baselinePins) {
         this.config = config;
         this.clientConfig = new LinkedHashMap<>(clientConfig);
         this.schemaRegistry = schemaRegistry;
@@ -91,6 +100,7 @@ public final class RefitRun {
         this.clock = clock;
         this.epochListener = epochListener;
         this.warmStart = warmStart;
+        this.baselinePins = baselinePins;
     }
 
     /** Runs the refit; never throws for a failed run (the outcome says FAILED and why). */
@@ -128,8 +138,14 @@ public final class RefitRun {
     /** The two leave-last-out splits: the gate's ({@code test}) and, cut from its training part, early stopping's. */
     private record TrainingSplits(Split test, Split validation) { }
 
-    /** The model a refit starts from, and how the provenance describes that ({@code warm:v<n>} or {@code scratch}). */
-    private record InitialModel(NcfModel model, String description) { }
+    /**
+     * The selection's outcome: the winner, how it started ({@code warm:v<n>} or {@code scratch}), and every trained
+     * candidate (for the warm starts of the next refit).
+     */
+    private record Selected(NcfModel model, String initialisation, List<NcfModel> candidates) { }
+
+    /** History the history-based baselines read when the configured model reads none. */
+    private static final int DEFAULT_BASELINE_HISTORY = 50;
 
     /**
      * One refit as it goes: what is known so far (versions, pairs, phase times, epochs), so that a refit that fails
@@ -142,6 +158,8 @@ public final class RefitRun {
         private long version = -1;
         private long servingVersion = -1;
         private long pairs;
+        private Optional<SelectionSummary> selection = Optional.empty();
+        private String publishedSha256;
 
         Attempt(BooleanSupplier cancelled) {
             this.cancelled = cancelled;
@@ -158,25 +176,81 @@ public final class RefitRun {
             }
             TrainingSplits splits = timed("split", () -> split(corpus.interactions()));
             GateHoldout holdout = gateHoldout(corpus.interactions(), splits.test().heldOut(), serving);
-            InitialModel initial = initialModel(corpus, serving);
-            NcfModel model = initial.model();
             long trainStart = System.nanoTime();
-            try (Trainer trainer = new Trainer(config.trainConfig())) {
-                if (!config.untrained()) {
-                    train(trainer, model, splits.validation());
-                }
+            try (WorkerPool pool = new WorkerPool(config.trainConfig().threads())) {
+                Selected selected = select(corpus, serving, splits.validation(), pool);
                 Duration trainingTime = Duration.ofNanos(System.nanoTime() - trainStart);
-                GateDecision.Figures figures = evaluate(trainer, model, serving, ownReleases, corpus,
+                NcfModel model = selected.model();
+                GateDecision.Figures figures = evaluate(pool, model, serving, ownReleases, corpus,
                         splits.test().train(), holdout);
                 GateDecision gate = GateDecision.decide(config.gateMetric(), config.gateTolerance(), version,
                         servingVersion, figures);
                 if (!gate.publish()) {
                     return keep(gate, figures);
                 }
-                publish(model, corpus, releaseMetrics(figures),
-                        provenance(snapshot, trainingTime, initial.description(), holdout));
+                publish(model, corpus, releaseMetrics(figures), provenance(snapshot, trainingTime,
+                        selected.initialisation(), holdout).with("selection.winner", model.config().variant().label()));
+                rememberCandidates(selected, corpus);
                 log.info("event=gate_publish model={} version={} {}", config.modelName(), version, gate.comparison());
                 return outcome(RefitOutcome.Decision.PUBLISHED, gate.reason(), Optional.of(figures));
+            }
+        }
+
+        /**
+         * Trains every candidate and fits every baseline on the validation split and picks the winner; with a zero
+         * epoch budget, the first candidate untrained (the gate's negative control).
+         */
+        private Selected select(Corpus corpus, Optional<ModelRelease> serving, Split validation, WorkerPool pool) {
+            if (config.untrained()) {
+                ModelConfig first = config.modelConfig();
+                return new Selected(NcfModel.create(first, corpus.users().size(), corpus.items().size()), "scratch",
+                        List.of());
+            }
+            List<NeuralCandidate> candidates = new ArrayList<>();
+            Map<Variant, String> initialisations = new LinkedHashMap<>();
+            for (ModelConfig candidate : config.candidateConfigs()) {
+                Optional<NcfModel> warm = warmModel(candidate, corpus, serving);
+                initialisations.put(candidate.variant(), warm.isPresent() ? "warm:v" + servingVersion : "scratch");
+                log.info("event=refit_init model={} version={} variant={} init={}", config.modelName(), version,
+                        candidate.variant().label(), initialisations.get(candidate.variant()));
+                candidates.add(new NeuralCandidate(candidate, config.trainConfig(candidate), warm,
+                        stats -> onEpoch(candidate, stats)));
+            }
+            int history = config.modelConfig().historyLength() > 0 ? config.modelConfig().historyLength()
+                    : DEFAULT_BASELINE_HISTORY;
+            List<BaselineCandidate> baselines = config.baselines().stream()
+                    .map(name -> baselinePins.candidate(name, history)).toList();
+            VariantSelection selection = timed("train", () -> VariantSelection.run(config.gateMetric(), candidates,
+                    baselines, validation, pool, fitted -> log.info("event=selection_fitted entry={} kind={}"
+                            + " settings=\"{}\" validation=\"{}\" seconds={}", fitted.name(),
+                            fitted.baseline() ? "baseline" : "candidate", fitted.settings(), fitted.validation(),
+                            fitted.time().toMillis() / 1000.0)));
+            this.selection = Optional.of(selection.summary());
+            baselinePins.update(baselines, selection.baselines());
+            log.info("event=selection_done {}", selection.reason());
+            selection.warning().ifPresent(warning -> log.warn("event=baseline_ahead message=\"{}\"", warning));
+            Fitted winner = selection.winner();
+            epochs.clear();
+            winner.fit().ifPresent(fit -> epochs.addAll(fit.epochs()));
+            List<NcfModel> trained = selection.candidates().stream().map(f -> f.model().orElseThrow()).toList();
+            return new Selected(winner.model().orElseThrow(),
+                    initialisations.get(winner.model().orElseThrow().config().variant()), trained);
+        }
+
+        private void onEpoch(ModelConfig candidate, EpochStats stats) {
+            epochs.add(stats);
+            logEpoch(candidate, stats);
+            epochListener.accept(stats);
+            if (cancelled.getAsBoolean()) {
+                throw new CancellationException("training cancelled after epoch " + stats.epoch());
+            }
+        }
+
+        /** After a publish: every candidate of this refit starts the next one from here (see {@link WarmStart}). */
+        private void rememberCandidates(Selected selected, Corpus corpus) {
+            String sha256 = publishedSha256;
+            for (NcfModel candidate : selected.candidates()) {
+                warmStart.remember(candidate, corpus.users(), corpus.items(), sha256);
             }
         }
 
@@ -204,49 +278,23 @@ public final class RefitRun {
             return new TrainingSplits(test, validation);
         }
 
-        /** The model to train: the last published one when warm starts allow, else a fresh one. */
-        private InitialModel initialModel(Corpus corpus, Optional<ModelRelease> serving) {
-            Optional<NcfModel> warm = warmModel(corpus, serving);
-            NcfModel model = warm.orElseGet(() -> NcfModel.create(config.modelConfig(), corpus.users().size(),
-                    corpus.items().size()));
-            String description = warm.isPresent() ? "warm:v" + servingVersion : "scratch";
-            log.info("event=refit_init model={} version={} init={}", config.modelName(), version, description);
-            return new InitialModel(model, description);
-        }
-
-        /** The last published model to start from, when warm starts are on and it fits the serving release. */
-        private Optional<NcfModel> warmModel(Corpus corpus, Optional<ModelRelease> serving) {
-            // A zero-epoch run is the gate's negative control: it must be untrained, not the serving model again.
-            if (config.untrained() || !config.warmStart()) {
+        /** The last published model of this configuration to start from, when warm starts allow it. */
+        private Optional<NcfModel> warmModel(ModelConfig candidate, Corpus corpus, Optional<ModelRelease> serving) {
+            if (!config.warmStart()) {
                 return Optional.empty();
             }
-            return warmStart.modelFor(config.modelConfig(), serving.map(ModelRelease::getSha256), corpus.users(),
+            return warmStart.modelFor(candidate, serving.map(ModelRelease::getSha256), corpus.users(),
                     corpus.items());
         }
 
-        /** Trains with early stopping on {@code validation}, reporting each epoch and stopping when cancelled. */
-        private void train(Trainer trainer, NcfModel model, Split validation) {
-            FitResult fit = timed("train", () -> trainer.fit(model, validation.train(), validation.heldOut(),
-                    stats -> {
-                        epochs.add(stats);
-                        logEpoch(stats, epochs);
-                        epochListener.accept(stats);
-                        if (cancelled.getAsBoolean()) {
-                            throw new CancellationException("training cancelled after epoch " + stats.epoch());
-                        }
-                    }));
-            log.info("event=train_done best_epoch={} epochs={} validation=\"{}\"", fit.bestEpoch(),
-                    fit.epochs().size(), fit.bestValidation());
-        }
-
         /** The candidate and the serving release on the gate's holdout, with the same histories and negatives. */
-        private GateDecision.Figures evaluate(Trainer trainer, NcfModel model, Optional<ModelRelease> serving,
+        private GateDecision.Figures evaluate(WorkerPool pool, NcfModel model, Optional<ModelRelease> serving,
                                               ReleaseVerifier ownReleases, Corpus corpus, Interactions histories,
                                               GateHoldout holdout) {
             RankingMetrics candidate = timed("evaluate", () ->
-                    Evaluator.sampled(model, histories, holdout.heldOut(), K, trainer.pool()));
+                    Evaluator.sampled(model, histories, holdout.heldOut(), K, pool));
             Optional<RankingMetrics> baseline = timed("evaluate-serving", () ->
-                    evaluateServing(serving, ownReleases, corpus, histories, holdout.heldOut(), trainer));
+                    evaluateServing(serving, ownReleases, corpus, histories, holdout.heldOut(), pool));
             return new GateDecision.Figures(holdout, candidate, baseline);
         }
 
@@ -274,13 +322,13 @@ public final class RefitRun {
             ModelRelease release = timed("export", () -> new ReleaseBuilder(signer, new ReleaseSettings(
                     config.inlineMaxBytes(), config.artifactDirectory()), clock).build(new ReleaseRequest(
                     config.modelName(), version, model, corpus.users(), corpus.items(), metrics,
-                    Hyperparameters.of(config.trainConfig()), provenance)));
+                    Hyperparameters.of(config.trainConfig(model.config())), provenance)));
             timed("publish", () -> {
                 try (ModelReleasePublisher publisher = new ModelReleasePublisher(clientConfig, config.modelsTopic())) {
                     return publisher.publish(release);
                 }
             });
-            warmStart.remember(model, corpus.users(), corpus.items(), release.getSha256());
+            publishedSha256 = release.getSha256();
         }
 
         /** The outcome so far; {@code figures} is empty when the refit ended before the gate. */
@@ -288,7 +336,7 @@ public final class RefitRun {
             return new RefitOutcome(decision, config.modelName(), version, reason,
                     figures.map(GateDecision.Figures::candidate), figures.flatMap(GateDecision.Figures::serving),
                     servingVersion, figures.map(f -> f.holdout().users()).orElse(0), epochs, pairs, phases,
-                    PeakHeap.bytes(), Optional.empty());
+                    PeakHeap.bytes(), selection, Optional.empty());
         }
 
         private <T> T timed(String phase, Supplier<T> work) {
@@ -317,7 +365,7 @@ public final class RefitRun {
 
     private Optional<RankingMetrics> evaluateServing(Optional<ModelRelease> serving, ReleaseVerifier ownReleases,
                                                      Corpus corpus, Interactions histories, HeldOut heldOut,
-                                                     Trainer trainer) {
+                                                     WorkerPool pool) {
         if (serving.isEmpty()) {
             return Optional.empty();
         }
@@ -331,22 +379,21 @@ public final class RefitRun {
             return Optional.empty();
         }
         try (ReleaseScorer scorer = ReleaseScorer.open(release, graph, corpus.users(), corpus.items())) {
-            return Optional.of(Evaluator.sampled(scorer, histories, heldOut, K, trainer.pool()));
+            return Optional.of(Evaluator.sampled(scorer, histories, heldOut, K, pool));
         } catch (ai.onnxruntime.OrtException e) {
             log.warn("event=gate_baseline_unloadable version={} error=\"{}\"", release.getVersion(), e.getMessage());
             return Optional.empty();
         }
     }
 
-    private void logEpoch(EpochStats stats, List<EpochStats> epochs) {
-        int maxEpochs = config.trainConfig().maxEpochs();
-        double mean = epochs.stream().mapToDouble(EpochStats::seconds).average().orElse(0);
+    private void logEpoch(ModelConfig candidate, EpochStats stats) {
+        int maxEpochs = config.trainConfig(candidate).maxEpochs();
         RankingMetrics validation = stats.validation();
-        log.info(String.format(Locale.ROOT, "event=train_epoch epoch=%d/%d loss=%.4f val_hr@10=%.4f val_ndcg@10=%.4f"
-                        + " epoch_s=%.1f samples_per_s=%.0f eta_s=%.0f", stats.epoch(), maxEpochs, stats.loss(),
+        log.info(String.format(Locale.ROOT, "event=train_epoch variant=%s epoch=%d/%d loss=%.4f val_hr@10=%.4f"
+                        + " val_ndcg@10=%.4f epoch_s=%.1f samples_per_s=%.0f", candidate.variant().label(),
+                stats.epoch(), maxEpochs, stats.loss(),
                 validation == null ? Double.NaN : validation.hitRate(),
-                validation == null ? Double.NaN : validation.ndcg(), stats.seconds(), stats.samplesPerSecond(),
-                mean * (maxEpochs - stats.epoch())));
+                validation == null ? Double.NaN : validation.ndcg(), stats.seconds(), stats.samplesPerSecond()));
     }
 
     private static long maxTimestamp(Interactions interactions) {

@@ -45,7 +45,10 @@ public final class TrainerService implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> offsetsProbe;
     private final AtomicLong lastPublishedVersion = new AtomicLong(-1);
     private final WarmStart warmStart;
+    private final BaselinePins baselinePins;
     private final AtomicLong lastRunEpochSeconds = new AtomicLong(0);
+    /** 1 while the last refit that trained found a baseline ahead of the selected model on validation, else 0. */
+    private final AtomicLong baselineAhead = new AtomicLong(0);
     private final AtomicReference<RefitOutcome> lastOutcome = new AtomicReference<>();
     private final java.util.Deque<RefitOutcome> history = new java.util.concurrent.ConcurrentLinkedDeque<>();
     private volatile boolean stopping;
@@ -57,6 +60,7 @@ public final class TrainerService implements AutoCloseable {
                           ReleaseSigner signer, Clock clock, MeterRegistry meters) {
         this.config = config;
         this.warmStart = new WarmStart(config.warmStartDirectory());
+        this.baselinePins = new BaselinePins(config.baselineRetuneEvery());
         this.clientConfig = new HashMap<>(clientConfig);
         this.schemaRegistry = schemaRegistry;
         this.signer = signer;
@@ -67,6 +71,7 @@ public final class TrainerService implements AutoCloseable {
         this.offsetsProbe = new KafkaConsumer<>(probe, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         meters.gauge("streamrec.trainer.last.published.version", lastPublishedVersion, AtomicLong::doubleValue);
         meters.gauge("streamrec.trainer.last.run.timestamp.seconds", lastRunEpochSeconds, AtomicLong::doubleValue);
+        meters.gauge("streamrec.trainer.baseline.ahead", baselineAhead, AtomicLong::doubleValue);
     }
 
     /** The last run's outcome, if any. */
@@ -95,7 +100,7 @@ public final class TrainerService implements AutoCloseable {
         Instant started = clock.instant();
         try {
             RefitOutcome outcome = new RefitRun(config, clientConfig, schemaRegistry, signer, clock, this::onEpoch,
-                    warmStart)
+                    warmStart, baselinePins)
                     .run(() -> stopping);
             try {
                 outcome = outcome.withReport(RefitReport.write(outcome, config.reportDirectory(), started));
@@ -123,6 +128,7 @@ public final class TrainerService implements AutoCloseable {
             lastPublishedVersion.set(outcome.version());
         }
         lastRunEpochSeconds.set(clock.instant().getEpochSecond());
+        outcome.selection().ifPresent(selection -> baselineAhead.set(selection.baselineAhead() ? 1 : 0));
         lastOutcome.set(outcome);
         history.addLast(outcome);
         while (history.size() > 50) {

@@ -4,6 +4,8 @@ import io.streamrec.schemas.topics.TopicCatalog;
 import io.streamrec.trainer.model.AttentionQuery;
 import io.streamrec.trainer.model.ModelConfig;
 import io.streamrec.trainer.model.Variant;
+import io.streamrec.trainer.select.BaselineCandidate;
+import io.streamrec.trainer.train.HistoryContext;
 import io.streamrec.trainer.train.TrainConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +32,11 @@ public final class TrainerServiceConfig extends AbstractConfig {
     static final String MODEL_NAME_CONFIG = "model.name";
 
     public static final String MODEL_VARIANT_CONFIG = "model.variant";
+    static final String MODEL_CANDIDATES_CONFIG = "model.candidates";
+    static final String MODEL_BASELINES_CONFIG = "model.baselines";
+    static final String MODEL_BASELINES_RETUNE_CONFIG = "model.baselines.retune.refits";
+    /** The value of {@link #MODEL_VARIANT_CONFIG} that selects among {@link #MODEL_CANDIDATES_CONFIG}. */
+    static final String AUTO = "auto";
     public static final String MODEL_FACTORS_CONFIG = "model.factors";
     public static final String MODEL_LAYERS_CONFIG = "model.layers";
     public static final String MODEL_HISTORY_LENGTH_CONFIG = "model.history.length";
@@ -44,6 +51,7 @@ public final class TrainerServiceConfig extends AbstractConfig {
     static final String TRAIN_L2_CONFIG = "train.l2";
     static final String TRAIN_AVERAGE_EPOCHS_CONFIG = "train.average.epochs";
     static final String TRAIN_UNKNOWN_USER_RATE_CONFIG = "train.unknown.user.rate";
+    static final String TRAIN_HISTORY_CONTEXT_CONFIG = "train.history.context";
     public static final String TRAIN_THREADS_CONFIG = "train.threads";
     public static final String TRAIN_SEED_CONFIG = "train.seed";
     static final String TRAIN_WARM_START_CONFIG = "train.warm.start";
@@ -80,9 +88,22 @@ public final class TrainerServiceConfig extends AbstractConfig {
                             + " release and the next version number are read from.")
             .define(MODEL_NAME_CONFIG, Type.STRING, "default", new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "Name of the model this trainer publishes (the record key on the models topic).")
-            .define(MODEL_VARIANT_CONFIG, Type.STRING, Variant.HISTORY_ANEUMF.label(),
-                    ConfigDef.ValidString.in("gmf", "mlp", "neumf", "aneumf", "history-aneumf"), Importance.HIGH,
-                    "Which member of the model family to train.")
+            .define(MODEL_VARIANT_CONFIG, Type.STRING, AUTO,
+                    ConfigDef.ValidString.in(AUTO, "gmf", "mlp", "neumf", "aneumf", "history-aneumf"), Importance.HIGH,
+                    "Which member of the model family to train; 'auto' trains every variant of model.candidates on"
+                            + " the same validation split and publishes the best by gate.metric (subject to the gate).")
+            .define(MODEL_CANDIDATES_CONFIG, Type.LIST, "history-aneumf,aneumf", ConfigDef.LambdaValidator.with(
+                    (name, value) -> candidateVariants(name, value), () -> "variants of the model family"),
+                    Importance.MEDIUM, "With model.variant=auto: the variants selected from, each built from the"
+                            + " model.* keys (the ANeuMF family by default: history-attentive and table-user).")
+            .define(MODEL_BASELINES_CONFIG, Type.LIST, "popularity,item-knn,ease,ials", ConfigDef.LambdaValidator.with(
+                    (name, value) -> baselineNames(name, value), () -> String.join(", ", BaselineCandidate.NAMES)),
+                    Importance.MEDIUM, "Baselines fitted on the same validation split at every refit (tuned every"
+                            + " model.baselines.retune.refits), never published; when one beats the selected model"
+                            + " the refit report says so and streamrec_trainer_baseline_ahead is 1. Empty for none.")
+            .define(MODEL_BASELINES_RETUNE_CONFIG, Type.INT, 10, Range.atLeast(1), Importance.LOW,
+                    "Tune the baselines over their grids every this many refits; in between each is fitted once"
+                            + " with the settings chosen last (1 = tune at every refit).")
             .define(MODEL_FACTORS_CONFIG, Type.INT, 32, Range.atLeast(0), Importance.MEDIUM,
                     "Width of the GMF branch (predictive factors); 0 for MLP alone.")
             .define(MODEL_LAYERS_CONFIG, Type.LIST, "64,32,16,8", Importance.MEDIUM,
@@ -117,6 +138,13 @@ public final class TrainerServiceConfig extends AbstractConfig {
             .define(TRAIN_UNKNOWN_USER_RATE_CONFIG, Type.DOUBLE, -1.0, Range.between(-1, 0.99), Importance.LOW,
                     "Share of training groups trained as the unknown user 0, so the model learns to serve new users"
                             + " from their history; -1 means 0.1 for history-aneumf and 0 for the other variants.")
+            .define(TRAIN_HISTORY_CONTEXT_CONFIG, Type.STRING, HistoryContext.AUTO.label(),
+                    ConfigDef.ValidString.in("auto", "preceding", "others"), Importance.LOW,
+                    "History-attentive variant: what a training positive sees as its history. 'preceding': the items"
+                            + " before it in time order, as served; 'others': a random sample of the user's other"
+                            + " items, anew each epoch, for data whose order carries no signal; 'auto': 'preceding'"
+                            + " when adjacent items in the users' rows repeat across users clearly more often than"
+                            + " in shuffled rows, else 'others'.")
             .define(TRAIN_THREADS_CONFIG, Type.INT, 0, Range.atLeast(0), Importance.LOW,
                     "Training threads; 0 = one per available core. Results are reproducible for a seed and a thread"
                             + " count.")
@@ -170,7 +198,7 @@ public final class TrainerServiceConfig extends AbstractConfig {
 
     public TrainerServiceConfig(Map<?, ?> originals) {
         super(CONFIG_DEF, originals, false);
-        modelConfig(); // validates the combination of variant, factors, layers and history now
+        candidateConfigs(); // validates the combination of variant, factors, layers and history now
     }
 
     /** The definition of every key, for documentation generators. */
@@ -190,9 +218,59 @@ public final class TrainerServiceConfig extends AbstractConfig {
         return getString(MODEL_NAME_CONFIG);
     }
 
-    /** The model hyperparameters, validated by {@link ModelConfig}. */
+    /** The model hyperparameters: the configured variant's, or with {@code auto} the first candidate's. */
     public ModelConfig modelConfig() {
-        Variant variant = Variant.parse(getString(MODEL_VARIANT_CONFIG));
+        return candidateConfigs().get(0);
+    }
+
+    /** The variants a refit trains: the configured one, or with {@code auto} every candidate, in list order. */
+    public List<ModelConfig> candidateConfigs() {
+        String variant = getString(MODEL_VARIANT_CONFIG);
+        List<String> variants = variant.equals(AUTO) ? candidateVariants(MODEL_CANDIDATES_CONFIG,
+                getList(MODEL_CANDIDATES_CONFIG)) : List.of(variant);
+        return variants.stream().map(Variant::parse).map(this::modelConfig).toList();
+    }
+
+    /** Every how many refits the baselines are tuned again. */
+    int baselineRetuneEvery() {
+        return getInt(MODEL_BASELINES_RETUNE_CONFIG);
+    }
+
+    /** The baselines measured beside the candidates. */
+    List<String> baselines() {
+        return baselineNames(MODEL_BASELINES_CONFIG, getList(MODEL_BASELINES_CONFIG));
+    }
+
+    private static List<String> candidateVariants(String name, Object value) {
+        List<String> variants = trimmed(value);
+        if (variants.isEmpty()) {
+            throw new ConfigException(name, value, "at least one candidate is needed");
+        }
+        for (String variant : variants) {
+            try {
+                Variant.parse(variant);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(name, value, "'" + variant + "' is not a variant of the model family");
+            }
+        }
+        return variants;
+    }
+
+    private static List<String> baselineNames(String name, Object value) {
+        List<String> names = trimmed(value);
+        for (String baseline : names) {
+            if (!BaselineCandidate.NAMES.contains(baseline)) {
+                throw new ConfigException(name, value, "unknown baseline '" + baseline + "'");
+            }
+        }
+        return names;
+    }
+
+    private static List<String> trimmed(Object value) {
+        return ((List<?>) value).stream().map(v -> v.toString().trim()).filter(v -> !v.isEmpty()).toList();
+    }
+
+    private ModelConfig modelConfig(Variant variant) {
         List<Integer> layers = getList(MODEL_LAYERS_CONFIG).stream().map(String::trim).filter(s -> !s.isEmpty())
                 .map(Integer::valueOf).toList();
         int factors = getInt(MODEL_FACTORS_CONFIG);
@@ -212,16 +290,22 @@ public final class TrainerServiceConfig extends AbstractConfig {
         }
     }
 
-    /** The training hyperparameters. */
+    /** The training hyperparameters of {@link #modelConfig()}. */
     public TrainConfig trainConfig() {
+        return trainConfig(modelConfig());
+    }
+
+    /** The training hyperparameters of one candidate (the unknown-user rate's default depends on the variant). */
+    public TrainConfig trainConfig(ModelConfig model) {
         double unknownUserRate = getDouble(TRAIN_UNKNOWN_USER_RATE_CONFIG);
         if (unknownUserRate < 0) {
-            unknownUserRate = modelConfig().usesHistory() ? 0.1 : 0.0;
+            unknownUserRate = model.usesHistory() ? 0.1 : 0.0;
         }
         return new TrainConfig(Math.max(1, getInt(TRAIN_MAX_EPOCHS_CONFIG)), getInt(TRAIN_BATCH_SIZE_CONFIG),
                 getDouble(TRAIN_LEARNING_RATE_CONFIG), getInt(TRAIN_NEGATIVES_CONFIG), getDouble(TRAIN_L2_CONFIG),
                 unknownUserRate, getInt(TRAIN_PATIENCE_CONFIG), trainThreads(),
-                getLong(TRAIN_SEED_CONFIG), true, getDouble(TRAIN_AVERAGE_EPOCHS_CONFIG));
+                getLong(TRAIN_SEED_CONFIG), true, getDouble(TRAIN_AVERAGE_EPOCHS_CONFIG),
+                HistoryContext.parse(getString(TRAIN_HISTORY_CONTEXT_CONFIG)));
     }
 
     /** True when the configured epoch budget is zero: the run evaluates an untrained model (a gate test). */

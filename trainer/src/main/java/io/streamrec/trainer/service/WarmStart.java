@@ -28,24 +28,31 @@ import org.slf4j.LoggerFactory;
  * release is not) and the architecture is unchanged. Users and items the two vocabularies share keep their
  * learned rows; newcomers start fresh.
  *
- * <p>Kept in memory and, when a directory is given, in a checkpoint file there too (written atomically), so a
- * restarted service, or a {@code trainer once} run per CronJob, still starts warm. A checkpoint that cannot be
- * read is logged and ignored: the refit trains from scratch.
+ * <p>One checkpoint per variant: with {@code model.variant=auto} every candidate of a refit that published is
+ * remembered against the release it published, so each candidate starts the next refit from its own last
+ * parameters, whichever of them won.
  *
- * <p>Thread-safe: one reference, replaced whole; the remembered model is a private copy.
+ * <p>Kept in memory and, when a directory is given, in a checkpoint file per variant there too (written
+ * atomically), so a restarted service, or a {@code trainer once} run per CronJob, still starts warm. A checkpoint
+ * that cannot be read is logged and ignored: the refit trains from scratch.
+ *
+ * <p>Thread-safe: one map of references, each replaced whole; the remembered models are private copies.
  */
 final class WarmStart {
 
     private static final Logger log = LoggerFactory.getLogger(WarmStart.class);
 
-    /** The checkpoint's file name in the directory. */
-    static final String FILE_NAME = "warm-start.bin";
+    /** The checkpoint file of {@code variant} in the directory. */
+    static String fileName(Variant variant) {
+        return "warm-start-" + variant.label() + ".bin";
+    }
     private static final int MAGIC = 0x53524b32; // "SRK2": SRK1 lacked the attention query
 
     private record Checkpoint(NcfModel model, Vocabulary users, Vocabulary items, String sha256) { }
 
     private final Optional<Path> directory;
-    private final AtomicReference<Checkpoint> last = new AtomicReference<>();
+    private final java.util.concurrent.ConcurrentMap<Variant, AtomicReference<Checkpoint>> last =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /** In memory only. */
     WarmStart() {
@@ -60,7 +67,7 @@ final class WarmStart {
     /** Remembers a published model (copied: the caller may go on changing its own), and writes the checkpoint. */
     void remember(NcfModel model, Vocabulary users, Vocabulary items, String releaseSha256) {
         Checkpoint checkpoint = new Checkpoint(model.copy(), users, items, releaseSha256);
-        last.set(checkpoint);
+        slot(model.config().variant()).set(checkpoint);
         directory.ifPresent(dir -> {
             try {
                 write(checkpoint, dir);
@@ -77,11 +84,12 @@ final class WarmStart {
      */
     Optional<NcfModel> modelFor(ModelConfig config, Optional<String> servingSha256, Vocabulary users,
                                 Vocabulary items) {
-        Checkpoint checkpoint = last.get();
+        AtomicReference<Checkpoint> slot = slot(config.variant());
+        Checkpoint checkpoint = slot.get();
         if (checkpoint == null && directory.isPresent()) {
-            checkpoint = read(directory.get()).orElse(null);
+            checkpoint = read(directory.get().resolve(fileName(config.variant()))).orElse(null);
             if (checkpoint != null) {
-                last.compareAndSet(null, checkpoint);
+                slot.compareAndSet(null, checkpoint);
             }
         }
         if (checkpoint == null || servingSha256.isEmpty() || !servingSha256.get().equals(checkpoint.sha256())
@@ -90,6 +98,10 @@ final class WarmStart {
         }
         return Optional.of(NcfModel.warmStarted(checkpoint.model(), users.size(), indexMap(users, checkpoint.users()),
                 items.size(), indexMap(items, checkpoint.items())));
+    }
+
+    private AtomicReference<Checkpoint> slot(Variant variant) {
+        return last.computeIfAbsent(variant, v -> new AtomicReference<>());
     }
 
     /** For each index of {@code now}, the index of the same id in {@code before} (0 when it is new). */
@@ -103,7 +115,8 @@ final class WarmStart {
 
     private static void write(Checkpoint checkpoint, Path dir) throws IOException {
         Files.createDirectories(dir);
-        Path temporary = Files.createTempFile(dir, FILE_NAME, ".tmp");
+        String fileName = fileName(checkpoint.model().config().variant());
+        Path temporary = Files.createTempFile(dir, fileName, ".tmp");
         try {
             try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
                     Files.newOutputStream(temporary)))) {
@@ -129,14 +142,13 @@ final class WarmStart {
                 writeRows(out, parameters.history());
                 writeFloats(out, parameters.dense());
             }
-            AtomicFiles.moveIntoPlace(temporary, dir.resolve(FILE_NAME));
+            AtomicFiles.moveIntoPlace(temporary, dir.resolve(fileName));
         } finally {
             Files.deleteIfExists(temporary);
         }
     }
 
-    private static Optional<Checkpoint> read(Path dir) {
-        Path file = dir.resolve(FILE_NAME);
+    private static Optional<Checkpoint> read(Path file) {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
             if (in.readInt() != MAGIC) {
                 throw new IOException("not a warm-start checkpoint");

@@ -9,8 +9,11 @@ import java.util.List;
  * @param epochs         every epoch run
  * @param bestEpoch      the epoch whose parameters the model was left with (1-based)
  * @param bestValidation validation metrics of that epoch ({@code null} without validation)
+ * @param historyContext the history a positive saw, {@link HistoryContext#AUTO} resolved (recorded for models
+ *                       without history too, where it changes nothing)
  */
-public record FitResult(List<EpochStats> epochs, int bestEpoch, RankingMetrics bestValidation) {
+public record FitResult(List<EpochStats> epochs, int bestEpoch, RankingMetrics bestValidation,
+                        HistoryContext historyContext) {
 
     /** Freezes the list. */
     public FitResult {

@@ -20,6 +20,8 @@ package io.streamrec.trainer.train;
  * @param averageEpochs    horizon, in epochs, of the exponential moving average of the parameters that is
  *                         evaluated, kept and returned instead of the last step's parameters (see
  *                         {@link WeightAverage}); 0 = no averaging
+ * @param historyContext   what a positive of a history model sees as its history ({@link HistoryContext}); the
+ *                         trainer needs it resolved, not {@link HistoryContext#AUTO}
  */
 public record TrainConfig(
         int maxEpochs,
@@ -32,13 +34,14 @@ public record TrainConfig(
         int threads,
         long seed,
         boolean lazy,
-        double averageEpochs) {
+        double averageEpochs,
+        HistoryContext historyContext) {
 
     /** Validates the ranges. */
     public TrainConfig {
         if (maxEpochs < 1 || batchSize < 1 + negatives || learningRate <= 0 || negatives < 0 || l2 < 0
                 || unknownUserRate < 0 || unknownUserRate >= 1 || patience < 0 || threads < 1
-                || !(averageEpochs >= 0) || Double.isInfinite(averageEpochs)) {
+                || !(averageEpochs >= 0) || Double.isInfinite(averageEpochs) || historyContext == null) {
             throw new IllegalArgumentException("invalid training config");
         }
     }
@@ -46,61 +49,68 @@ public record TrainConfig(
     /** A config with lazy Adam and no weight averaging (the nine-argument form other modules already use). */
     TrainConfig(int maxEpochs, int batchSize, double learningRate, int negatives, double l2,
                        double unknownUserRate, int patience, int threads, long seed) {
-        this(maxEpochs, batchSize, learningRate, negatives, l2, unknownUserRate, patience, threads, seed, true, 0);
+        this(maxEpochs, batchSize, learningRate, negatives, l2, unknownUserRate, patience, threads, seed, true, 0,
+                HistoryContext.PRECEDING);
     }
 
     /** The NCF recipe at batch 4096: 4 negatives, Adam, on all available cores. */
     public static TrainConfig defaults() {
-        return new TrainConfig(20, 4096, 0.002, 4, 0, 0, 3, Runtime.getRuntime().availableProcessors(), 1L, true, 0);
+        return new TrainConfig(20, 4096, 0.002, 4, 0, 0, 3, Runtime.getRuntime().availableProcessors(), 1L, true, 0,
+                HistoryContext.PRECEDING);
     }
 
     /** With another epoch cap. */
     public TrainConfig withMaxEpochs(int value) {
-        return new TrainConfig(value, batchSize, learningRate, negatives, l2, unknownUserRate, patience, threads, seed, lazy, averageEpochs);
+        return new TrainConfig(value, batchSize, learningRate, negatives, l2, unknownUserRate, patience, threads, seed, lazy, averageEpochs, historyContext);
     }
 
     /** With another batch size. */
     public TrainConfig withBatchSize(int value) {
-        return new TrainConfig(maxEpochs, value, learningRate, negatives, l2, unknownUserRate, patience, threads, seed, lazy, averageEpochs);
+        return new TrainConfig(maxEpochs, value, learningRate, negatives, l2, unknownUserRate, patience, threads, seed, lazy, averageEpochs, historyContext);
     }
 
     /** With another learning rate. */
     public TrainConfig withLearningRate(double value) {
-        return new TrainConfig(maxEpochs, batchSize, value, negatives, l2, unknownUserRate, patience, threads, seed, lazy, averageEpochs);
+        return new TrainConfig(maxEpochs, batchSize, value, negatives, l2, unknownUserRate, patience, threads, seed, lazy, averageEpochs, historyContext);
     }
 
     /** With another L2 penalty. */
     public TrainConfig withL2(double value) {
-        return new TrainConfig(maxEpochs, batchSize, learningRate, negatives, value, unknownUserRate, patience, threads, seed, lazy, averageEpochs);
+        return new TrainConfig(maxEpochs, batchSize, learningRate, negatives, value, unknownUserRate, patience, threads, seed, lazy, averageEpochs, historyContext);
     }
 
     /** With another unknown-user rate. */
     public TrainConfig withUnknownUserRate(double value) {
-        return new TrainConfig(maxEpochs, batchSize, learningRate, negatives, l2, value, patience, threads, seed, lazy, averageEpochs);
+        return new TrainConfig(maxEpochs, batchSize, learningRate, negatives, l2, value, patience, threads, seed, lazy, averageEpochs, historyContext);
     }
 
     /** With another patience. */
     public TrainConfig withPatience(int value) {
-        return new TrainConfig(maxEpochs, batchSize, learningRate, negatives, l2, unknownUserRate, value, threads, seed, lazy, averageEpochs);
+        return new TrainConfig(maxEpochs, batchSize, learningRate, negatives, l2, unknownUserRate, value, threads, seed, lazy, averageEpochs, historyContext);
     }
 
     /** With another thread count. */
     public TrainConfig withThreads(int value) {
-        return new TrainConfig(maxEpochs, batchSize, learningRate, negatives, l2, unknownUserRate, patience, value, seed, lazy, averageEpochs);
+        return new TrainConfig(maxEpochs, batchSize, learningRate, negatives, l2, unknownUserRate, patience, value, seed, lazy, averageEpochs, historyContext);
     }
 
     /** With lazy (true) or dense (false) Adam on embedding rows. */
     public TrainConfig withLazy(boolean value) {
-        return new TrainConfig(maxEpochs, batchSize, learningRate, negatives, l2, unknownUserRate, patience, threads, seed, value, averageEpochs);
+        return new TrainConfig(maxEpochs, batchSize, learningRate, negatives, l2, unknownUserRate, patience, threads, seed, value, averageEpochs, historyContext);
     }
 
     /** With another weight-averaging horizon in epochs (0 = none). */
     public TrainConfig withAverageEpochs(double value) {
-        return new TrainConfig(maxEpochs, batchSize, learningRate, negatives, l2, unknownUserRate, patience, threads, seed, lazy, value);
+        return new TrainConfig(maxEpochs, batchSize, learningRate, negatives, l2, unknownUserRate, patience, threads, seed, lazy, value, historyContext);
+    }
+
+    /** With another history context. */
+    public TrainConfig withHistoryContext(HistoryContext value) {
+        return new TrainConfig(maxEpochs, batchSize, learningRate, negatives, l2, unknownUserRate, patience, threads, seed, lazy, averageEpochs, value);
     }
 
     /** With another seed. */
     public TrainConfig withSeed(long value) {
-        return new TrainConfig(maxEpochs, batchSize, learningRate, negatives, l2, unknownUserRate, patience, threads, value, lazy, averageEpochs);
+        return new TrainConfig(maxEpochs, batchSize, learningRate, negatives, l2, unknownUserRate, patience, threads, value, lazy, averageEpochs, historyContext);
     }
 }

@@ -2,6 +2,7 @@ package io.streamrec.trainer.train;
 
 import io.streamrec.trainer.data.HeldOut;
 import io.streamrec.trainer.data.Interactions;
+import io.streamrec.trainer.data.OrderSignal;
 import io.streamrec.trainer.data.SeenItems;
 import io.streamrec.trainer.eval.Evaluator;
 import io.streamrec.trainer.eval.RankingMetrics;
@@ -22,9 +23,11 @@ import org.slf4j.LoggerFactory;
  * positive with {@code negatives} items sampled uniformly from those the user never touched
  * (resampled each epoch), shuffled mini-batches, Adam with lazy embedding-row updates.
  *
- * <p><b>History.</b> The positive at position {@code t} of a user's time-ordered row sees the last
- * H items strictly before {@code t} as its history, and its negatives share that history, exactly
- * as the model will be asked at serving time.
+ * <p><b>History.</b> With {@link HistoryContext#PRECEDING} the positive at position {@code t} of a user's
+ * time-ordered row sees the last H items strictly before {@code t} as its history, exactly as the model will be
+ * asked at serving time; with {@link HistoryContext#OTHERS} it sees H of the user's other items drawn anew each
+ * epoch, in random order; {@link HistoryContext#AUTO} picks one by the training data's {@link OrderSignal}. The
+ * negatives share their positive's history.
  *
  * <p><b>Parallelism and reproducibility.</b> Each batch is cut into one contiguous shard of groups
  * per thread; shards compute gradients into their own buffers, which are then reduced in shard
@@ -78,7 +81,9 @@ public final class Trainer implements AutoCloseable {
         if (train.numUsers() != model.numUsers() || train.numItems() != model.numItems()) {
             throw new IllegalArgumentException("model and data disagree on users or items");
         }
-        Run run = new Run(model, train);
+        HistoryContext context = config.historyContext() == HistoryContext.AUTO && model.historyLength() > 0
+                ? resolveContext(train) : config.historyContext();
+        Run run = new Run(model, train, context);
         // With weight averaging, the averaged parameters are what is evaluated, kept and returned; training
         // itself goes on from the optimiser's own parameters.
         NcfModel averaged = run.average == null ? null : model.copy();
@@ -125,7 +130,14 @@ public final class Trainer implements AutoCloseable {
         } else if (averaged != null) {
             model.copyFrom(averaged);
         }
-        return new FitResult(history, bestEpoch, bestMetrics);
+        return new FitResult(history, bestEpoch, bestMetrics, context);
+    }
+
+    private HistoryContext resolveContext(Interactions train) {
+        OrderSignal signal = OrderSignal.measure(train, config.seed());
+        HistoryContext context = HistoryContext.AUTO.resolve(signal);
+        LOG.info("history context {}: {}", context.label(), signal.describe());
+        return context;
     }
 
     private static long processCpuNanos() {
@@ -151,6 +163,7 @@ public final class Trainer implements AutoCloseable {
         private final int group;
         private final int groupsPerBatch;
         private final int historyLength;
+        private final HistoryContext context;
         private final long samplesPerEpoch;
         private final int[] order;
 
@@ -173,9 +186,10 @@ public final class Trainer implements AutoCloseable {
         /** One row per thread for the summed gradient of the table row it updates. */
         private final float[][] rowGradient;
 
-        Run(NcfModel model, Interactions train) {
+        Run(NcfModel model, Interactions train, HistoryContext context) {
             this.model = model;
             this.train = train;
+            this.context = context;
             this.seen = SeenItems.of(train);
             this.numItems = train.numItems();
             this.group = 1 + config.negatives();
@@ -301,7 +315,10 @@ public final class Trainer implements AutoCloseable {
                 }
             }
             int g = ws.beginGroup(modelUser);
-            if (historyLength > 0) {
+            if (historyLength > 0 && context == HistoryContext.OTHERS) {
+                state = OtherItems.fill(train, user, position, ws.histories(), ws.historyOffset(g), historyLength,
+                        state);
+            } else if (historyLength > 0) {
                 train.fillHistory(user, position, ws.histories(), ws.historyOffset(g), historyLength);
             }
             ws.addSample(train.itemAt(position), 1f);
@@ -357,7 +374,7 @@ public final class Trainer implements AutoCloseable {
     }
 
     /** SplitMix64's increment: the stream for one position is scramble(base + k * GAMMA), k = 1, 2, ... */
-    private static final long GAMMA = 0x9E3779B97F4A7C15L;
+    static final long GAMMA = 0x9E3779B97F4A7C15L;
 
     /** The starting state of the random stream of one (seed, epoch, position). */
     private static long mix(long seed, int epoch, int position) {
@@ -365,14 +382,14 @@ public final class Trainer implements AutoCloseable {
     }
 
     /** SplitMix64's output function: a cheap, allocation-free bijective mixer. */
-    private static long scramble(long state) {
+    static long scramble(long state) {
         long z = state;
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
     }
 
-    private static double unit(long state) {
+    static double unit(long state) {
         return (state >>> 11) * 0x1.0p-53;
     }
 }

@@ -52,6 +52,32 @@ class BenchCommandTest {
     }
 
     @Test
+    void autoSelectsOnValidationMeasuresBaselinesBesideAndWritesTheWinnersGraph() throws Exception {
+        Path out = dir.resolve("auto.md");
+        Path graph = dir.resolve("winner.onnx");
+        Run run = run("bench", "--data", "synthetic", "--rows", "auto", "--candidates", "gmf:8,ease",
+                "--baselines", "popularity,item-knn", "--epochs", "2", "--batch", "1024", "--threads", "2",
+                "--save-onnx", graph.toString(), "--out", out.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        String table = Files.readString(out);
+        assertThat(table).contains("Selection on validation (hr@10)", "| item-knn | baseline |",
+                "| popularity (baseline) |", "| item-knn (baseline) |");
+        assertThat(table).containsPattern("\\*\\*(gmf|ease) \\(selected\\)\\*\\*");
+        assertThat(table).containsPattern("(gmf|ease) wins with validation hr@10 0\\.\\d{4} against (gmf|ease)");
+        assertThat(graph).isNotEmptyFile();
+    }
+
+    @Test
+    void baselinesAreRowsTunedOnValidation() throws Exception {
+        Path out = dir.resolve("baselines.md");
+        Run run = run("bench", "--data", "synthetic", "--rows", "ease,item-knn", "--threads", "2", "--out",
+                out.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("tuned on validation: lambda", "tuned on validation: neighbours");
+        assertThat(Files.readString(out)).contains("| ease | - | lambda ", "| item-knn | - | neighbours ");
+    }
+
+    @Test
     void hiddenUsersAreRankedFromTheirHistoryAndTheGraphIsSaved() {
         Run run = run("bench", "--data", "synthetic", "--rows", "history:8:16-8:5:recent@epochs=1", "--batch", "1024",
                 "--threads", "2", "--hide-users", "5", "--save-onnx", dir.resolve("graphs").toString(), "--out",

@@ -21,6 +21,34 @@ class TrainerServiceConfigTest {
     }
 
     @Test
+    void autoSelectsAmongTheAneumfFamilyAndMeasuresEveryBaselineByDefault() {
+        TrainerServiceConfig config = new TrainerServiceConfig(Map.of());
+        assertThat(config.candidateConfigs()).extracting(c -> c.variant())
+                .containsExactly(Variant.HISTORY_ANEUMF, Variant.ANEUMF);
+        assertThat(config.candidateConfigs().get(1).gmfFactors()).isEqualTo(32);
+        assertThat(config.candidateConfigs().get(1).historyLength()).isZero();
+        assertThat(config.baselines()).containsExactly("popularity", "item-knn", "ease", "ials");
+        assertThat(config.trainConfig(config.candidateConfigs().get(0)).unknownUserRate()).isEqualTo(0.1);
+        assertThat(config.trainConfig(config.candidateConfigs().get(1)).unknownUserRate()).isZero();
+
+        TrainerServiceConfig single = new TrainerServiceConfig(Map.of("model.variant", "neumf", "model.baselines", ""));
+        assertThat(single.candidateConfigs()).extracting(c -> c.variant()).containsExactly(Variant.NEUMF);
+        assertThat(single.baselines()).isEmpty();
+    }
+
+    @Test
+    void unknownCandidatesAndBaselinesAreRefusedByName() {
+        assertThatThrownBy(() -> new TrainerServiceConfig(Map.of("model.candidates", "aneumf,sasrec")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("model.candidates").hasMessageContaining("sasrec");
+        assertThatThrownBy(() -> new TrainerServiceConfig(Map.of("model.candidates", "")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("model.candidates");
+        assertThatThrownBy(() -> new TrainerServiceConfig(Map.of("model.baselines", "ease,slim")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("model.baselines").hasMessageContaining("slim");
+        assertThatThrownBy(() -> new TrainerServiceConfig(Map.of("train.history.context", "sometimes")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("train.history.context");
+    }
+
+    @Test
     void variantsGetOnlyTheBranchesTheyHave() {
         TrainerServiceConfig gmf = new TrainerServiceConfig(Map.of("model.variant", "gmf", "model.factors", "16"));
         assertThat(gmf.modelConfig().mlpLayers()).isEmpty();

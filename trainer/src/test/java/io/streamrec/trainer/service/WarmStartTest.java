@@ -101,7 +101,7 @@ class WarmStartTest {
     @Test
     void aCheckpointFileCarriesTheModelAcrossARestart(@TempDir Path dir) throws Exception {
         new WarmStart(Optional.of(dir)).remember(previous, USERS_BEFORE, ITEMS_BEFORE, "sha-v1");
-        assertThat(dir.resolve(WarmStart.FILE_NAME)).exists();
+        assertThat(dir.resolve(WarmStart.fileName(CONFIG.variant()))).exists();
         try (var files = Files.list(dir)) {
             assertThat(files).hasSize(1); // no temporary file left behind
         }
@@ -117,7 +117,7 @@ class WarmStartTest {
     @Test
     void anUnreadableCheckpointMeansTrainingFromScratch(@TempDir Path dir) throws Exception {
         new WarmStart(Optional.of(dir)).remember(previous, USERS_BEFORE, ITEMS_BEFORE, "sha-v1");
-        Path file = dir.resolve(WarmStart.FILE_NAME);
+        Path file = dir.resolve(WarmStart.fileName(CONFIG.variant()));
         byte[] bytes = Files.readAllBytes(file);
         Files.write(file, Arrays.copyOf(bytes, bytes.length - 3)); // truncated
 
