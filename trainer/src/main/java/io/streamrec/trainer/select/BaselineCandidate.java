@@ -36,9 +36,9 @@ public record BaselineCandidate(String name, int historyLength, Optional<Baselin
 
     /** The names {@link #of} accepts. */
     public static final List<String> NAMES = List.of("popularity", "item-knn", "ease", "ials");
-    static final int[] NEIGHBOURS = {20, 50, 100, 200, 500};
+    static final int[] NEIGHBOURS = {20, 50, 100, 200, 500, 1000};
     static final double[] SHRINKAGES = {0, 10, 50, 200};
-    static final double[] EASE_LAMBDAS = {100, 250, 500, 1000, 2500};
+    static final double[] EASE_LAMBDAS = {100, 250, 500, 1000, 2500, 5000, 10000};
     static final double[] ALS_REGULARIZATION_SCALES = {0.3, 1, 3};
     private static final int ALS_PATIENCE = 2;
     private static final int ALS_MAX_ITERATIONS = 20;
