@@ -81,8 +81,11 @@ public final class RefitBench {
             table.append(String.format(Locale.ROOT, "Refits of %s (%,d interactions) from the interactions topic, %s;"
                             + " max heap %d MiB. A refit after a published one starts from its parameters when"
                             + " train.warm.start is on (the default).%n%n", corpus.name(), outcomes.get(0).pairs(),
-                    new TrainerServiceConfig(settings).modelConfig().describe(),
+                    new TrainerServiceConfig(settings).candidateConfigs().stream().map(c -> c.describe())
+                            .collect(java.util.stream.Collectors.joining(" and ", "candidates ", "")),
                     Runtime.getRuntime().maxMemory() >> 20));
+            outcomes.get(outcomes.size() - 1).selection().ifPresent(selection -> table.append("Last refit's selection: ")
+                    .append(selection.reason()).append(selection.warning().map(w -> "; " + w).orElse("")).append(".\n\n"));
             table.append("| phase |");
             for (int run = 1; run <= outcomes.size(); run++) {
                 table.append(" refit ").append(run).append(" s |");

@@ -77,7 +77,7 @@ final class AutoBench {
         if (BaselineCandidate.NAMES.contains(pieces[0])) {
             return BaselineCandidate.of(pieces[0], history);
         }
-        ModelConfig model = BenchRow.parse(pieces[0]).model().withSeed(bench.seed);
+        ModelConfig model = bench.modelConfigFor(BenchRow.parse(pieces[0]), pieces);
         return new NeuralCandidate(model, bench.trainConfigFor(model, pieces, cores), java.util.Optional.empty(),
                 stats -> console.printf(Locale.ROOT, "  %s epoch %2d  loss %.4f  %.2fs  validation %s%n",
                         model.variant().label(), stats.epoch(), stats.loss(), stats.seconds(), stats.validation()));

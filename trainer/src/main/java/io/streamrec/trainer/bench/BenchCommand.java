@@ -137,8 +137,9 @@ public final class BenchCommand implements Callable<Integer> {
             + " selects, hr@10 or ndcg@10 (default ${DEFAULT-VALUE}).")
     String selectionMetric;
 
-    @Option(names = "--history-context", defaultValue = "auto", converter = HistoryContextConverter.class, description = "What a history model's training"
-            + " positive sees as its history: auto, preceding or others (default ${DEFAULT-VALUE}); per row: @context=.")
+    @Option(names = "--history-context", defaultValue = "auto", converter = HistoryContextConverter.class,
+            description = "What a history model's training positive sees as its history: auto, preceding or others"
+                    + " (default ${DEFAULT-VALUE}); per row: @context=.")
     HistoryContext historyContext;
 
     @Option(names = "--shuffle-order", paramLabel = "SEED", description = "Shuffle each user's training row with"
@@ -243,12 +244,7 @@ public final class BenchCommand implements Callable<Integer> {
                         Double.NaN, Double.NaN, Double.NaN, PeakHeap.bytes() / (1024.0 * 1024.0));
             }
         }
-        ModelConfig modelConfig = row.model().withSeed(seed);
-        for (int i = 1; i < pieces.length; i++) {
-            if (pieces[i].startsWith("init=")) {
-                modelConfig = modelConfig.withInitStd(Double.parseDouble(pieces[i].substring("init=".length())));
-            }
-        }
+        ModelConfig modelConfig = modelConfigFor(row, pieces);
         TrainConfig trainConfig = trainConfigFor(modelConfig, pieces, cores);
         console.printf(Locale.ROOT, "%n== %s: %s, lr %s, l2 %s, batch %d, up to %d epochs (patience %d), unknown-user rate %s, %s Adam, %s%n",
                 rawSpec, modelConfig.describe(), trainConfig.learningRate(), trainConfig.l2(), trainConfig.batchSize(),
@@ -326,6 +322,17 @@ public final class BenchCommand implements Callable<Integer> {
                 full == null ? Double.NaN : full.ndcg(), fitted.fit().map(FitResult::secondsPerEpoch).orElse(Double.NaN),
                 fitted.fit().map(FitResult::cpuSecondsPerEpoch).orElse(Double.NaN),
                 fitted.fit().map(FitResult::samplesPerSecond).orElse(Double.NaN), PeakHeap.bytes() / (1024.0 * 1024.0));
+    }
+
+    /** The row's model with the bench's seed and the row's {@code @init=} option. */
+    ModelConfig modelConfigFor(BenchRow row, String[] pieces) {
+        ModelConfig modelConfig = row.model().withSeed(seed);
+        for (int i = 1; i < pieces.length; i++) {
+            if (pieces[i].startsWith("init=")) {
+                modelConfig = modelConfig.withInitStd(Double.parseDouble(pieces[i].substring("init=".length())));
+            }
+        }
+        return modelConfig;
     }
 
     /** The row's training recipe: the variant's defaults, then the row's {@code @key=value} options. */

@@ -15,7 +15,10 @@ import io.streamrec.trainer.eval.RankingMetrics;
 import io.streamrec.trainer.kafka.ModelReleasePublisher;
 import io.streamrec.trainer.kafka.ModelReleaseReader;
 import io.streamrec.trainer.kafka.ModelsSnapshot;
+import io.streamrec.trainer.model.ModelConfig;
 import io.streamrec.trainer.model.NcfModel;
+import io.streamrec.trainer.model.Variant;
+import io.streamrec.trainer.parallel.WorkerPool;
 import io.streamrec.trainer.release.Hyperparameters;
 import io.streamrec.trainer.release.OwnReleases;
 import io.streamrec.trainer.release.Provenance;
@@ -24,17 +27,15 @@ import io.streamrec.trainer.release.ReleaseGraphs;
 import io.streamrec.trainer.release.ReleaseRequest;
 import io.streamrec.trainer.release.ReleaseSettings;
 import io.streamrec.trainer.report.PeakHeap;
-import io.streamrec.trainer.snapshot.InteractionSnapshot;
-import io.streamrec.trainer.snapshot.InteractionSnapshotReader;
-import io.streamrec.trainer.train.EpochStats;
-import io.streamrec.trainer.model.ModelConfig;
-import io.streamrec.trainer.model.Variant;
-import io.streamrec.trainer.parallel.WorkerPool;
 import io.streamrec.trainer.select.BaselineCandidate;
 import io.streamrec.trainer.select.Fitted;
 import io.streamrec.trainer.select.NeuralCandidate;
 import io.streamrec.trainer.select.SelectionSummary;
 import io.streamrec.trainer.select.VariantSelection;
+import io.streamrec.trainer.snapshot.InteractionSnapshot;
+import io.streamrec.trainer.snapshot.InteractionSnapshotReader;
+import io.streamrec.trainer.train.EpochStats;
+import io.streamrec.trainer.train.TrainConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -213,8 +214,9 @@ public final class RefitRun {
                 initialisations.put(candidate.variant(), warm.isPresent() ? "warm:v" + servingVersion : "scratch");
                 log.info("event=refit_init model={} version={} variant={} init={}", config.modelName(), version,
                         candidate.variant().label(), initialisations.get(candidate.variant()));
-                candidates.add(new NeuralCandidate(candidate, config.trainConfig(candidate), warm,
-                        stats -> onEpoch(candidate, stats)));
+                TrainConfig training = warm.isPresent() ? config.trainConfig(candidate).withPatience(
+                        config.warmPatience()) : config.trainConfig(candidate);
+                candidates.add(new NeuralCandidate(candidate, training, warm, stats -> onEpoch(candidate, stats)));
             }
             int history = config.modelConfig().historyLength() > 0 ? config.modelConfig().historyLength()
                     : DEFAULT_BASELINE_HISTORY;

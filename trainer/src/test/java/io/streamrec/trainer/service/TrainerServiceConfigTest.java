@@ -30,6 +30,8 @@ class TrainerServiceConfigTest {
         assertThat(config.baselines()).containsExactly("popularity", "item-knn", "ease", "ials");
         assertThat(config.trainConfig(config.candidateConfigs().get(0)).unknownUserRate()).isEqualTo(0.1);
         assertThat(config.trainConfig(config.candidateConfigs().get(1)).unknownUserRate()).isZero();
+        assertThat(config.warmPatience()).isEqualTo(1);
+        assertThat(config.baselineRetuneEvery()).isEqualTo(10);
 
         TrainerServiceConfig single = new TrainerServiceConfig(Map.of("model.variant", "neumf", "model.baselines", ""));
         assertThat(single.candidateConfigs()).extracting(c -> c.variant()).containsExactly(Variant.NEUMF);
