@@ -22,7 +22,7 @@ final class AlsTraining {
     private static final int MAX_GRAMIAN_BLOCKS = 64;
 
     private final AlsConfig config;
-    private final AlsPairs pairs;
+    private final BinaryPairs pairs;
     private final WorkerPool pool;
     private final int d;
     private final double[] users;
@@ -35,7 +35,7 @@ final class AlsTraining {
 
     AlsTraining(Interactions train, AlsConfig config, WorkerPool pool) {
         this.config = config;
-        this.pairs = AlsPairs.of(train);
+        this.pairs = BinaryPairs.of(train);
         this.pool = pool;
         this.d = config.factors();
         this.users = initialUsers(pairs.numUsers, config);

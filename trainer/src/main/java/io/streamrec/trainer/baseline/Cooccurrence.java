@@ -29,7 +29,7 @@ final class Cooccurrence {
     }
 
     /** Counts every row {@code 1..numItems}, each block handed to {@code sink} by the task that counted it. */
-    static void byRowBlocks(AlsPairs pairs, WorkerPool pool, BlockSink sink) {
+    static void byRowBlocks(BinaryPairs pairs, WorkerPool pool, BlockSink sink) {
         int numItems = pairs.numItems;
         int width = numItems + 1;
         int tasks = (numItems + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
@@ -44,7 +44,7 @@ final class Cooccurrence {
         });
     }
 
-    private static void countRow(AlsPairs pairs, int item, int[] counts, int offset) {
+    private static void countRow(BinaryPairs pairs, int item, int[] counts, int offset) {
         for (int p = pairs.itemOffsets[item]; p < pairs.itemOffsets[item + 1]; p++) {
             int user = pairs.itemUsers[p];
             for (int q = pairs.userOffsets[user]; q < pairs.userOffsets[user + 1]; q++) {

@@ -48,14 +48,14 @@ public final class Ease {
         }
         int numItems = train.numItems();
         ItemItemModel.requireSupportedSize(numItems);
-        DMatrixRMaj inverse = invert(gram(AlsPairs.of(train), lambda, pool), pool.threads() > 1);
+        DMatrixRMaj inverse = invert(gram(BinaryPairs.of(train), lambda, pool), pool.threads() > 1);
         float[] weights = weights(inverse, numItems, pool);
         return new ItemItemModel(ItemItemModel.Kind.EASE, Map.of("lambda", ItemItemModel.number(lambda)), numItems,
                 historyLength, weights);
     }
 
     /** {@code X^T X + lambda I}, item {@code i} at row and column {@code i - 1}. */
-    private static DMatrixRMaj gram(AlsPairs pairs, double lambda, WorkerPool pool) {
+    private static DMatrixRMaj gram(BinaryPairs pairs, double lambda, WorkerPool pool) {
         int n = pairs.numItems;
         DMatrixRMaj gram = new DMatrixRMaj(n, n);
         double[] g = gram.data;

@@ -43,7 +43,7 @@ public final class ItemKnn {
         }
         int numItems = train.numItems();
         ItemItemModel.requireSupportedSize(numItems);
-        AlsPairs pairs = AlsPairs.of(train);
+        BinaryPairs pairs = BinaryPairs.of(train);
         int width = numItems + 1;
         float[] weights = new float[width * width];
         int keep = Math.min(neighbours, numItems);
@@ -63,7 +63,7 @@ public final class ItemKnn {
     }
 
     /** Leaves in {@code top} the best neighbours of {@code item}, whose counts row starts at {@code offset}. */
-    private static void keepNeighbours(AlsPairs pairs, int item, int[] counts, int offset, double shrinkage,
+    private static void keepNeighbours(BinaryPairs pairs, int item, int[] counts, int offset, double shrinkage,
                                        TopK top) {
         top.clear();
         double users = pairs.itemCount(item);

@@ -59,7 +59,7 @@ final class AutoBench {
             console.println(notes);
             List<BenchResult> results = new ArrayList<>();
             Fitted winner = selection.winner();
-            for (Fitted fitted : concat(selection)) {
+            for (Fitted fitted : selection.entries()) {
                 console.printf("== %s on the test split%n", fitted.name());
                 BenchResult row = bench.measure(fitted, dataset, targets, pool, console);
                 results.add(fitted == winner ? row.withVariant("**" + row.variant() + " (selected)**")
@@ -81,11 +81,5 @@ final class AutoBench {
         return new NeuralCandidate(model, bench.trainConfigFor(model, pieces, cores), java.util.Optional.empty(),
                 stats -> console.printf(Locale.ROOT, "  %s epoch %2d  loss %.4f  %.2fs  validation %s%n",
                         model.variant().label(), stats.epoch(), stats.loss(), stats.seconds(), stats.validation()));
-    }
-
-    private static List<Fitted> concat(VariantSelection selection) {
-        List<Fitted> all = new ArrayList<>(selection.candidates());
-        all.addAll(selection.baselines());
-        return all;
     }
 }

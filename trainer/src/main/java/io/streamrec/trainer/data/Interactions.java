@@ -161,10 +161,11 @@ public final class Interactions {
     }
 
     /**
-     * For every user, a sorted array of their distinct items; used for membership tests when
-     * sampling negatives. Returned as CSR: {@code [0]} offsets (length numUsers + 2), {@code [1]} items.
+     * For every user, a sorted array of their distinct items: membership tests when sampling negatives, and the
+     * binary user-item matrix of the baselines. Returned as fresh CSR arrays: {@code [0]} offsets (length
+     * numUsers + 2), {@code [1]} items.
      */
-    int[][] distinctItemSets() {
+    public int[][] distinctItemSets() {
         int[] setOffsets = new int[numUsers + 2];
         int[] sets = new int[items.length];
         int out = 0;

@@ -89,8 +89,7 @@ public record BaselineCandidate(String name, int historyLength, Optional<Baselin
     /** A fitted setting and its validation figures. */
     private record Tuned(BaselineSetting setting, Scorer scorer, RankingMetrics validation) {
         boolean beats(Tuned other) {
-            return other == null || validation.hitRate() > other.validation.hitRate()
-                    || (validation.hitRate() == other.validation.hitRate() && validation.ndcg() > other.validation.ndcg());
+            return other == null || validation.beats(other.validation);
         }
     }
 

@@ -94,7 +94,7 @@ public record VariantSelection(String metric, List<Fitted> candidates, List<Fitt
 
     /** The figures without the models. */
     public SelectionSummary summary() {
-        List<SelectionSummary.Entry> entries = concat().stream().map(f -> new SelectionSummary.Entry(f.name(),
+        List<SelectionSummary.Entry> entries = entries().stream().map(f -> new SelectionSummary.Entry(f.name(),
                 f.baseline(), f.settings(), f.validation().hitRate(), f.validation().ndcg(),
                 f.time().toMillis() / 1000.0)).toList();
         return new SelectionSummary(metric, entries, winner().name(), reason(), warning());
@@ -105,7 +105,7 @@ public record VariantSelection(String metric, List<Fitted> candidates, List<Fitt
         StringBuilder out = new StringBuilder("| entry | kind | settings | val HR@10 | val NDCG@10 | seconds |\n"
                 + "|---|---|---|---:|---:|---:|\n");
         Fitted winner = winner();
-        for (Fitted f : concat()) {
+        for (Fitted f : entries()) {
             out.append(String.format(Locale.ROOT, "| %s | %s | %s | %.4f | %.4f | %.1f |%n",
                     f == winner ? "**" + f.name() + "** (selected)" : f.name(), f.baseline() ? "baseline" : "candidate",
                     f.settings(), f.validation().hitRate(), f.validation().ndcg(), f.time().toMillis() / 1000.0));
@@ -113,15 +113,19 @@ public record VariantSelection(String metric, List<Fitted> candidates, List<Fitt
         return out.toString();
     }
 
-    private List<Fitted> concat() {
+    /** Every fitted entry: the candidates, then the baselines, each in list order. */
+    public List<Fitted> entries() {
         List<Fitted> all = new ArrayList<>(candidates);
         all.addAll(baselines);
         return all;
     }
 
+    /**
+     * The selecting figure, then the other one. Full ties need no rule of their own: {@code Stream.max} keeps the
+     * first of equal elements, so the list order decides, and a baseline must score strictly above to be ahead.
+     */
     private Comparator<Fitted> order() {
         String other = metric.equals("hr@10") ? "ndcg@10" : "hr@10";
-        return Comparator.<Fitted>comparingDouble(f -> f.metric(metric)).thenComparingDouble(f -> f.metric(other))
-                .thenComparing((a, b) -> Integer.compare(concat().indexOf(b), concat().indexOf(a)));
+        return Comparator.<Fitted>comparingDouble(f -> f.metric(metric)).thenComparingDouble(f -> f.metric(other));
     }
 }

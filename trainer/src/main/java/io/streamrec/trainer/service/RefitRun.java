@@ -145,9 +145,6 @@ public final class RefitRun {
      */
     private record Selected(NcfModel model, String initialisation, List<NcfModel> candidates) { }
 
-    /** History the history-based baselines read when the configured model reads none. */
-    private static final int DEFAULT_BASELINE_HISTORY = 50;
-
     /**
      * One refit as it goes: what is known so far (versions, pairs, phase times, epochs), so that a refit that fails
      * at any step still reports it. The steps are the trainer loop's, in order.
@@ -218,10 +215,8 @@ public final class RefitRun {
                         config.warmPatience()) : config.trainConfig(candidate);
                 candidates.add(new NeuralCandidate(candidate, training, warm, stats -> onEpoch(candidate, stats)));
             }
-            int history = config.modelConfig().historyLength() > 0 ? config.modelConfig().historyLength()
-                    : DEFAULT_BASELINE_HISTORY;
             List<BaselineCandidate> baselines = config.baselines().stream()
-                    .map(name -> baselinePins.candidate(name, history)).toList();
+                    .map(name -> baselinePins.candidate(name, config.historyLength())).toList();
             VariantSelection selection = timed("train", () -> VariantSelection.run(config.gateMetric(), candidates,
                     baselines, validation, pool, fitted -> log.info("event=selection_fitted entry={} kind={}"
                             + " settings=\"{}\" validation=\"{}\" seconds={}", fitted.name(),

@@ -237,6 +237,14 @@ public final class TrainerServiceConfig extends AbstractConfig {
         return variants.stream().map(Variant::parse).map(this::modelConfig).toList();
     }
 
+    /**
+     * {@code model.history.length}, whichever variant is configured: what a history-based baseline reads, as its
+     * served graph would.
+     */
+    int historyLength() {
+        return getInt(MODEL_HISTORY_LENGTH_CONFIG);
+    }
+
     /** Every how many refits the baselines are tuned again. */
     int baselineRetuneEvery() {
         return getInt(MODEL_BASELINES_RETUNE_CONFIG);

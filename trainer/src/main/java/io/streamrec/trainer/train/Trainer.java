@@ -113,7 +113,7 @@ public final class Trainer implements AutoCloseable {
                 bestEpoch = epoch;
                 continue;
             }
-            if (bestMetrics == null || better(metrics, bestMetrics)) {
+            if (bestMetrics == null || metrics.beats(bestMetrics)) {
                 bestMetrics = metrics;
                 bestEpoch = epoch;
                 if (best == null) {
@@ -145,9 +145,6 @@ public final class Trainer implements AutoCloseable {
         return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0L;
     }
 
-    private static boolean better(RankingMetrics a, RankingMetrics b) {
-        return a.hitRate() > b.hitRate() || (a.hitRate() == b.hitRate() && a.ndcg() > b.ndcg());
-    }
 
     @Override
     public void close() {
