@@ -9,6 +9,8 @@ import io.streamrec.trainer.data.LastfmReader;
 import io.streamrec.trainer.data.MovieLensReader;
 import io.streamrec.trainer.data.NcfReader;
 import io.streamrec.trainer.data.OrderSignal;
+import io.streamrec.trainer.data.ScaleConfig;
+import io.streamrec.trainer.data.ScaleGenerator;
 import io.streamrec.trainer.data.Split;
 import io.streamrec.trainer.data.Splits;
 import io.streamrec.trainer.data.SyntheticConfig;
@@ -69,7 +71,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--data", defaultValue = "synthetic",
             description = "NCF split dir (*.train.rating), MovieLens dir/file (u.data, ratings.dat), Last.fm dir "
-                    + "(data1.txt), or 'synthetic' (default).")
+                    + "(data1.txt), 'synthetic' (default), or 'scale:PRESET' / 'scale:USERS:ITEMS:INTERACTIONS' (the"
+                    + " scale generator: presets 100k, 1m, small).")
     String data;
 
     @Option(names = "--rows", split = ",",
@@ -416,9 +419,15 @@ public final class BenchCommand implements Callable<Integer> {
                 l2 != null ? l2 : 0, unknown, patience, cores, seed, true, averageEpochs, historyContext);
     }
 
-    static Dataset load(String data, long seed) {
+    private static final String SCALE_PREFIX = "scale:";
+
+    /** The dataset a {@code --data} value names (see the option). */
+    public static Dataset load(String data, long seed) {
         if (data.equals("synthetic")) {
             return SyntheticGenerator.dataset(SyntheticConfig.defaults().withSeed(seed));
+        }
+        if (data.startsWith(SCALE_PREFIX)) {
+            return new ScaleGenerator(ScaleConfig.parse(data.substring(SCALE_PREFIX.length()))).dataset();
         }
         Path path = Path.of(data);
         try (var files = Files.isDirectory(path) ? Files.list(path) : java.util.stream.Stream.<Path>empty()) {
