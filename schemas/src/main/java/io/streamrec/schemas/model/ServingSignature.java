@@ -11,6 +11,16 @@ package io.streamrec.schemas.model;
  *   <li>{@value #CANDIDATES}: int64 [B, C], item indices to score</li>
  *   <li>{@value #SCORES}: float [B, C], one logit per candidate (higher is better)</li>
  * </ul>
+ *
+ * <p>A graph may also offer a retrieval stage, two more outputs whose inner product ranks the catalogue
+ * cheaply (the serving app searches an index over the item rows and ranks only the best candidates through
+ * {@value #SCORES}). The metadata key {@value #META_RETRIEVAL} names the pair; a graph without it has none.
+ * <ul>
+ *   <li>{@value #RETRIEVAL_QUERY}: float [B, R], the user-side vector, from {@value #USER} and {@value #HISTORY}
+ *       only</li>
+ *   <li>{@value #RETRIEVAL_ITEMS}: float [N + 2, R], row i the vector of model index i (rows 0 and N + 1 are
+ *       padding), from no input at all</li>
+ * </ul>
  */
 public final class ServingSignature {
 
@@ -18,6 +28,9 @@ public final class ServingSignature {
     public static final String HISTORY = "history";
     public static final String CANDIDATES = "candidates";
     public static final String SCORES = "scores";
+
+    public static final String RETRIEVAL_QUERY = "retrieval_query";
+    public static final String RETRIEVAL_ITEMS = "retrieval_items";
 
     /** The user index of a user without a learned embedding. */
     public static final long UNKNOWN_USER = 0L;
@@ -32,6 +45,13 @@ public final class ServingSignature {
     public static final String META_HISTORY_LENGTH = "streamrec.model.history_length";
     public static final String META_ITEM_COUNT = "streamrec.model.item_count";
     public static final String META_USER_COUNT = "streamrec.model.user_count";
+    /**
+     * Present when the graph offers the retrieval outputs: what their inner product is, e.g.
+     * {@value #RETRIEVAL_GMF} (the score's GMF term plus its bias).
+     */
+    public static final String META_RETRIEVAL = "streamrec.model.retrieval";
+    /** {@link #META_RETRIEVAL}'s value for the GMF term plus output bias of the NeuMF head. */
+    public static final String RETRIEVAL_GMF = "inner-product:gmf";
 
     private ServingSignature() {
     }

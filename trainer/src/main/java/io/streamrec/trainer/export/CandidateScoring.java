@@ -22,6 +22,19 @@ public enum CandidateScoring {
      */
     CATALOGUE;
 
+    /**
+     * From this many items up a graph is exported to {@link #GATHER} even when {@link #CATALOGUE} is asked for:
+     * the streams app serves such catalogues in two stages (its {@code retrieval.min.items}, same default) and
+     * ranks a few hundred retrieved candidates per list, which a catalogue graph would score as the whole
+     * catalogue.
+     */
+    public static final int GATHER_FROM_ITEMS = 50_000;
+
+    /** {@code requested}, or {@link #GATHER} for a catalogue of at least {@link #GATHER_FROM_ITEMS} items. */
+    public static CandidateScoring forCatalogue(CandidateScoring requested, int items) {
+        return requested == CATALOGUE && items >= GATHER_FROM_ITEMS ? GATHER : requested;
+    }
+
     /** The metadata value, e.g. {@code catalogue}. */
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT);

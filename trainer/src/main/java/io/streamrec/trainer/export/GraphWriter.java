@@ -118,14 +118,26 @@ public final class GraphWriter {
      */
     public byte[] finish(ONNXRef<?> result, List<Port> inputs, Port output, Map<String, String> metadata,
                   String docString, String producerVersion, long modelVersion) {
-        if (output.type().getNumber() != FLOAT) {
-            throw new IllegalArgumentException("Tribuo wires float outputs only");
+        return finish(List.of(new Output(result, output)), inputs, metadata, docString, producerVersion,
+                modelVersion);
+    }
+
+    /** A graph output: the node that computes it and its declared port (float only). */
+    public record Output(ONNXRef<?> result, Port port) {
+    }
+
+    /** As {@link #finish(ONNXRef, List, Port, Map, String, String, long)}, with several outputs in this order. */
+    public byte[] finish(List<Output> outputs, List<Port> inputs, Map<String, String> metadata,
+                         String docString, String producerVersion, long modelVersion) {
+        for (Output output : outputs) {
+            if (output.port().type().getNumber() != FLOAT) {
+                throw new IllegalArgumentException("Tribuo wires float outputs only");
+            }
+            context.assignTo(output.result(), context.floatOutput(output.port().name(), 1));
         }
-        ONNXPlaceholder placeholder = context.floatOutput(output.name(), 1);
-        context.assignTo(result, placeholder);
         OnnxMl.GraphProto.Builder graph = context.buildGraph().toBuilder().clearInput().clearOutput();
         inputs.forEach(port -> graph.addInput(port.proto()));
-        graph.addOutput(output.proto());
+        outputs.forEach(output -> graph.addOutput(output.port().proto()));
         OnnxMl.ModelProto.Builder model = OnnxMl.ModelProto.newBuilder()
                 .setIrVersion(IR_VERSION)
                 .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(ServingOps.OPSET))

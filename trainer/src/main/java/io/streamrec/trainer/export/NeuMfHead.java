@@ -2,6 +2,7 @@ package io.streamrec.trainer.export;
 
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
 import org.tribuo.util.onnx.ONNXOperators;
 import org.tribuo.util.onnx.ONNXRef;
 
@@ -26,6 +27,9 @@ final class NeuMfHead {
     private final GraphWriter g;
     private final boolean factoredGate;
     private ONNXRef<?> rowShape;
+    /** The retrieval stage's outputs, set by {@link #gmfTerm}: the user's and the items' GMF halves. */
+    private ONNXRef<?> retrievalQuery;
+    private ONNXRef<?> retrievalItems;
 
     /**
      * @param factoredGate whether the gated first layer is {@link FactoredGateLayer}'s
@@ -52,13 +56,36 @@ final class NeuMfHead {
     private ONNXRef<?> gmfTerm(ONNXRef<?> candidates, UserSide side) {
         int dg = graph.dg;
         int rows = graph.items + 1;
-        ONNXRef<?> gmfItems = graph.catalogue
-                ? g.floats("gmf_item_table_t", ServingGraph.transposedWithOutOfRangeRow(graph.gmfItemTable(), rows,
-                        dg + 1), dg + 1, rows + 1)
-                : g.op(ServingOps.TRANSPOSE, "gmf_items_t", Map.of("perm", new int[] {0, 2, 1}),
-                        g.gather("gmf_items", graph.rowsOf("gmf_item_table", graph.gmfItemTable(), rows, dg + 1),
-                                candidates));
-        return g.op(ServingOps.MAT_MUL, "gmf", side.gmf(), gmfItems);
+        ONNXRef<?> gmfItems;
+        if (graph.catalogue) {
+            ONNXRef<?> table = g.floats("gmf_item_table_t", ServingGraph.transposedWithOutOfRangeRow(
+                    graph.gmfItemTable(), rows, dg + 1), dg + 1, rows + 1);
+            gmfItems = table;
+            retrievalItems = g.op(ServingOps.TRANSPOSE, "retrieval_item_rows", Map.of("perm", new int[] {1, 0}),
+                    table);
+        } else {
+            ONNXRef<?> table = graph.rowsOf("gmf_item_table", graph.gmfItemTable(), rows, dg + 1);
+            gmfItems = g.op(ServingOps.TRANSPOSE, "gmf_items_t", Map.of("perm", new int[] {0, 2, 1}),
+                    g.gather("gmf_items", table, candidates));
+            retrievalItems = g.op(ONNXOperators.IDENTITY, "retrieval_item_rows", table);
+        }
+        ONNXRef<?> user = side.gmf();
+        retrievalQuery = graph.flat(user, "retrieval_query_rows", dg + 1);
+        return g.op(ServingOps.MAT_MUL, "gmf", user, gmfItems);
+    }
+
+    /**
+     * The retrieval stage this head offers, after {@link #scores}: the user's {@code [z_g | 1]} [B, Dg+1] and
+     * the items' {@code [q_g ⊙ w_o,g | b_o]} [N+2, Dg+1] (row i is model index i; row N+1 the out-of-range
+     * row), whose inner product is the score's GMF term plus the output bias. Empty without a GMF branch.
+     */
+    Optional<Retrieval> retrieval() {
+        return retrievalQuery == null ? Optional.empty()
+                : Optional.of(new Retrieval(retrievalQuery, retrievalItems));
+    }
+
+    /** The two nodes of {@link #retrieval()}. */
+    record Retrieval(ONNXRef<?> query, ONNXRef<?> items) {
     }
 
     /** The first MLP layer after its ReLU: rows [B*C or B*(N+2), w_1], or columns with {@link #mlpColumns}. */

@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl;
 import io.streamrec.schemas.model.ServingSignature;
 import io.streamrec.trainer.model.ModelConfig;
 import io.streamrec.trainer.model.NcfModel;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.tribuo.util.onnx.ONNXRef;
@@ -123,7 +124,8 @@ public final class OnnxExporter {
         GraphWriter writer = new GraphWriter("streamrec_" + config.variant().label().replace('-', '_'));
         ServingGraph graph = new ServingGraph(model, writer, scoring);
         boolean factoredGate = FactoredGateLayer.applies(graph);
-        ONNXRef<?> scores = scores(graph, new NeuMfHead(graph, factoredGate));
+        NeuMfHead head = new NeuMfHead(graph, factoredGate);
+        ONNXRef<?> scores = scores(graph, head);
 
         List<GraphWriter.Port> inputs = List.of(
                 new GraphWriter.Port(ServingSignature.USER, OnnxMl.TensorProto.DataType.INT64, List.of("batch")),
@@ -131,14 +133,24 @@ public final class OnnxExporter {
                         List.of("batch", historyLength)),
                 new GraphWriter.Port(ServingSignature.CANDIDATES, OnnxMl.TensorProto.DataType.INT64,
                         List.of("batch", "candidates")));
-        GraphWriter.Port output = new GraphWriter.Port(ServingSignature.SCORES, OnnxMl.TensorProto.DataType.FLOAT,
-                List.of("batch", "candidates"));
+        List<GraphWriter.Output> outputs = new ArrayList<>();
+        outputs.add(new GraphWriter.Output(scores, new GraphWriter.Port(ServingSignature.SCORES,
+                OnnxMl.TensorProto.DataType.FLOAT, List.of("batch", "candidates"))));
         Map<String, String> meta = metadata.onnxMetadata(config.variant().label(), config.describe(), historyLength,
                 model.numItems(), userCount, scoring);
+        head.retrieval().ifPresent(retrieval -> {
+            int width = graph.dg + 1;
+            outputs.add(new GraphWriter.Output(retrieval.query(), new GraphWriter.Port(
+                    ServingSignature.RETRIEVAL_QUERY, OnnxMl.TensorProto.DataType.FLOAT, List.of("batch", width))));
+            outputs.add(new GraphWriter.Output(retrieval.items(), new GraphWriter.Port(
+                    ServingSignature.RETRIEVAL_ITEMS, OnnxMl.TensorProto.DataType.FLOAT,
+                    List.of(model.numItems() + 2, width))));
+            meta.put(ServingSignature.META_RETRIEVAL, ServingSignature.RETRIEVAL_GMF);
+        });
         if (config.gated()) {
             meta.put(META_GATE_FORM, factoredGate ? "factored" : "per-item");
         }
-        byte[] bytes = writer.finish(scores, inputs, output, meta, config.describe(), metadata.codeVersion(),
+        byte[] bytes = writer.finish(outputs, inputs, meta, config.describe(), metadata.codeVersion(),
                 metadata.version());
         return new ExportedModel(bytes, config.variant(), historyLength, model.numItems(), userCount, scoring);
     }

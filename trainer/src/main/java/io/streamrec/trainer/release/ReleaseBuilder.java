@@ -2,6 +2,7 @@ package io.streamrec.trainer.release;
 
 import io.streamrec.avro.ModelRelease;
 import io.streamrec.schemas.model.ReleaseSigner;
+import io.streamrec.trainer.export.CandidateScoring;
 import io.streamrec.trainer.export.ExportMetadata;
 import io.streamrec.trainer.export.ExportedModel;
 import io.streamrec.trainer.export.OnnxExporter;
@@ -68,7 +69,8 @@ public final class ReleaseBuilder {
         hyperparameters.putAll(Hyperparameters.of(config));
         Map<String, String> provenance = request.provenance().toMap();
         ExportedModel graph = OnnxExporter.export(model, new ExportMetadata(request.name(), request.version(),
-                request.provenance().codeVersion(), hyperparameters, provenance), settings.scoring());
+                request.provenance().codeVersion(), hyperparameters, provenance),
+                CandidateScoring.forCatalogue(settings.scoring(), model.numItems()));
         byte[] bytes = graph.onnx();
         String sha256 = graph.sha256();
 

@@ -14,7 +14,9 @@ import java.util.Optional;
  *                          (64 MiB): the record also carries the vocabularies.
  * @param artifactDirectory where larger graphs are stored (empty: larger graphs are an error)
  * @param scoring           how the exported graph meets its candidates (default
- *                          {@link OnnxExporter#DEFAULT_SCORING}: the catalogue, as the streams app ranks it)
+ *                          {@link OnnxExporter#DEFAULT_SCORING}: the catalogue, as the streams app ranks it;
+ *                          from {@link CandidateScoring#GATHER_FROM_ITEMS} items on, gather: see
+ *                          {@link CandidateScoring#forCatalogue})
  */
 public record ReleaseSettings(int inlineLimitBytes, Optional<Path> artifactDirectory, CandidateScoring scoring) {
 

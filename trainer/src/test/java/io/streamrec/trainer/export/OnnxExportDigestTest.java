@@ -33,16 +33,16 @@ class OnnxExportDigestTest {
     private static final List<Float> GATE_SCALES = List.of(1f, 400f);
 
     private static final Map<String, String> PINNED = pinned(
-        "gmf gather", "1bf6b6bb8d7c9550ab97fe15f21ad7c504dd3e397baf97718c5eaaacea1a411b",
-        "gmf catalogue", "87e17fd029dd08b42eb15ba2f9f729ba966e18572b25f04362a07ae82cbafca0",
+        "gmf gather", "b2c30205383872840d9225f1e28d94198014c33a28f1b0aaf354e9ee7504a06e",
+        "gmf catalogue", "35d972e31714150d4720a964493454b0f5a1ba986ca041f5d9b341b62d45f91a",
         "mlp gather", "1eadfa4a63b5298806cc4e2f1c27f13b90751bcae20fb052ee5a43ee1a0370c6",
         "mlp catalogue", "2317cbdce4436b5f577f68758f505bf1305a6aa1b50d274fb28909f358f26f3a",
-        "neumf gather", "9c62898bbaeabed1c74d55d307e814778ffc4712914b56b534327200526b355f",
-        "neumf catalogue", "cab420d6b3bbfdfa064a58a928939eb730dd4c88bfc9c0f371921d140ed55dd3",
-        "aneumf gather gate x1.0", "a08d9af63425b3fc861b3bd529e7749e5532f06866a76163367e3ea52219f2ec",
-        "aneumf gather gate x400.0", "0120dde9eceb55843a7c5b99f0f8c98e8a6031dceab922ed8f0ce8344d5ae247",
-        "aneumf catalogue gate x1.0", "dde4d6217349e9686a10cbbec2c5b3ad1428c659ed9d70d222b01d0823bf6396",
-        "aneumf catalogue gate x400.0", "28273e549b4a14419db3f21af4a519f72a7beda25734bedd20a2fec9f2e8e87b",
+        "neumf gather", "7589dc7449e25a79cf78feaade2e79ccaa58646d300e6599631efa1f4e4ad849",
+        "neumf catalogue", "7af8212ee86eff3bf27300b9d0fc85ef6baf65d90c4fa98226c9a3737dcd8349",
+        "aneumf gather gate x1.0", "07282dcbe75025bba39ffe9da1212722af50f85f06517683358cfa7e6f361eac",
+        "aneumf gather gate x400.0", "779b00a9e09fa91dbe6d3e5e6a59c2bc8cede6bd5f763da0ebeeb1b9a52c5b79",
+        "aneumf catalogue gate x1.0", "aea5c4830d99613c6a09145e7ec60b05f71b07a6b352845a7170e7511a2785dd",
+        "aneumf catalogue gate x400.0", "12b01f8ed4b5437584dddb3e0c0e83aac86ef491ed7bd2c7ad38ef3d7c96d228",
         "history-aneumf gather gate x1.0", "051c98b3662e62c608baa55b9407fb0da213c1e096109f1ae4ed459752951533",
         "history-aneumf gather gate x400.0", "3a88e23e97145b6e9a6a73fc6577c225bc2d48d9d2eb9873b1ea7ab9c408a63d",
         "history-aneumf-no-user gather gate x1.0", "377a2d74f1675351c75ce829367c8b1a8f6dec496e91e1a6477969ae143b2444",
@@ -50,16 +50,16 @@ class OnnxExportDigestTest {
         "history-gmf-head gather", "17d26d74d98cfb015c02d08bb607921150ade5ab442406e20b6f673eac48978e",
         "history-mlp-head gather gate x1.0", "c0103a9eb2fe3fda0c2f9ed538510d289427f363a909a61f493970488724b0d4",
         "history-mlp-head gather gate x400.0", "9fb8f0298bde4a5043c4992990068a6e1b92aa08ea65c2001371c87929a5a272",
-        "history-recent gather gate x1.0", "26a2708a7d50b4f41c5d053ffa68e3ee7719f6f077a032aa4fac594a77d846b3",
-        "history-recent gather gate x400.0", "e298da377c2361bab68ae3315fbfa0d085a2a52af0e5b6b71dda3c7193540711",
-        "history-recent catalogue gate x1.0", "2f4eb86fd09552a624756ee0f70450dc5baa394d169cb116bad285cd27453ef5",
-        "history-recent catalogue gate x400.0", "cf550f09a18043b7b7e837b8e7fa1905349e8a184bcbd175fb41dc65bbf5cbb1",
-        "history-recent-no-user gather gate x1.0", "8f9f89f0864228e44922d9d2a21dd4ea5941aa238ac79d45999dfd6666d106b7",
-        "history-recent-no-user gather gate x400.0", "0ac0ba5b08d931cb14f6c85262ac4b868f4e92ac9704d604618ef6ea872c3a93",
-        "history-recent-no-user catalogue gate x1.0", "7246d304ba1f5e81edc3db5ca3f3393574af6cd7ae0c261f639e4652d8c8367c",
-        "history-recent-no-user catalogue gate x400.0", "25b28b692cf49fb1e134bbfff8f0d16ea10cd4d5dfb61f60b3a2a2065280f152",
-        "history-recent-gmf-head gather", "beb4580344633ac1dee2105f328117c02ed794a2b8c9a18f562fbf7d23975a01",
-        "history-recent-gmf-head catalogue", "1ae0dc878588b084b2caf5525ba3bf50cd0dbd5ee62f3f1deda0ef1fe98d1442");
+        "history-recent gather gate x1.0", "dd20ec0252f260c4a3c8dc58d2293d498ed27ecc422ffaaecaaf399c279fa55c",
+        "history-recent gather gate x400.0", "206e82abf20d2127c77fa4130284d2a5845a90ebd25f391c7ce2df3635855fc6",
+        "history-recent catalogue gate x1.0", "4bc4c347480e36d18fc0dea6550ff1e99c1801659b6e1ecb6f8491de7eccfc9f",
+        "history-recent catalogue gate x400.0", "018bf050a2c1e75e1fd7f2778546c75468a598b0f88ec534a1f4b51e6eed4ff3",
+        "history-recent-no-user gather gate x1.0", "f4c266ba6dbb87822657da9cb440becb9673821fa9d55cf392cb853af84dfa04",
+        "history-recent-no-user gather gate x400.0", "15c1632492856e7f6f07ac26f998d22eb4e49f6795dcc117568b42657c9a3958",
+        "history-recent-no-user catalogue gate x1.0", "0b0bf55b91086253a4eb91b1bb3ceb6b5fc2546520188a003db3b4edbc297f59",
+        "history-recent-no-user catalogue gate x400.0", "545e39be5c332e0fb0517a2ca6b0628fe08dae6d1fde34682566fc57fa43918b",
+        "history-recent-gmf-head gather", "d993671825b6266d2c5e86696049c7e975800ce441e1ea80b6654e80cec846bf",
+        "history-recent-gmf-head catalogue", "566d33e2de3f281276a6a7e58569284d114dadad937aebf274cab3263f1225b3");
 
     @Test
     void everyExportVariantKeepsItsBytes() {
