@@ -153,7 +153,8 @@ public final class StreamsApp implements AutoCloseable {
         OnnxRuntime onnx = new OnnxRuntime(new OnnxRuntime.Settings(config.onnxIntraOpThreads(),
                 config.onnxAllowSpinning(), config.scoringBatchMaxRecords()));
         ModelLoader loader = new ModelLoader(onnx, verifier,
-                new ArtifactFetcher(config.artifactMaxBytes(), Duration.ofMinutes(2)), config.warmupRuns());
+                new ArtifactFetcher(config.artifactMaxBytes(), Duration.ofMinutes(2)), config.warmupRuns(),
+                config.retrievalSettings());
         ModelRegistry models = new ModelRegistry(new ModelRegistry.Settings(config.modelName(),
                 config.pinnedVersion(), config.eventsRetained()), loader, Clock.systemUTC(),
                 event -> meters.counter("streamrec.model.events", "kind", event.kind().name().toLowerCase(

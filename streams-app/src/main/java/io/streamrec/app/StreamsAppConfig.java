@@ -1,5 +1,6 @@
 package io.streamrec.app;
 
+import io.streamrec.app.retrieval.RetrievalSettings;
 import io.streamrec.schemas.topics.TopicCatalog;
 import java.time.Duration;
 import java.util.HashMap;
@@ -57,6 +58,13 @@ public final class StreamsAppConfig extends AbstractConfig {
     public static final String MODEL_ARTIFACT_MAX_BYTES_CONFIG = "model.artifact.max.bytes";
     public static final String MODEL_WARMUP_RUNS_CONFIG = "model.warmup.runs";
     public static final String MODEL_EVENTS_RETAINED_CONFIG = "model.events.retained";
+
+    public static final String RETRIEVAL_MIN_ITEMS_CONFIG = "retrieval.min.items";
+    public static final String RETRIEVAL_CANDIDATES_CONFIG = "retrieval.candidates";
+    public static final String RETRIEVAL_INDEX_CONFIG = "retrieval.index";
+    public static final String RETRIEVAL_HNSW_MAX_CONNECTIONS_CONFIG = "retrieval.hnsw.max.connections";
+    public static final String RETRIEVAL_HNSW_BEAM_WIDTH_CONFIG = "retrieval.hnsw.beam.width";
+    public static final String RETRIEVAL_BUILD_THREADS_CONFIG = "retrieval.build.threads";
 
     public static final String ONNX_INTRA_OP_THREADS_CONFIG = "onnx.intra.op.threads";
     public static final String ONNX_ALLOW_SPINNING_CONFIG = "onnx.allow.spinning";
@@ -142,9 +150,29 @@ public final class StreamsAppConfig extends AbstractConfig {
             .define(MODEL_ARTIFACT_MAX_BYTES_CONFIG, Type.LONG, 512L * 1024 * 1024, Range.atLeast(1),
                     Importance.LOW, "Largest ONNX graph fetched from a release's artifact URI.")
             .define(MODEL_WARMUP_RUNS_CONFIG, Type.INT, 3, Range.between(1, 1000), Importance.LOW,
-                    "Full-catalogue scoring runs on a new model before it serves.")
+                    "Scoring runs on a new model before it serves (the whole catalogue, or a two-stage model's"
+                            + " candidates).")
             .define(MODEL_EVENTS_RETAINED_CONFIG, Type.INT, 100, Range.between(1, 100_000), Importance.LOW,
                     "How many model swaps, rejections and ignored releases are kept for GET /models/events.")
+            .define(RETRIEVAL_MIN_ITEMS_CONFIG, Type.INT, RetrievalSettings.defaults().minItems(), Range.atLeast(1),
+                    Importance.MEDIUM, "Catalogues of at least this many items are served in two stages when the"
+                            + " release offers a retrieval stage: the index finds retrieval.candidates items and the"
+                            + " model ranks only those. Smaller catalogues are scored whole.")
+            .define(RETRIEVAL_CANDIDATES_CONFIG, Type.INT, RetrievalSettings.defaults().candidates(),
+                    Range.between(1, 100_000), Importance.MEDIUM,
+                    "Items the retrieval stage finds, and the model ranks, per list.")
+            .define(RETRIEVAL_INDEX_CONFIG, Type.STRING, RetrievalSettings.defaults().kind().label(),
+                    ConfigDef.ValidString.in("hnsw", "exact"), Importance.LOW,
+                    "The retrieval index: hnsw (Lucene's HNSW graph, approximate, sublinear) or exact (a scan of"
+                            + " every item, linear in the catalogue).")
+            .define(RETRIEVAL_HNSW_MAX_CONNECTIONS_CONFIG, Type.INT, RetrievalSettings.defaults().maxConnections(),
+                    Range.between(2, 512), Importance.LOW, "HNSW: neighbours per node (Lucene's M).")
+            .define(RETRIEVAL_HNSW_BEAM_WIDTH_CONFIG, Type.INT, RetrievalSettings.defaults().beamWidth(),
+                    Range.between(1, 3200), Importance.LOW,
+                    "HNSW: candidates considered while inserting a node (Lucene's beamWidth).")
+            .define(RETRIEVAL_BUILD_THREADS_CONFIG, Type.INT, RetrievalSettings.defaults().buildThreads(),
+                    Range.between(1, 256), Importance.LOW, "Threads that build a new model's index, off the stream"
+                            + " threads, while the old model serves.")
             .define(ONNX_INTRA_OP_THREADS_CONFIG, Type.INT, 1, Range.between(1, 256), Importance.MEDIUM,
                     "ONNX Runtime intra-op threads per scoring call. 1 suits one stream thread per core.")
             .define(ONNX_ALLOW_SPINNING_CONFIG, Type.BOOLEAN, false, Importance.LOW,
@@ -300,6 +328,13 @@ public final class StreamsAppConfig extends AbstractConfig {
 
     public long artifactMaxBytes() {
         return getLong(MODEL_ARTIFACT_MAX_BYTES_CONFIG);
+    }
+
+    public RetrievalSettings retrievalSettings() {
+        return new RetrievalSettings(getInt(RETRIEVAL_MIN_ITEMS_CONFIG), getInt(RETRIEVAL_CANDIDATES_CONFIG),
+                RetrievalSettings.Kind.parse(getString(RETRIEVAL_INDEX_CONFIG)),
+                getInt(RETRIEVAL_HNSW_MAX_CONNECTIONS_CONFIG), getInt(RETRIEVAL_HNSW_BEAM_WIDTH_CONFIG),
+                getInt(RETRIEVAL_BUILD_THREADS_CONFIG));
     }
 
     public int warmupRuns() {

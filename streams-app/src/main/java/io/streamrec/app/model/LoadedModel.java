@@ -5,6 +5,7 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.streamrec.app.retrieval.RetrievalIndex;
 import io.streamrec.schemas.model.ServingSignature;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -16,7 +17,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
@@ -49,13 +52,28 @@ public final class LoadedModel implements AutoCloseable {
     private final Queue<CatalogueCall> idleCalls = new ConcurrentLinkedQueue<>();
     /** Every call buffer made, to close with the model (guarded by itself). */
     private final List<CatalogueCall> allCalls = new ArrayList<>();
+    /** The retrieval stage, or null when every list scores the whole catalogue. */
+    private final Retrieval retrieval;
+
+    /**
+     * The retrieval stage of a two-stage model: an index over the graph's {@code retrieval_items}, searched with
+     * its {@code retrieval_query}, and how many of the found items one list ranks. Immutable.
+     */
+    public record Retrieval(RetrievalIndex index, int candidates) {
+        public Retrieval {
+            Objects.requireNonNull(index, "index");
+            if (candidates < 1) {
+                throw new IllegalArgumentException("candidates must be >= 1, got " + candidates);
+            }
+        }
+    }
 
     /**
      * Takes ownership of {@code session}: {@link #close()} closes it. Callers close the model (not the session)
      * when something fails after this.
      */
     LoadedModel(ModelInfo info, OrtEnvironment environment, OrtSession session, List<String> itemIds,
-                List<String> userIds, int maxBatch) throws OrtException {
+                List<String> userIds, int maxBatch, Retrieval retrieval) throws OrtException {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be >= 1, got " + maxBatch);
         }
@@ -66,15 +84,23 @@ public final class LoadedModel implements AutoCloseable {
         this.itemIndexById = indexById(itemIds);
         this.userIndexById = indexById(userIds);
         this.maxBatch = maxBatch;
-        this.catalogueRows = ByteBuffer.allocateDirect(maxBatch * itemIds.size() * Long.BYTES)
+        this.retrieval = retrieval;
+        if (retrieval != null && retrieval.index().size() != itemIds.size()) {
+            throw new IllegalArgumentException("the retrieval index holds " + retrieval.index().size()
+                    + " items, the vocabulary " + itemIds.size());
+        }
+        // A two-stage model never scores the whole catalogue (10^5 to 10^6 items): no catalogue tensors for it.
+        this.catalogueRows = retrieval != null ? null : ByteBuffer.allocateDirect(maxBatch * itemIds.size() * Long.BYTES)
                 .order(ByteOrder.nativeOrder()).asLongBuffer();
-        for (int row = 0; row < maxBatch; row++) {
-            for (int i = 1; i <= itemIds.size(); i++) {
-                catalogueRows.put(i);
+        if (catalogueRows != null) {
+            for (int row = 0; row < maxBatch; row++) {
+                for (int i = 1; i <= itemIds.size(); i++) {
+                    catalogueRows.put(i);
+                }
             }
         }
         this.catalogueByBatch = new OnnxTensor[maxBatch + 1];
-        this.catalogue = catalogueTensor(1);
+        this.catalogue = retrieval != null ? null : catalogueTensor(1);
     }
 
     private static Map<String, Integer> indexById(List<String> ids) {
@@ -95,6 +121,11 @@ public final class LoadedModel implements AutoCloseable {
 
     public int historyLength() {
         return info.historyLength();
+    }
+
+    /** The retrieval stage when lists are served in two stages; empty when each scores the whole catalogue. */
+    public Optional<Retrieval> retrieval() {
+        return Optional.ofNullable(retrieval);
     }
 
     /** The model index of an item, or 0 when the item is outside the vocabulary. */
@@ -130,12 +161,14 @@ public final class LoadedModel implements AutoCloseable {
     }
 
     /**
-     * Scores the whole catalogue for one user in a single session call.
+     * Scores the whole catalogue for one user in a single session call. Not for a two-stage model
+     * ({@link #retrieval()} present), which has no catalogue tensors.
      *
      * @return {@code scores[i]} is the score of model index {@code i + 1}
      */
     public float[] scoreCatalogue(int userIndex, long[] history) throws OrtException {
         checkHistory(history);
+        requireCatalogue();
         CatalogueCall call = idleCalls.poll();
         if (call == null) {
             call = newCatalogueCall();
@@ -187,6 +220,7 @@ public final class LoadedModel implements AutoCloseable {
     }
 
     private float[][] scoreCatalogueChunk(long[] users, long[][] histories) throws OrtException {
+        requireCatalogue();
         int batch = users.length;
         try (OnnxTensor user = OnnxTensor.createTensor(environment, LongBuffer.wrap(users), new long[] {batch});
              OnnxTensor history = historyTensor(histories)) {
@@ -209,6 +243,13 @@ public final class LoadedModel implements AutoCloseable {
      * The candidates [b, itemCount] over the first b rows of {@link #catalogueRows}, made once per b: a direct
      * buffer is read in place, so no call copies the catalogue. Closed with the model.
      */
+    private void requireCatalogue() {
+        if (catalogueRows == null) {
+            throw new IllegalStateException(info + " serves in two stages: it scores retrieved candidates, never"
+                    + " the whole catalogue");
+        }
+    }
+
     private OnnxTensor catalogueTensor(int batch) throws OrtException {
         synchronized (catalogueByBatch) {
             if (catalogueByBatch[batch] == null) {
@@ -237,6 +278,71 @@ public final class LoadedModel implements AutoCloseable {
         }
     }
 
+    /**
+     * Scores each user's own candidates (model indices), {@link #maxBatch()} users per session call.
+     *
+     * @param candidates one row per user, all of the same length C
+     * @return {@code scores[b][c]} is user b's score of {@code candidates[b][c]}
+     */
+    public float[][] scoreCandidates(long[] users, long[][] histories, long[][] candidates) throws OrtException {
+        if (users.length != histories.length || users.length != candidates.length) {
+            throw new IllegalArgumentException(users.length + " users, " + histories.length + " histories, "
+                    + candidates.length + " candidate rows");
+        }
+        float[][] scores = new float[users.length][];
+        for (int from = 0; from < users.length; from += maxBatch) {
+            int to = Math.min(users.length, from + maxBatch);
+            int width = candidates[from].length;
+            LongBuffer rows = LongBuffer.allocate((to - from) * width);
+            for (int b = from; b < to; b++) {
+                if (candidates[b].length != width) {
+                    throw new IllegalArgumentException("candidate rows differ in length: " + width + " and "
+                            + candidates[b].length);
+                }
+                rows.put(candidates[b]);
+            }
+            rows.flip();
+            try (OnnxTensor user = OnnxTensor.createTensor(environment, LongBuffer.wrap(users, from, to - from),
+                         new long[] {to - from});
+                 OnnxTensor history = historyTensor(Arrays.copyOfRange(histories, from, to));
+                 OnnxTensor candidateTensor = OnnxTensor.createTensor(environment, rows,
+                         new long[] {to - from, width})) {
+                System.arraycopy(run(user, history, candidateTensor, to - from, width), 0, scores, from, to - from);
+            }
+        }
+        return scores;
+    }
+
+    /**
+     * The retrieval stage's query vector of each user, {@link #maxBatch()} users per session call (only the
+     * query's part of the graph runs).
+     *
+     * @throws IllegalStateException when the model has no retrieval stage
+     */
+    public float[][] retrievalQueries(long[] users, long[][] histories) throws OrtException {
+        if (retrieval == null) {
+            throw new IllegalStateException(info + " has no retrieval stage");
+        }
+        float[][] queries = new float[users.length][];
+        for (int from = 0; from < users.length; from += maxBatch) {
+            int to = Math.min(users.length, from + maxBatch);
+            long[] ones = new long[to - from];
+            Arrays.fill(ones, 1L);
+            try (OnnxTensor user = OnnxTensor.createTensor(environment, LongBuffer.wrap(users, from, to - from),
+                         new long[] {to - from});
+                 OnnxTensor history = historyTensor(Arrays.copyOfRange(histories, from, to));
+                 OnnxTensor candidates = OnnxTensor.createTensor(environment, LongBuffer.wrap(ones),
+                         new long[] {to - from, 1});
+                 OrtSession.Result result = session.run(Map.of(ServingSignature.USER, user,
+                         ServingSignature.HISTORY, history, ServingSignature.CANDIDATES, candidates),
+                         Set.of(ServingSignature.RETRIEVAL_QUERY))) {
+                float[][] part = (float[][]) result.get(0).getValue();
+                System.arraycopy(part, 0, queries, from, part.length);
+            }
+        }
+        return queries;
+    }
+
     private void checkHistory(long[] history) {
         if (history.length != info.historyLength()) {
             throw new IllegalArgumentException("history has " + history.length + " entries, the model takes "
@@ -246,10 +352,11 @@ public final class LoadedModel implements AutoCloseable {
 
     private float[][] run(OnnxTensor user, OnnxTensor history, OnnxTensor candidates, int batch, int candidateCount)
             throws OrtException {
+        // Only the scores: a two-stage graph's retrieval outputs are not computed unless asked for.
         try (OrtSession.Result result = session.run(Map.of(
                 ServingSignature.USER, user,
                 ServingSignature.HISTORY, history,
-                ServingSignature.CANDIDATES, candidates))) {
+                ServingSignature.CANDIDATES, candidates), Set.of(ServingSignature.SCORES))) {
             OnnxValue output = result.get(ServingSignature.SCORES)
                     .orElseThrow(() -> new OrtException("the graph produced no '" + ServingSignature.SCORES + "'"));
             // One copy into Java arrays (getFloatBuffer and then arrays would copy the scores twice).

@@ -5,6 +5,10 @@ import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import io.streamrec.app.retrieval.RetrievalIndex;
+import io.streamrec.app.retrieval.RetrievalSettings;
 import io.streamrec.avro.ModelRelease;
 import io.streamrec.schemas.model.ReleaseRejectedException;
 import io.streamrec.schemas.model.ReleaseVerifier;
@@ -12,6 +16,8 @@ import io.streamrec.schemas.model.ServingSignature;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -38,12 +44,21 @@ public final class ModelLoader {
     private final ReleaseVerifier verifier;
     private final ArtifactFetcher fetcher;
     private final int warmupRuns;
+    private final RetrievalSettings retrievalSettings;
 
+    /** A loader with the default {@link RetrievalSettings}. */
     public ModelLoader(OnnxRuntime runtime, ReleaseVerifier verifier, ArtifactFetcher fetcher, int warmupRuns) {
+        this(runtime, verifier, fetcher, warmupRuns, RetrievalSettings.defaults());
+    }
+
+    /** @param retrievalSettings when a release's retrieval stage is used, and the index it gets */
+    public ModelLoader(OnnxRuntime runtime, ReleaseVerifier verifier, ArtifactFetcher fetcher, int warmupRuns,
+                       RetrievalSettings retrievalSettings) {
         this.runtime = runtime;
         this.verifier = verifier;
         this.fetcher = fetcher;
         this.warmupRuns = warmupRuns;
+        this.retrievalSettings = retrievalSettings;
     }
 
     /**
@@ -96,7 +111,7 @@ public final class ModelLoader {
                     release.getHistoryLength(), release.getMetrics(), release.getHyperparameters(),
                     release.getProvenance(), signed ? release.getSigningKeyId() : null, graph.length);
             model = new LoadedModel(info, runtime.environment(), session, release.getItemVocabulary(),
-                    release.getUserVocabulary(), runtime.settings().maxBatch());
+                    release.getUserVocabulary(), runtime.settings().maxBatch(), retrieval(what, session, release));
         } catch (ReleaseRejectedException | RuntimeException e) {
             closeQuietly(session);
             throw e;
@@ -111,6 +126,80 @@ public final class ModelLoader {
         } catch (ReleaseRejectedException | RuntimeException e) {
             model.close(); // the model owns the session now
             throw e;
+        }
+    }
+
+    /**
+     * The release's retrieval stage when its graph offers one and the catalogue is large enough
+     * ({@link RetrievalSettings#appliesTo}), else null: the item vectors read from the graph, checked, and indexed.
+     * A graph whose retrieval outputs do not match its metadata is rejected.
+     */
+    private LoadedModel.Retrieval retrieval(String what, OrtSession session, ModelRelease release)
+            throws ReleaseRejectedException, OrtException {
+        String kind = session.getMetadata().getCustomMetadata().get(ServingSignature.META_RETRIEVAL);
+        int items = release.getItemVocabulary().size();
+        if (kind == null || !retrievalSettings.appliesTo(items)) {
+            return null;
+        }
+        if (!kind.equals(ServingSignature.RETRIEVAL_GMF)) {
+            log.warn("event=retrieval_unknown model={} version={} retrieval=\"{}\" note=\"scored whole\"",
+                    release.getName(), release.getVersion(), kind);
+            return null;
+        }
+        Map<String, NodeInfo> outputs = session.getOutputInfo();
+        if (!outputs.containsKey(ServingSignature.RETRIEVAL_QUERY)
+                || !outputs.containsKey(ServingSignature.RETRIEVAL_ITEMS)) {
+            throw new ReleaseRejectedException("graph", what + ": the metadata promises a retrieval stage but the"
+                    + " graph's outputs are " + outputs.keySet());
+        }
+        checkTensor(what, outputs.get(ServingSignature.RETRIEVAL_QUERY), ServingSignature.RETRIEVAL_QUERY,
+                OnnxJavaType.FLOAT, 2);
+        checkTensor(what, outputs.get(ServingSignature.RETRIEVAL_ITEMS), ServingSignature.RETRIEVAL_ITEMS,
+                OnnxJavaType.FLOAT, 2);
+        long start = System.nanoTime();
+        ItemRows rows = itemRows(what, session, release.getHistoryLength(), items);
+        long read = System.nanoTime();
+        RetrievalIndex index = retrievalSettings.build(rows.values(), items, rows.dimension());
+        long built = System.nanoTime();
+        log.info("event=retrieval_index_built model={} version={} index={} items={} dimension={} read_ms={}"
+                        + " build_ms={} graph_bytes={}", release.getName(), release.getVersion(),
+                retrievalSettings.kind().label(), items, rows.dimension(), (read - start) / 1_000_000,
+                (built - read) / 1_000_000, index.structureBytes());
+        return new LoadedModel.Retrieval(index, retrievalSettings.candidates());
+    }
+
+    /** Item vectors of model indices 1..N, row-major. */
+    private record ItemRows(float[] values, int dimension) {
+    }
+
+    /** Runs the graph's item-vector output (it reads no input, but ONNX Runtime wants every input fed). */
+    private ItemRows itemRows(String what, OrtSession session, int historyLength, int items)
+            throws ReleaseRejectedException, OrtException {
+        var environment = runtime.environment();
+        try (OnnxTensor user = OnnxTensor.createTensor(environment, LongBuffer.wrap(new long[1]), new long[] {1});
+             OnnxTensor history = OnnxTensor.createTensor(environment, LongBuffer.wrap(new long[historyLength]),
+                     new long[] {1, historyLength});
+             OnnxTensor candidates = OnnxTensor.createTensor(environment, LongBuffer.wrap(new long[] {1}),
+                     new long[] {1, 1});
+             OrtSession.Result result = session.run(Map.of(ServingSignature.USER, user, ServingSignature.HISTORY,
+                     history, ServingSignature.CANDIDATES, candidates), Set.of(ServingSignature.RETRIEVAL_ITEMS))) {
+            OnnxValue value = result.get(0);
+            long[] shape = ((TensorInfo) value.getInfo()).getShape();
+            if (shape.length != 2 || shape[0] != items + 2L || shape[1] < 1) {
+                throw new ReleaseRejectedException("graph", what + ": '" + ServingSignature.RETRIEVAL_ITEMS + "' is "
+                        + java.util.Arrays.toString(shape) + ", expected [" + (items + 2) + ", R]");
+            }
+            int dimension = Math.toIntExact(shape[1]);
+            FloatBuffer all = ((OnnxTensor) value).getFloatBuffer();
+            float[] rows = new float[items * dimension];
+            all.position(dimension).get(rows); // row 0 is padding
+            for (int i = 0; i < rows.length; i++) {
+                if (!Float.isFinite(rows[i])) {
+                    throw new ReleaseRejectedException("probe", what + ": the retrieval vector of item "
+                            + (i / dimension + 1) + " is not finite");
+                }
+            }
+            return new ItemRows(rows, dimension);
         }
     }
 
@@ -229,21 +318,48 @@ public final class ModelLoader {
         for (int h = 0; h < historyLength; h++) {
             fullHistory[h] = h == historyLength - 1 ? items : 1 + random.nextInt(items);
         }
+        long[] someUsers = {0, users, users == 0 ? 0 : 1 + random.nextInt(users)};
+        long[][] histories = {emptyHistory, fullHistory, fullHistory};
+        long[] candidates = {1, items, 1 + random.nextInt(items)};
         try {
-            for (int run = 0; run < Math.max(1, warmupRuns); run++) {
-                requireFinite(what, model.scoreCatalogue(0, emptyHistory), "unknown user, empty history");
-                requireFinite(what, model.scoreCatalogue(users, fullHistory), "user " + users + ", full history");
+            if (model.retrieval().isEmpty()) {
+                for (int run = 0; run < Math.max(1, warmupRuns); run++) {
+                    requireFinite(what, model.scoreCatalogue(0, emptyHistory), "unknown user, empty history");
+                    requireFinite(what, model.scoreCatalogue(users, fullHistory), "user " + users + ", full history");
+                }
+                requireFinite(what, fullBatch(model, users, fullHistory), "a full batch of users");
             }
-            requireFinite(what, fullBatch(model, users, fullHistory), "a full batch of users");
-            long[] someUsers = {0, users, users == 0 ? 0 : 1 + random.nextInt(users)};
-            long[][] histories = {emptyHistory, fullHistory, fullHistory};
-            long[] candidates = {1, items, 1 + random.nextInt(items)};
-            requireFinite(what, model.score(someUsers, histories, candidates, candidates.length),
-                    "a batch of 3 users");
+            for (int run = 0; run < Math.max(1, warmupRuns); run++) {
+                requireFinite(what, model.score(someUsers, histories, candidates, candidates.length),
+                        "a batch of 3 users");
+            }
+            if (model.retrieval().isPresent()) {
+                probeRetrieval(what, model, someUsers, histories);
+            }
         } catch (OrtException | RuntimeException e) {
             throw new ReleaseRejectedException("probe", what + ": the graph fails on probe inputs (does its"
                     + " embedding table cover the vocabulary?): " + e.getMessage(), e);
         }
+    }
+
+    /** The retrieval stage on the probe users: finite queries that find candidates the ranker scores finitely. */
+    private static void probeRetrieval(String what, LoadedModel model, long[] users, long[][] histories)
+            throws ReleaseRejectedException, OrtException {
+        LoadedModel.Retrieval retrieval = model.retrieval().orElseThrow();
+        float[][] queries = model.retrievalQueries(users, histories);
+        requireFinite(what, queries, "retrieval queries");
+        long[][] found = new long[users.length][];
+        for (int b = 0; b < users.length; b++) {
+            int[] items = retrieval.index().search(queries[b], retrieval.candidates(), item -> false);
+            if (items.length == 0) {
+                throw new ReleaseRejectedException("probe", what + ": the retrieval index found no item");
+            }
+            found[b] = new long[retrieval.candidates()];
+            for (int c = 0; c < found[b].length; c++) {
+                found[b][c] = items[Math.min(c, items.length - 1)];
+            }
+        }
+        requireFinite(what, model.scoreCandidates(users, histories, found), "retrieved candidates");
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.streamrec.app.topology;
+package io.streamrec.app.retrieval;
 
 import java.util.function.IntPredicate;
 

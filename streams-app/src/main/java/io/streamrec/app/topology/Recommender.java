@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Timer;
 import io.streamrec.app.model.LoadedModel;
 import io.streamrec.app.model.ModelLease;
 import io.streamrec.app.model.ModelRegistry;
+import io.streamrec.app.retrieval.TopK;
 import io.streamrec.avro.Recommendations;
 import io.streamrec.avro.RecommendedItem;
 import java.time.Duration;
@@ -26,7 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Computes users' ranked lists from their histories: the whole catalogue scored by the serving model, a batch
- * of users per ONNX Runtime call, minus what each user has seen, top K. Without a model, or for a user the
+ * of users per ONNX Runtime call, minus what each user has seen, top K. A two-stage model
+ * ({@link LoadedModel#retrieval()}) first finds each user's best few hundred unseen items in its retrieval
+ * index and ranks only those, so nothing per click grows with the catalogue. Without a model, or for a user the
  * model knows nothing about (unknown user and no known item in the history), the list comes from popularity and
  * says so ({@code fallback = true}, model name {@value #POPULARITY}). Used for batches of clicks by the topology
  * and for one request at a time by the HTTP API, so both answer alike.
@@ -47,6 +50,7 @@ public final class Recommender {
     private final Counter scoringFailures;
     private final Timer scoringLatency;
     private final DistributionSummary batchSizes;
+    private final Timer retrievalLatency;
 
     public Recommender(ModelRegistry models, boolean excludeSeen, MeterRegistry meters) {
         this.models = models;
@@ -58,8 +62,15 @@ public final class Recommender {
         this.scoringFailures = Counter.builder("streamrec.scoring.failures")
                 .description("Scoring calls that failed and were answered by the fallback").register(meters);
         this.scoringLatency = Timer.builder("streamrec.scoring.latency")
-                .description("One full-catalogue scoring of a batch of users (one ONNX Runtime call per"
-                        + " model batch)")
+                .description("One scoring of a batch of users: the whole catalogue (one ONNX Runtime call per"
+                        + " model batch), or a two-stage model's query, retrieval and ranking")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1).dividedBy(20))
+                .maximumExpectedValue(Duration.ofSeconds(1))
+                .register(meters);
+        this.retrievalLatency = Timer.builder("streamrec.retrieval.latency")
+                .description("The index searches of one batch of a two-stage model (its query and ranking calls are"
+                        + " in streamrec.scoring.latency)")
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1).dividedBy(20))
                 .maximumExpectedValue(Duration.ofSeconds(1))
@@ -149,22 +160,105 @@ public final class Recommender {
         if (count == 0) {
             return;
         }
-        float[][] scores = score(model, Arrays.copyOf(users, count), Arrays.copyOf(histories, count));
-        if (scores == null) {
+        long[] scoredUsers = Arrays.copyOf(users, count);
+        long[][] scoredHistories = Arrays.copyOf(histories, count);
+        List<ListRequest> scored = new ArrayList<>(count);
+        for (int j = 0; j < count; j++) {
+            scored.add(requests.get(positions[j]));
+        }
+        Recommendations[] made = model.retrieval().isPresent()
+                ? twoStage(model, scored, scoredUsers, scoredHistories, k, nowMs)
+                : wholeCatalogue(model, scored, scoredUsers, scoredHistories, k, nowMs);
+        if (made == null) {
             return;
         }
         for (int j = 0; j < count; j++) {
-            int i = positions[j];
-            lists[i] = ranked(model, requests.get(i), scores[j], k, nowMs);
+            lists[positions[j]] = made[j];
             modelLists.increment();
         }
     }
 
-    /** One scoring call for the batch, or null when it failed (logged and counted; the batch falls back). */
-    private float[][] score(LoadedModel model, long[] users, long[][] histories) {
+    private Recommendations[] wholeCatalogue(LoadedModel model, List<ListRequest> requests, long[] users,
+                                             long[][] histories, int k, long nowMs) {
+        float[][] scores = score(model, users, histories, () -> model.scoreCatalogue(users, histories));
+        if (scores == null) {
+            return null;
+        }
+        Recommendations[] made = new Recommendations[requests.size()];
+        for (int j = 0; j < made.length; j++) {
+            made[j] = ranked(model, requests.get(j), scores[j], k, nowMs);
+        }
+        return made;
+    }
+
+    /**
+     * Retrieval, then ranking: each user's query vector (one session call per batch), their best unseen
+     * candidates from the index, and those candidates scored by the ranker (one more call per batch).
+     */
+    private Recommendations[] twoStage(LoadedModel model, List<ListRequest> requests, long[] users,
+                                       long[][] histories, int k, long nowMs) {
+        LoadedModel.Retrieval retrieval = model.retrieval().orElseThrow();
+        long[][] candidates = new long[requests.size()][];
+        int[] found = new int[requests.size()];
+        float[][] scores = score(model, users, histories, () -> {
+            float[][] queries = model.retrievalQueries(users, histories);
+            long start = System.nanoTime();
+            for (int j = 0; j < queries.length; j++) {
+                int[] seen = excludeSeen ? seenIndices(model, requests.get(j)) : new int[0];
+                int[] items = retrieval.index().search(queries[j], retrieval.candidates(),
+                        index -> Arrays.binarySearch(seen, index) >= 0);
+                found[j] = items.length;
+                candidates[j] = paddedCandidates(items, retrieval.candidates());
+            }
+            retrievalLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            return model.scoreCandidates(users, histories, candidates);
+        });
+        if (scores == null) {
+            return null;
+        }
+        Recommendations[] made = new Recommendations[requests.size()];
+        for (int j = 0; j < made.length; j++) {
+            int[] best = TopK.select(Arrays.copyOf(scores[j], found[j]), k, position -> false);
+            List<RecommendedItem> items = new ArrayList<>(best.length);
+            for (int position : best) {
+                int index = (int) candidates[j][position - 1];
+                items.add(new RecommendedItem(model.itemId(index), scores[j][position - 1]));
+            }
+            made[j] = list(model, requests.get(j), items, nowMs);
+        }
+        return made;
+    }
+
+    /** The user's seen items as sorted model indices: a history is at most a few hundred items. */
+    private static int[] seenIndices(LoadedModel model, ListRequest request) {
+        return request.historyItems().stream().mapToInt(model::itemIndex).filter(index -> index != 0)
+                .sorted().distinct().toArray();
+    }
+
+    /**
+     * The found items as a candidates row of the fixed width the batch's tensor needs; a short row (a tiny
+     * catalogue, or a user who has seen nearly all of it) repeats its first item, and only the first
+     * {@code items.length} scores are read.
+     */
+    private static long[] paddedCandidates(int[] items, int width) {
+        long[] row = new long[width];
+        for (int c = 0; c < width; c++) {
+            row[c] = items.length == 0 ? 1 : items[c < items.length ? c : 0];
+        }
+        return row;
+    }
+
+    /** A scoring step of a batch: may fail with ONNX Runtime's exception. */
+    @FunctionalInterface
+    private interface Scoring {
+        float[][] run() throws OrtException;
+    }
+
+    /** The batch's scores, or null when scoring failed (logged and counted; the batch falls back). */
+    private float[][] score(LoadedModel model, long[] users, long[][] histories, Scoring scoring) {
         long start = System.nanoTime();
         try {
-            float[][] scores = model.scoreCatalogue(users, histories);
+            float[][] scores = scoring.run();
             scoringLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             batchSizes.record(users.length);
             return scores;
@@ -190,6 +284,11 @@ public final class Recommender {
         for (int index : top) {
             items.add(new RecommendedItem(model.itemId(index), scores[index - 1]));
         }
+        return list(model, request, items, nowMs);
+    }
+
+    private static Recommendations list(LoadedModel model, ListRequest request, List<RecommendedItem> items,
+                                        long nowMs) {
         return new Recommendations(request.userId(), items, model.info().name(), model.info().version(), false,
                 request.eventTime(), Instant.ofEpochMilli(nowMs));
     }

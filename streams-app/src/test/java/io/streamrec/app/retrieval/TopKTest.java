@@ -1,4 +1,4 @@
-package io.streamrec.app.topology;
+package io.streamrec.app.retrieval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

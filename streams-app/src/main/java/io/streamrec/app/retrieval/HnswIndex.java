@@ -1,0 +1,191 @@
+package io.streamrec.app.retrieval;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.IntPredicate;
+import org.apache.lucene.codecs.hnsw.DefaultFlatVectorScorer;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TaskExecutor;
+import org.apache.lucene.search.TopKnnCollector;
+import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.hnsw.HnswConcurrentMergeBuilder;
+import org.apache.lucene.util.hnsw.HnswGraph;
+import org.apache.lucene.util.hnsw.HnswGraphBuilder;
+import org.apache.lucene.util.hnsw.HnswGraphSearcher;
+import org.apache.lucene.util.hnsw.NeighborArray;
+import org.apache.lucene.util.hnsw.OnHeapHnswGraph;
+import org.apache.lucene.util.hnsw.RandomAccessVectorValues;
+import org.apache.lucene.util.hnsw.RandomVectorScorer;
+import org.apache.lucene.util.hnsw.RandomVectorScorerSupplier;
+
+/**
+ * Lucene's HNSW graph over the item vectors with its maximum-inner-product similarity, built in memory
+ * ({@code org.apache.lucene.util.hnsw}, no index files) and searched with a beam as wide as the candidates
+ * asked for. Excluded items are filtered during the search (Lucene's accept-ords), so a user's seen items cost
+ * nothing that grows with the catalogue.
+ *
+ * <p>Lucene's graph keeps a neighbour cursor of its own ({@code seek} / {@code nextNeighbor}), so concurrent
+ * searches each walk the finished graph through a {@link GraphView} with a cursor of their own; the graph is
+ * never written after {@link #build}.
+ */
+public final class HnswIndex implements RetrievalIndex {
+
+    private static final VectorSimilarityFunction SIMILARITY = VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT;
+    /** The graph's level assignment seed: equal vectors and settings give the same single-threaded graph. */
+    private static final long SEED = 42L;
+
+    private final RandomAccessVectorValues.Floats vectors;
+    private final OnHeapHnswGraph graph;
+    private final int dimension;
+
+    private HnswIndex(RandomAccessVectorValues.Floats vectors, OnHeapHnswGraph graph, int dimension) {
+        this.vectors = vectors;
+        this.graph = graph;
+        this.dimension = dimension;
+    }
+
+    /**
+     * Builds the graph over {@code items} rows of {@code dimension} floats (row r is model index r + 1), copied.
+     *
+     * @param threads threads inserting nodes concurrently (Lucene's concurrent merge builder); 1 builds in the
+     *                caller's thread
+     */
+    public static HnswIndex build(float[] rows, int items, int dimension, int maxConnections, int beamWidth,
+                                  int threads) {
+        if (items < 1 || dimension < 1 || rows.length < (long) items * dimension) {
+            throw new IllegalArgumentException(rows.length + " floats cannot hold " + items + " rows of "
+                    + dimension);
+        }
+        List<float[]> list = new ArrayList<>(items);
+        for (int row = 0; row < items; row++) {
+            list.add(java.util.Arrays.copyOfRange(rows, row * dimension, (row + 1) * dimension));
+        }
+        RandomAccessVectorValues.Floats vectors = RandomAccessVectorValues.fromFloats(list, dimension);
+        try {
+            RandomVectorScorerSupplier scorers = DefaultFlatVectorScorer.INSTANCE
+                    .getRandomVectorScorerSupplier(SIMILARITY, vectors);
+            HnswGraphBuilder builder = HnswGraphBuilder.create(scorers, maxConnections, beamWidth, SEED, items);
+            OnHeapHnswGraph graph = threads == 1 ? builder.build(items)
+                    : buildConcurrently(scorers, maxConnections, beamWidth, builder.getGraph(), items, threads);
+            return new HnswIndex(vectors, graph, dimension);
+        } catch (IOException e) {
+            throw new UncheckedIOException("building the HNSW graph in memory failed", e);
+        }
+    }
+
+    private static OnHeapHnswGraph buildConcurrently(RandomVectorScorerSupplier scorers, int maxConnections,
+                                                     int beamWidth, OnHeapHnswGraph empty, int items, int threads)
+            throws IOException {
+        ExecutorService pool = Executors.newFixedThreadPool(threads, runnable -> {
+            Thread thread = new Thread(runnable, "streamrec-hnsw-build");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            return new HnswConcurrentMergeBuilder(new TaskExecutor(pool), threads, scorers, maxConnections,
+                    beamWidth, empty, null).build(items);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Override
+    public int size() {
+        return vectors.size();
+    }
+
+    @Override
+    public int dimension() {
+        return dimension;
+    }
+
+    @Override
+    public long structureBytes() {
+        return graph.ramBytesUsed();
+    }
+
+    @Override
+    public int[] search(float[] query, int count, IntPredicate excluded) {
+        ExactIndex.checkQuery(query, dimension);
+        int size = vectors.size();
+        try {
+            RandomVectorScorer scorer = DefaultFlatVectorScorer.INSTANCE.getRandomVectorScorer(SIMILARITY, vectors,
+                    query);
+            TopKnnCollector collector = new TopKnnCollector(Math.min(count, size), Integer.MAX_VALUE);
+            HnswGraphSearcher.search(scorer, collector, new GraphView(graph), new Accepted(size, excluded));
+            ScoreDoc[] found = collector.topDocs().scoreDocs;
+            int[] items = new int[found.length];
+            for (int i = 0; i < found.length; i++) {
+                items[i] = found[i].doc + 1;
+            }
+            return items;
+        } catch (IOException e) {
+            throw new UncheckedIOException("searching the in-memory HNSW graph failed", e);
+        }
+    }
+
+    /** The ordinals (model index - 1) that may be returned. */
+    private record Accepted(int length, IntPredicate excluded) implements Bits {
+        @Override
+        public boolean get(int ordinal) {
+            return !excluded.test(ordinal + 1);
+        }
+    }
+
+    /** A read-only walk of a finished graph with its own neighbour cursor; one per search. */
+    private static final class GraphView extends HnswGraph {
+
+        private final OnHeapHnswGraph graph;
+        private int[] neighbours;
+        private int count;
+        private int next;
+
+        GraphView(OnHeapHnswGraph graph) {
+            this.graph = graph;
+        }
+
+        @Override
+        public void seek(int level, int target) {
+            NeighborArray array = graph.getNeighbors(level, target);
+            neighbours = array.nodes();
+            count = array.size();
+            next = 0;
+        }
+
+        @Override
+        public int size() {
+            return graph.size();
+        }
+
+        @Override
+        public int maxNodeId() {
+            return graph.maxNodeId();
+        }
+
+        @Override
+        public int nextNeighbor() {
+            return next < count ? neighbours[next++] : DocIdSetIterator.NO_MORE_DOCS;
+        }
+
+        @Override
+        public int numLevels() {
+            return graph.numLevels();
+        }
+
+        @Override
+        public int entryNode() {
+            return graph.entryNode();
+        }
+
+        @Override
+        public NodesIterator getNodesOnLevel(int level) {
+            return graph.getNodesOnLevel(level);
+        }
+    }
+}
