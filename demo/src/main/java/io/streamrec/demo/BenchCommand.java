@@ -70,6 +70,14 @@ public final class BenchCommand implements Callable<Integer> {
             + " highest rate sustained.")
     boolean searchMaxRate;
 
+    @Option(names = "--scale", paramLabel = "SPEC", description = "Serve a large catalogue from the scale generator:"
+            + " a preset (100k, 1m) or USERS:ITEMS:INTERACTIONS; default: MovieLens-1M's size.")
+    String scale;
+
+    @Option(names = "--training-users", defaultValue = "200000", description = "With --scale: the users the model"
+            + " trains on; the others click as unknown users (default ${DEFAULT-VALUE}).")
+    int trainingUsers;
+
     @Option(names = "--out", description = "Also write the markdown table here.")
     Path out;
 
@@ -90,7 +98,7 @@ public final class BenchCommand implements Callable<Integer> {
         EndToEndBench.Result result = new EndToEndBench(new EndToEndBench.Settings(variant, rates,
                 Duration.ofSeconds(stepSeconds), Duration.ofSeconds(warmupSeconds), swapRate,
                 Duration.ofMinutes(soakMinutes), soakRate, directory, appJar, appJavaOptions, overrides, partitions,
-                seed, searchMaxRate),
+                seed, searchMaxRate, scale, trainingUsers),
                 System.out).run();
         System.out.println();
         System.out.println(result.markdown());

@@ -32,8 +32,9 @@ public final class RetrievalBenchCommand implements Callable<Integer> {
             description = "Retrieved candidates per list (default ${DEFAULT-VALUE}).")
     List<Integer> candidates;
 
-    @Option(names = "--index", split = ",", defaultValue = "hnsw,exact",
-            description = "Indexes to compare: hnsw, exact (default ${DEFAULT-VALUE}).")
+    @Option(names = "--index", split = ",", defaultValue = "exact,hnsw,hnsw-mip",
+            description = "Indexes to compare: exact, hnsw, hnsw-mip; an index after exact also reports the share"
+                    + " of exact retrieval's candidates it finds (default ${DEFAULT-VALUE}).")
     List<String> indexes;
 
     @Option(names = "--hnsw-max-connections", defaultValue = "16", description = "HNSW M (default ${DEFAULT-VALUE}).")
@@ -46,6 +47,10 @@ public final class RetrievalBenchCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--model-cache", paramLabel = "FILE", description = "Read the trained parameters from FILE when"
+            + " it exists, else train and write them there (the same --data, --epochs and --seed).")
+    Path modelCache;
+
     @Option(names = "--out", description = "Also write the markdown here.")
     Path out;
 
@@ -53,7 +58,7 @@ public final class RetrievalBenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<RetrievalSettings.Kind> kinds = indexes.stream().map(RetrievalSettings.Kind::parse).toList();
         String markdown = new RetrievalBench(new RetrievalBench.Settings(data, epochs, users, candidates, kinds,
-                maxConnections, beamWidth, seed), System.out).run();
+                maxConnections, beamWidth, seed, modelCache), System.out).run();
         System.out.println();
         System.out.println(markdown);
         if (out != null) {

@@ -162,9 +162,10 @@ public final class StreamsAppConfig extends AbstractConfig {
                     Range.between(1, 100_000), Importance.MEDIUM,
                     "Items the retrieval stage finds, and the model ranks, per list.")
             .define(RETRIEVAL_INDEX_CONFIG, Type.STRING, RetrievalSettings.defaults().kind().label(),
-                    ConfigDef.ValidString.in("hnsw", "exact"), Importance.LOW,
-                    "The retrieval index: hnsw (Lucene's HNSW graph, approximate, sublinear) or exact (a scan of"
-                            + " every item, linear in the catalogue).")
+                    ConfigDef.ValidString.in("hnsw", "hnsw-mip", "exact"), Importance.LOW,
+                    "The retrieval index: hnsw (Lucene's HNSW graph over the items reduced to the unit sphere,"
+                            + " approximate, sublinear), hnsw-mip (the same graph on Lucene's maximum inner product)"
+                            + " or exact (a scan of every item, linear in the catalogue).")
             .define(RETRIEVAL_HNSW_MAX_CONNECTIONS_CONFIG, Type.INT, RetrievalSettings.defaults().maxConnections(),
                     Range.between(2, 512), Importance.LOW, "HNSW: neighbours per node (Lucene's M).")
             .define(RETRIEVAL_HNSW_BEAM_WIDTH_CONFIG, Type.INT, RetrievalSettings.defaults().beamWidth(),

@@ -10,9 +10,9 @@ import io.streamrec.schemas.model.ReleaseKeys;
 import io.streamrec.schemas.serde.RestSchemaRegistryClient;
 import io.streamrec.schemas.serde.SchemaRegistryClient;
 import io.streamrec.schemas.topics.TopicCatalog;
-import io.streamrec.trainer.data.Corpus;
-import io.streamrec.trainer.data.SyntheticConfig;
-import io.streamrec.trainer.data.SyntheticGenerator;
+import io.streamrec.trainer.data.ScaleConfig;
+import io.streamrec.trainer.model.NcfModel;
+import io.streamrec.trainer.release.ReleaseSettings;
 import io.streamrec.trainer.kafka.ModelReleasePublisher;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -37,9 +37,10 @@ import org.apache.kafka.streams.StreamsConfig;
  * swap under load, and optionally a long soak for memory, and prints what a downstream consumer experienced.
  * The broker, registry, load generator and consumer share the machine with the app, as the bars demand.
  *
- * <p>The catalogue has 3,706 items and 6,040 users (MovieLens-1M's size); the model is the configured variant,
- * trained for one epoch on a synthetic corpus of that size: serving cost depends on the architecture and the
- * catalogue, not on accuracy.
+ * <p>The catalogue has 3,706 items and 6,040 users (MovieLens-1M's size), or is a scale generator's
+ * ({@link BenchWorkload}); the model is the configured variant, trained for one epoch on a synthetic corpus:
+ * serving cost depends on the architecture and the catalogue, not on accuracy. At scale the releases travel
+ * through the artifact store (a file URI), as a trainer's large releases do.
  */
 public final class EndToEndBench {
 
@@ -48,10 +49,13 @@ public final class EndToEndBench {
      *
      * @param searchMaxRate after the fixed rates, step up from the last one by a quarter at a time until a step
      *                      is not sustained ({@link #SUSTAINED_P99_MICROS}, no growing backlog)
+     * @param scale         a {@link ScaleConfig#parse} spec for a large catalogue, or null for MovieLens-1M's size
+     * @param trainingUsers at scale, the users the model trains on (the others click as unknown users)
      */
     public record Settings(String variant, List<Double> rates, Duration step, Duration warmup, double swapRate,
                            Duration soak, double soakRate, Path directory, Path appJar, String appJavaOptions,
-                           Map<String, String> appOverrides, int partitions, long seed, boolean searchMaxRate) {
+                           Map<String, String> appOverrides, int partitions, long seed, boolean searchMaxRate,
+                           String scale, int trainingUsers) {
         public Settings {
             if (partitions < 0) {
                 throw new IllegalArgumentException("partitions must be >= 1, or 0 for the topic catalog's, got "
@@ -95,9 +99,6 @@ public final class EndToEndBench {
         }
     }
 
-    private static final int USERS = 6040;
-    private static final int ITEMS = 3706;
-
     private final Settings settings;
     private final PrintStream out;
 
@@ -114,15 +115,25 @@ public final class EndToEndBench {
             SchemaRegistryClient registry = RestSchemaRegistryClient.forUrl(stack.schemaRegistryUrl());
             Map<String, Object> client = new HashMap<>(stack.clientProperties());
 
-            out.println("==> training " + settings.variant() + " models at MovieLens-1M size (" + USERS + " users, "
-                    + ITEMS + " items)");
-            Corpus corpus = SyntheticGenerator.generate(SyntheticConfig.defaults().withSize(USERS, ITEMS)
-                    .withSeed(settings.seed()));
+            BenchWorkload workload = settings.scale() == null ? BenchWorkload.movieLensSize(settings.seed())
+                    : BenchWorkload.scale(ScaleConfig.parse(settings.scale()), settings.trainingUsers());
+            out.printf(Locale.ROOT, "==> training %s on %s (%,d users, %,d items)%n", settings.variant(),
+                    workload.description(), workload.users(), workload.items());
             KeyPair keys = ReleaseKeys.generate();
             Path publicKey = settings.directory().resolve("release-signing.pub");
             Files.writeString(publicKey, ReleaseKeys.publicKeyPem(keys.getPublic()), StandardCharsets.US_ASCII);
-            ModelRelease first = release(corpus, keys, 1, settings.seed());
-            ModelRelease second = release(corpus, keys, 2, settings.seed() + 1);
+            ModelRelease first;
+            ModelRelease second;
+            if (settings.scale() == null) {
+                first = SyntheticReleases.train(settings.variant(), workload.training(), keys, 1, settings.seed());
+                second = SyntheticReleases.train(settings.variant(), workload.training(), keys, 2, settings.seed() + 1);
+            } else {
+                // One training: the swap costs the same for the same parameters under a new version.
+                NcfModel model = SyntheticReleases.trainModel(settings.variant(), workload.training(), settings.seed());
+                ReleaseSettings artifacts = ReleaseSettings.withArtifacts(settings.directory().resolve("artifacts"));
+                first = SyntheticReleases.release(model, workload.training(), keys, 1, artifacts);
+                second = SyntheticReleases.release(model, workload.training(), keys, 2, artifacts);
+            }
             try (ModelReleasePublisher publisher = new ModelReleasePublisher(client, TopicCatalog.MODELS.name())) {
                 publisher.publish(first);
 
@@ -140,16 +151,15 @@ public final class EndToEndBench {
                 try (StreamsAppProcess process = StreamsAppProcess.start(settings.appJar(), settings.appJavaOptions(),
                         app, httpPort, managementPort, settings.directory().resolve("streams-app.log"),
                         Duration.ofMinutes(3))) {
-                    return measure(client, registry, process, publisher, second);
+                    return measure(client, registry, process, publisher, second, workload);
                 }
             }
         }
     }
 
     private Result measure(Map<String, Object> client, SchemaRegistryClient registry, StreamsAppProcess process,
-                           ModelReleasePublisher publisher, ModelRelease second) throws Exception {
-        Corpus clicksCorpus = SyntheticGenerator.generate(SyntheticConfig.defaults().withSize(USERS, ITEMS)
-                .withSeed(settings.seed()));
+                           ModelReleasePublisher publisher, ModelRelease second, BenchWorkload workload)
+            throws Exception {
         AtomicReference<Double> rate = new AtomicReference<>(settings.rates().get(0));
         AtomicBoolean stop = new AtomicBoolean();
         RecommendationWatcher watcher = new RecommendationWatcher(client, registry, TopicCatalog.RECOMMENDATIONS.name(),
@@ -159,7 +169,7 @@ public final class EndToEndBench {
         watcherThread.start();
         try (ClickReplayer replayer = new ClickReplayer(client, registry, TopicCatalog.CLICKS.name())) {
             replayer.warmUp();
-            Thread load = new Thread(() -> replayer.run(new CyclingClickSource(clicksCorpus, settings.seed()),
+            Thread load = new Thread(() -> replayer.run(workload.clicks().apply(settings.seed()),
                     rate::get, Duration.ofDays(1), stop::get), "bench-load");
             load.start();
 
@@ -200,7 +210,7 @@ public final class EndToEndBench {
             Result partial = new Result(settings.variant(), steps, search, swap, memoryAtStart[0], memoryAtEnd[0],
                     memoryAtEnd[1], settings.soak(), "");
             return new Result(partial.variant(), steps, search, swap, memoryAtStart[0], memoryAtEnd[0],
-                    memoryAtEnd[1], settings.soak(), markdown(partial));
+                    memoryAtEnd[1], settings.soak(), markdown(partial, workload));
         }
     }
 
@@ -318,14 +328,10 @@ public final class EndToEndBench {
         return result;
     }
 
-    private ModelRelease release(Corpus corpus, KeyPair keys, long version, long seed) {
-        return SyntheticReleases.train(settings.variant(), corpus, keys, version, seed);
-    }
-
-    private String markdown(Result result) {
+    private String markdown(Result result, BenchWorkload workload) {
         StringBuilder table = new StringBuilder();
-        table.append(String.format(Locale.ROOT, "End to end, %s, %d users, %d items, %s partitions; app %s %s%n%n",
-                result.variant(), USERS, ITEMS, settings.partitions() == 0 ? "the catalog's" : settings.partitions(),
+        table.append(String.format(Locale.ROOT, "End to end, %s, %,d users, %,d items (%s), %s partitions; app %s"
+                        + " %s%n%n", result.variant(), workload.users(), workload.items(), workload.description(), settings.partitions() == 0 ? "the catalog's" : settings.partitions(),
                 settings.appJavaOptions(), settings.appOverrides()));
         appendSteps(table, result.steps());
         if (!result.search().isEmpty()) {

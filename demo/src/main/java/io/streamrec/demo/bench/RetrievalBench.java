@@ -18,13 +18,21 @@ import io.streamrec.trainer.data.Interactions;
 import io.streamrec.trainer.model.AttentionQuery;
 import io.streamrec.trainer.model.ModelConfig;
 import io.streamrec.trainer.model.NcfModel;
+import io.streamrec.trainer.model.Parameters;
 import io.streamrec.trainer.release.Provenance;
 import io.streamrec.trainer.release.ReleaseBuilder;
 import io.streamrec.trainer.release.ReleaseRequest;
 import io.streamrec.trainer.release.ReleaseSettings;
 import io.streamrec.trainer.train.TrainConfig;
 import io.streamrec.trainer.train.Trainer;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,12 +54,19 @@ import java.util.SplittableRandom;
 public final class RetrievalBench {
 
     /** What to measure. */
+    /**
+     * What to measure.
+     *
+     * @param modelCache a file holding the trained parameters: read when it exists (no training), else written
+     *                   after training; null trains every time
+     */
     public record Settings(String data, int epochs, int users, List<Integer> candidates,
-                           List<RetrievalSettings.Kind> indexes, int maxConnections, int beamWidth, long seed) {
+                           List<RetrievalSettings.Kind> indexes, int maxConnections, int beamWidth, long seed,
+                           Path modelCache) {
     }
 
     /** One row of the table. */
-    record Row(String index, int candidates, double loadSeconds, long indexBytes, double overlap,
+    record Row(String index, int candidates, double loadSeconds, long indexBytes, double indexRecall, double overlap,
                double hitRate, double ndcg, double exhaustiveHitRate, double exhaustiveNdcg,
                Latency query, Latency search, Latency rank, Latency exhaustive) {
     }
@@ -89,6 +104,7 @@ public final class RetrievalBench {
         int[] sample = sampleUsers(dataset, settings.users(), settings.seed());
         List<Row> rows = new ArrayList<>();
         Exhaustive reference = null;
+        Map<Integer, int[][]> exactFound = new java.util.HashMap<>();
         for (RetrievalSettings.Kind kind : settings.indexes()) {
             int most = settings.candidates().stream().mapToInt(Integer::intValue).max().orElseThrow();
             RetrievalSettings retrieval = new RetrievalSettings(1, most, kind, settings.maxConnections(),
@@ -102,7 +118,7 @@ public final class RetrievalBench {
                         reference = Exhaustive.of(model, dataset, sample, progress);
                     }
                     for (int n : settings.candidates()) {
-                        rows.add(measure(model, dataset, sample, reference, kind, n, loadSeconds));
+                        rows.add(measure(model, dataset, sample, reference, kind, n, loadSeconds, exactFound));
                         progress.println(render(rows.subList(rows.size() - 1, rows.size())));
                     }
                 }
@@ -111,21 +127,61 @@ public final class RetrievalBench {
         return header(dataset) + render(rows);
     }
 
-    private ModelRelease train(Dataset dataset, KeyPair keys) {
+    private ModelRelease train(Dataset dataset, KeyPair keys) throws IOException {
         ModelConfig config = ModelConfig.historyAneumf(32, 50, 64, 32, 16, 8).withAttentionQuery(AttentionQuery.RECENT)
                 .withSeed(settings.seed());
         NcfModel model = NcfModel.create(config, dataset.users().size(), dataset.items().size());
-        TrainConfig training = TrainConfig.defaults().withMaxEpochs(settings.epochs()).withPatience(0)
-                .withSeed(settings.seed());
-        long start = System.nanoTime();
-        try (Trainer trainer = new Trainer(training)) {
-            trainer.fit(model, dataset.train(), null, epoch -> progress.printf("epoch %s%n", epoch));
+        if (settings.modelCache() != null && Files.exists(settings.modelCache())) {
+            readParameters(model, settings.modelCache());
+            progress.printf("parameters read from %s%n", settings.modelCache());
+        } else {
+            TrainConfig training = TrainConfig.defaults().withMaxEpochs(settings.epochs()).withPatience(0)
+                    .withSeed(settings.seed());
+            long start = System.nanoTime();
+            try (Trainer trainer = new Trainer(training)) {
+                trainer.fit(model, dataset.train(), null, epoch -> progress.printf("epoch %s%n", epoch));
+            }
+            progress.printf("trained %d epochs in %.0f s%n", settings.epochs(), (System.nanoTime() - start) / 1e9);
+            if (settings.modelCache() != null) {
+                writeParameters(model, settings.modelCache());
+            }
         }
-        progress.printf("trained %d epochs in %.0f s%n", settings.epochs(), (System.nanoTime() - start) / 1e9);
         return new ReleaseBuilder(new ReleaseSigner(keys), ReleaseSettings.inlineOnly().withInlineLimit(
                 Integer.MAX_VALUE - 64), Clock.systemUTC()).build(new ReleaseRequest("default", 1, model,
                 dataset.users(), dataset.items(), Map.of(), Map.of(), Provenance.of(dataset.name(),
                 dataset.train().size(), Duration.ZERO)));
+    }
+
+    private static void writeParameters(NcfModel model, Path file) throws IOException {
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
+            for (float[] row : rows(model.parameters())) {
+                for (float value : row) {
+                    out.writeFloat(value);
+                }
+            }
+        }
+    }
+
+    private static void readParameters(NcfModel model, Path file) throws IOException {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+            for (float[] row : rows(model.parameters())) {
+                for (int i = 0; i < row.length; i++) {
+                    row[i] = in.readFloat();
+                }
+            }
+        }
+    }
+
+    /** Every parameter row: the embedding tables' rows, then the dense parameters as one row. */
+    private static List<float[]> rows(Parameters parameters) {
+        List<float[]> rows = new ArrayList<>();
+        for (float[][] table : new float[][][] {parameters.users(), parameters.items(), parameters.history()}) {
+            if (table != null) {
+                rows.addAll(Arrays.asList(table));
+            }
+        }
+        rows.add(parameters.dense());
+        return rows;
     }
 
     private static LoadedModel load(OnnxRuntime runtime, KeyPair keys, ModelRelease release,
@@ -187,12 +243,18 @@ public final class RetrievalBench {
     }
 
     private Row measure(LoadedModel model, Dataset dataset, int[] sample, Exhaustive reference,
-                        RetrievalSettings.Kind kind, int n, double loadSeconds) throws OrtException {
+                        RetrievalSettings.Kind kind, int n, double loadSeconds, Map<Integer, int[][]> exactFound)
+            throws OrtException {
         LoadedModel.Retrieval retrieval = model.retrieval().orElseThrow();
         double[] query = new double[sample.length];
         double[] search = new double[sample.length];
         double[] rank = new double[sample.length];
         double kept = 0;
+        double recalled = 0;
+        int[][] exact = exactFound.get(n);
+        if (kind == RetrievalSettings.Kind.EXACT) {
+            exactFound.put(n, new int[sample.length][]);
+        }
         double[] twoStage = new double[2];
         double[] exhaustive = new double[2];
         for (int s = 0; s < sample.length; s++) {
@@ -205,6 +267,11 @@ public final class RetrievalBench {
             long t1 = System.nanoTime();
             int[] found = retrieval.index().search(q, n, index -> Arrays.binarySearch(seen, index) >= 0);
             long t2 = System.nanoTime();
+            if (kind == RetrievalSettings.Kind.EXACT) {
+                exactFound.get(n)[s] = found;
+            } else if (exact != null) {
+                recalled += (double) overlap(found, exact[s]) / Math.max(1, exact[s].length);
+            }
             long[][] candidates = {Arrays.stream(found).asLongStream().toArray()};
             float[] scores = model.scoreCandidates(users, histories, candidates)[0];
             int[] best = TopK.select(scores, 10, position -> false);
@@ -219,21 +286,15 @@ public final class RetrievalBench {
             accumulate(exhaustive, reference.top()[s], target);
         }
         int count = sample.length;
-        return new Row(kind.label(), n, loadSeconds, retrieval.index().structureBytes(), kept / count,
+        double indexRecall = kind == RetrievalSettings.Kind.EXACT ? 1 : exact == null ? Double.NaN : recalled / count;
+        return new Row(kind.label(), n, loadSeconds, retrieval.index().structureBytes(), indexRecall, kept / count,
                 twoStage[0] / count, twoStage[1] / count, exhaustive[0] / count, exhaustive[1] / count,
                 Latency.of(query), Latency.of(search), Latency.of(rank), reference.latency());
     }
 
     private static int overlap(int[] a, int[] b) {
-        int common = 0;
-        for (int x : a) {
-            for (int y : b) {
-                if (x == y) {
-                    common++;
-                }
-            }
-        }
-        return common;
+        int[] sorted = Arrays.stream(b).sorted().toArray();
+        return (int) Arrays.stream(a).filter(x -> Arrays.binarySearch(sorted, x) >= 0).count();
     }
 
     /** Adds the list's hit and NDCG for the target to {@code sums[0]} and {@code sums[1]}. */
@@ -255,13 +316,14 @@ public final class RetrievalBench {
     }
 
     static String render(List<Row> rows) {
-        StringBuilder out = new StringBuilder("| index | candidates | load s | index MiB | top-10 kept | HR@10 two-stage"
+        StringBuilder out = new StringBuilder("| index | candidates | load s | index MiB | index recall | top-10 kept"
+                + " | HR@10 two-stage"
                 + " | HR@10 exhaustive | NDCG@10 two-stage | NDCG@10 exhaustive | query ms | search ms | rank ms |"
-                + " exhaustive ms |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + " exhaustive ms |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Row row : rows) {
-            out.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.3f | %.4f | %.4f | %.4f | %.4f | %s"
+            out.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.3f | %.3f | %.4f | %.4f | %.4f | %.4f | %s"
                             + " | %s | %s | %s |%n", row.index(), row.candidates(), row.loadSeconds(),
-                    row.indexBytes() / 1048576.0, row.overlap(), row.hitRate(), row.exhaustiveHitRate(),
+                    row.indexBytes() / 1048576.0, row.indexRecall(), row.overlap(), row.hitRate(), row.exhaustiveHitRate(),
                     row.ndcg(), row.exhaustiveNdcg(), row.query(), row.search(), row.rank(), row.exhaustive()));
         }
         return out.toString();

@@ -35,12 +35,23 @@ public final class SyntheticReleases {
 
     /** Trains {@code variant} for one epoch on {@code corpus} and signs it as version {@code version}. */
     public static ModelRelease train(String variant, Corpus corpus, KeyPair keys, long version, long seed) {
+        return release(trainModel(variant, corpus, seed), corpus, keys, version, ReleaseSettings.inlineOnly());
+    }
+
+    /** {@code variant} trained for one epoch on {@code corpus} (its latest item per user held out). */
+    public static NcfModel trainModel(String variant, Corpus corpus, long seed) {
         NcfModel model = NcfModel.create(config(variant).withSeed(seed), corpus.users().size(), corpus.items().size());
         TrainConfig training = TrainConfig.defaults().withMaxEpochs(1).withSeed(seed);
         try (Trainer trainer = new Trainer(training)) {
             trainer.fit(model, Splits.leaveLastOut(corpus.interactions(), 99, seed).train(), null);
         }
-        return new ReleaseBuilder(new ReleaseSigner(keys), ReleaseSettings.inlineOnly(), Clock.systemUTC())
+        return model;
+    }
+
+    /** The model signed as version {@code version} of model {@code default}. */
+    public static ModelRelease release(NcfModel model, Corpus corpus, KeyPair keys, long version,
+                                       ReleaseSettings settings) {
+        return new ReleaseBuilder(new ReleaseSigner(keys), settings, Clock.systemUTC())
                 .build(new ReleaseRequest("default", version, model, corpus.users(), corpus.items(), Map.of(),
                         Map.of(), Provenance.of("synthetic " + corpus.users().size() + "x" + corpus.items().size(),
                                 corpus.interactions().size(), Duration.ZERO)));

@@ -18,19 +18,24 @@ public record RetrievalSettings(int minItems, int candidates, Kind kind, int max
 
     /** The index implementations. */
     public enum Kind {
-        /** Lucene's hierarchical navigable small-world graph: approximate, sublinear in N. */
+        /**
+         * Lucene's hierarchical navigable small-world graph over the items reduced to the unit sphere:
+         * approximate, sublinear in N.
+         */
         HNSW,
+        /** The same graph with Lucene's maximum-inner-product similarity on the vectors as they are. */
+        HNSW_MIP,
         /** Every item's inner product: exact, linear in N. */
         EXACT;
 
         /** The configuration value, e.g. {@code hnsw}. */
         public String label() {
-            return name().toLowerCase(Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
 
         /** Parses {@link #label()}. */
         public static Kind parse(String text) {
-            return valueOf(text.trim().toUpperCase(Locale.ROOT));
+            return valueOf(text.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
         }
     }
 
@@ -56,7 +61,15 @@ public record RetrievalSettings(int minItems, int candidates, Kind kind, int max
 
     /** Builds the index this configures over {@code rows} ({@code items} rows of {@code dimension} floats). */
     public RetrievalIndex build(float[] rows, int items, int dimension) {
-        return kind == Kind.EXACT ? new ExactIndex(rows, items, dimension)
-                : HnswIndex.build(rows, items, dimension, maxConnections, beamWidth, buildThreads);
+        switch (kind) {
+            case EXACT:
+                return new ExactIndex(rows, items, dimension);
+            case HNSW_MIP:
+                return HnswIndex.build(rows, items, dimension, HnswIndex.Geometry.INNER_PRODUCT, maxConnections,
+                        beamWidth, buildThreads);
+            default:
+                return HnswIndex.build(rows, items, dimension, HnswIndex.Geometry.UNIT_SPHERE, maxConnections,
+                        beamWidth, buildThreads);
+        }
     }
 }

@@ -61,14 +61,13 @@ final class NeuMfHead {
             ONNXRef<?> table = g.floats("gmf_item_table_t", ServingGraph.transposedWithOutOfRangeRow(
                     graph.gmfItemTable(), rows, dg + 1), dg + 1, rows + 1);
             gmfItems = table;
-            retrievalItems = g.op(ServingOps.TRANSPOSE, "retrieval_item_rows", Map.of("perm", new int[] {1, 0}),
-                    table);
         } else {
             ONNXRef<?> table = graph.rowsOf("gmf_item_table", graph.gmfItemTable(), rows, dg + 1);
             gmfItems = g.op(ServingOps.TRANSPOSE, "gmf_items_t", Map.of("perm", new int[] {0, 2, 1}),
                     g.gather("gmf_items", table, candidates));
-            retrievalItems = g.op(ONNXOperators.IDENTITY, "retrieval_item_rows", table);
         }
+        retrievalItems = g.op(ONNXOperators.IDENTITY, "retrieval_item_rows",
+                graph.rowsOf("retrieval_item_table", graph.retrievalItemTable(), rows, dg + 1));
         ONNXRef<?> user = side.gmf();
         retrievalQuery = graph.flat(user, "retrieval_query_rows", dg + 1);
         return g.op(ServingOps.MAT_MUL, "gmf", user, gmfItems);
@@ -76,8 +75,9 @@ final class NeuMfHead {
 
     /**
      * The retrieval stage this head offers, after {@link #scores}: the user's {@code [z_g | 1]} [B, Dg+1] and
-     * the items' {@code [q_g ⊙ w_o,g | b_o]} [N+2, Dg+1] (row i is model index i; row N+1 the out-of-range
-     * row), whose inner product is the score's GMF term plus the output bias. Empty without a GMF branch.
+     * the items' rows [N+2, Dg+1] ({@link ServingGraph#retrievalItemTable}; row i is model index i, row N+1 the
+     * out-of-range row), whose inner product is the score's GMF term plus the bias plus the item's MLP term
+     * for the unknown user. Empty without a GMF branch.
      */
     Optional<Retrieval> retrieval() {
         return retrievalQuery == null ? Optional.empty()

@@ -47,12 +47,14 @@ final class ServingGraph {
     /** Score the whole catalogue and pick the candidates at the end (see {@link CandidateScoring}). */
     final boolean catalogue;
 
+    private final NcfModel model;
     private final Map<String, ParameterTensor> params = new HashMap<>();
     private float[] gateItemLogits;
 
     ServingGraph(NcfModel model, GraphWriter writer, CandidateScoring scoring) {
         this.g = writer;
         this.catalogue = scoring == CandidateScoring.CATALOGUE;
+        this.model = model;
         this.config = model.config();
         model.parameterTensors().forEach(t -> params.put(t.name(), t));
         this.items = model.numItems();
@@ -116,6 +118,40 @@ final class ServingGraph {
     float[] gmfItemTable() {
         float[] weighted = TableMath.scaledColumns(itemTable, items + 1, width, 0, dg, values("output_weight"), 0);
         return TableMath.withColumn(weighted, items + 1, dg, values("output_bias")[0]);
+    }
+
+    /**
+     * The retrieval stage's item rows, [N+1, Dg+1]: {@link #gmfItemTable()} with each item's MLP term for the
+     * unknown user (index 0, empty history) added to the bias column. A query {@code [z_g | 1]} then scores
+     * {@code GMF(z, i) + b_o + MLP(unknown user, i)}: the dot-product part of the score plus what the MLP says
+     * of the item for a user it knows nothing about (row 0 of the user table is trained as that user), so
+     * retrieval sees the items the tower favours for everyone and not only the GMF branch's. Scores the model
+     * once over the catalogue.
+     */
+    float[] retrievalItemTable() {
+        float[] table = gmfItemTable();
+        int columns = dg + 1;
+        float[] unknownUser = new float[columns];
+        float[][] userRows = model.parameters().users();
+        if (userRows != null) {
+            System.arraycopy(userRows[0], 0, unknownUser, 0, dg);
+        }
+        unknownUser[dg] = 1f;
+        int[] catalogue = new int[items];
+        for (int i = 0; i < items; i++) {
+            catalogue[i] = i + 1;
+        }
+        float[][] scores = new float[1][items];
+        model.score(new int[] {0}, config.usesHistory() ? new int[][] {new int[config.historyLength()]} : null,
+                new int[][] {catalogue}, scores);
+        for (int item = 1; item <= items; item++) {
+            double gmfAndBias = 0;
+            for (int c = 0; c < columns; c++) {
+                gmfAndBias += (double) unknownUser[c] * table[item * columns + c];
+            }
+            table[item * columns + dg] += (float) (scores[0][item - 1] - gmfAndBias);
+        }
+        return table;
     }
 
     /**

@@ -33,16 +33,16 @@ class OnnxExportDigestTest {
     private static final List<Float> GATE_SCALES = List.of(1f, 400f);
 
     private static final Map<String, String> PINNED = pinned(
-        "gmf gather", "b2c30205383872840d9225f1e28d94198014c33a28f1b0aaf354e9ee7504a06e",
-        "gmf catalogue", "35d972e31714150d4720a964493454b0f5a1ba986ca041f5d9b341b62d45f91a",
+        "gmf gather", "21254e7c1bafc0d547a972dd14de42dbb67329de19114b50f788e201cd010fe3",
+        "gmf catalogue", "d66be4a41a387e17bb327ae9645dafe9f19ff6adc21a866ac39703fa703d9066",
         "mlp gather", "1eadfa4a63b5298806cc4e2f1c27f13b90751bcae20fb052ee5a43ee1a0370c6",
         "mlp catalogue", "2317cbdce4436b5f577f68758f505bf1305a6aa1b50d274fb28909f358f26f3a",
-        "neumf gather", "7589dc7449e25a79cf78feaade2e79ccaa58646d300e6599631efa1f4e4ad849",
-        "neumf catalogue", "7af8212ee86eff3bf27300b9d0fc85ef6baf65d90c4fa98226c9a3737dcd8349",
-        "aneumf gather gate x1.0", "07282dcbe75025bba39ffe9da1212722af50f85f06517683358cfa7e6f361eac",
-        "aneumf gather gate x400.0", "779b00a9e09fa91dbe6d3e5e6a59c2bc8cede6bd5f763da0ebeeb1b9a52c5b79",
-        "aneumf catalogue gate x1.0", "aea5c4830d99613c6a09145e7ec60b05f71b07a6b352845a7170e7511a2785dd",
-        "aneumf catalogue gate x400.0", "12b01f8ed4b5437584dddb3e0c0e83aac86ef491ed7bd2c7ad38ef3d7c96d228",
+        "neumf gather", "54e953f9dcbdecb57eb367ee98d35ebf64542a54e35af38806cb221b250d8039",
+        "neumf catalogue", "d4a3bee0bc735324b0c9697d39e19317c579622cc13ba42129e19f30d63352ed",
+        "aneumf gather gate x1.0", "35cb370d85baff71ec1989794d5f017d6cb2e1c77b0c9ea194a81875854d7162",
+        "aneumf gather gate x400.0", "9a99d1d893bf94d1efe6903c74b67e745eb372dfc7707f51d30d47d56b5ba768",
+        "aneumf catalogue gate x1.0", "2c1d507f77308a1fa6d0cd1a18e357466a9cb27d48e962fcf69ada3e98d89f49",
+        "aneumf catalogue gate x400.0", "08100900c9fa4018fe3fbc5bfc257a32f332069c3b35d4adb6a91a4dc83756d9",
         "history-aneumf gather gate x1.0", "051c98b3662e62c608baa55b9407fb0da213c1e096109f1ae4ed459752951533",
         "history-aneumf gather gate x400.0", "3a88e23e97145b6e9a6a73fc6577c225bc2d48d9d2eb9873b1ea7ab9c408a63d",
         "history-aneumf-no-user gather gate x1.0", "377a2d74f1675351c75ce829367c8b1a8f6dec496e91e1a6477969ae143b2444",
@@ -50,16 +50,16 @@ class OnnxExportDigestTest {
         "history-gmf-head gather", "17d26d74d98cfb015c02d08bb607921150ade5ab442406e20b6f673eac48978e",
         "history-mlp-head gather gate x1.0", "c0103a9eb2fe3fda0c2f9ed538510d289427f363a909a61f493970488724b0d4",
         "history-mlp-head gather gate x400.0", "9fb8f0298bde4a5043c4992990068a6e1b92aa08ea65c2001371c87929a5a272",
-        "history-recent gather gate x1.0", "dd20ec0252f260c4a3c8dc58d2293d498ed27ecc422ffaaecaaf399c279fa55c",
-        "history-recent gather gate x400.0", "206e82abf20d2127c77fa4130284d2a5845a90ebd25f391c7ce2df3635855fc6",
-        "history-recent catalogue gate x1.0", "4bc4c347480e36d18fc0dea6550ff1e99c1801659b6e1ecb6f8491de7eccfc9f",
-        "history-recent catalogue gate x400.0", "018bf050a2c1e75e1fd7f2778546c75468a598b0f88ec534a1f4b51e6eed4ff3",
-        "history-recent-no-user gather gate x1.0", "f4c266ba6dbb87822657da9cb440becb9673821fa9d55cf392cb853af84dfa04",
-        "history-recent-no-user gather gate x400.0", "15c1632492856e7f6f07ac26f998d22eb4e49f6795dcc117568b42657c9a3958",
-        "history-recent-no-user catalogue gate x1.0", "0b0bf55b91086253a4eb91b1bb3ceb6b5fc2546520188a003db3b4edbc297f59",
-        "history-recent-no-user catalogue gate x400.0", "545e39be5c332e0fb0517a2ca6b0628fe08dae6d1fde34682566fc57fa43918b",
-        "history-recent-gmf-head gather", "d993671825b6266d2c5e86696049c7e975800ce441e1ea80b6654e80cec846bf",
-        "history-recent-gmf-head catalogue", "566d33e2de3f281276a6a7e58569284d114dadad937aebf274cab3263f1225b3");
+        "history-recent gather gate x1.0", "df6099c06250b6bad6b3e9b082c0d0956a69952e1006a4ec886631c5727e9c0e",
+        "history-recent gather gate x400.0", "e3c4a0295d23b7b3d9e2552520c64798aa8b11cb006edd41fe854be89d376311",
+        "history-recent catalogue gate x1.0", "950d2abf373b0731953d27f55edc2d35d4ebdf1754dbfc9d6b9ef26d271ecfc5",
+        "history-recent catalogue gate x400.0", "6b84ed1e772045625fdd97ea37c626d3df9044b1aed7bc3f733bdd05668f7b5f",
+        "history-recent-no-user gather gate x1.0", "3b88d47c776e37787bf42f8d2285e4575069c3af3939d0db428f9b9b5d6446ba",
+        "history-recent-no-user gather gate x400.0", "2dc8172f3c739ca0fa726c6f9ce54db660c5eb0b03b75700987e15ead0ceb1bc",
+        "history-recent-no-user catalogue gate x1.0", "b6555e8c1b05420888094188e4232e220e6d42e418cc58956d5710a1ea498ac2",
+        "history-recent-no-user catalogue gate x400.0", "7887e26e6b93ca238c26eaed39866f8263cff33455c477c66f1d3abd15c9d930",
+        "history-recent-gmf-head gather", "22fe2ccde1c53cd2ee1412958d4ff429f04dad00112caa9fce39fdf255711674",
+        "history-recent-gmf-head catalogue", "199a0d255b9752c32218135b4c5dafeda63254ef1f78cff2b2e6df0a9f71b155");
 
     @Test
     void everyExportVariantKeepsItsBytes() {
