@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code ./streamrec <command>}: the project's top-level command line (the demo, the end-to-end benchmark). */
 @Command(name = "streamrec", mixinStandardHelpOptions = true, version = "streamrec 0.1.0",
         description = "streamrec: a real-time recommender on Apache Kafka.",
-        subcommands = {DemoCommand.class, BenchCommand.class, RefitBenchCommand.class, ChaosCommand.class})
+        subcommands = {DemoCommand.class, BenchCommand.class, RefitBenchCommand.class, ChaosCommand.class,
+                GenerateCommand.class})
 public final class StreamrecCli implements Runnable {
 
     @CommandLine.Spec
