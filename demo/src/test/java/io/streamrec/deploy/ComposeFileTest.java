@@ -41,6 +41,9 @@ class ComposeFileTest {
     /** The path of the image's entrypoint, as a wrapper script must call it. */
     private static final String ENTRYPOINT_CALL = "/app/bin/entrypoint.sh \"$@\"";
 
+    /** The generator's registry flag, as its parser knows it. */
+    private static final String GENERATOR_REGISTRY_FLAG = "--schema-registry-url";
+
     private static Endpoints endpoints;
     private static JsonNode services;
 
@@ -61,7 +64,7 @@ class ComposeFileTest {
         List<String> problems = new ArrayList<>();
         List<Workload> workloads = workloads();
         assertThat(workloads).extracting(w -> w.invocation().program()).contains(Program.STREAMS_APP,
-                Program.TRAINER_SERVE, Program.PROVISION_TOPICS, Program.TRAINER_KEYGEN);
+                Program.TRAINER_SERVE, Program.PROVISION_TOPICS, Program.TRAINER_KEYGEN, Program.GENERATE);
         for (Workload workload : workloads) {
             problems.addAll(WorkloadChecks.problems(workload, endpoints));
             if (workload.invocation().program().serves() && workload.probes().isEmpty()) {
@@ -129,6 +132,20 @@ class ComposeFileTest {
                 problems.add(service + " reads the keys volume without waiting for " + keygen);
             }
         }
+        // The click generator needs the topics and the registry, and sends once the apps can answer.
+        for (String generator : serviceRunning(Program.GENERATE)) {
+            Map<String, String> needs = dependencies.get(generator);
+            Map<String, String> expected = new LinkedHashMap<>();
+            expected.put(kafka, "service_healthy");
+            expected.put(provisioning, "service_completed_successfully");
+            expected.put(registry, "service_healthy");
+            serviceRunning(Program.STREAMS_APP).forEach(app -> expected.put(app, "service_healthy"));
+            expected.forEach((target, condition) -> {
+                if (!condition.equals(needs.get(target))) {
+                    problems.add(generator + " does not wait for " + target + " (" + condition + ")");
+                }
+            });
+        }
         assertThat(problems).as("start-up order").isEmpty();
     }
 
@@ -150,7 +167,8 @@ class ComposeFileTest {
         }
         List<String> problems = new ArrayList<>();
         for (Workload workload : workloads()) {
-            String bootstrap = workload.invocation().program() == Program.PROVISION_TOPICS
+            Program program = workload.invocation().program();
+            String bootstrap = program == Program.PROVISION_TOPICS || program == Program.GENERATE
                     ? argumentAfter(workload.invocation().arguments(), WorkloadChecks.BOOTSTRAP_FLAG)
                     : workload.environment().get(env(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG));
             if (bootstrap == null) {
@@ -178,9 +196,11 @@ class ComposeFileTest {
         assertThat(environment).containsEntry("SCHEMA_REGISTRY_KAFKASTORE_TOPIC", TopicCatalog.SCHEMAS.name());
         int port = URI.create(environment.get("SCHEMA_REGISTRY_LISTENERS")).getPort();
         List<String> urls = workloads().stream()
-                .map(w -> w.environment().get(env(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG)))
+                .map(w -> w.invocation().program() == Program.GENERATE
+                        ? argumentAfter(w.invocation().arguments(), GENERATOR_REGISTRY_FLAG)
+                        : w.environment().get(env(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG)))
                 .filter(java.util.Objects::nonNull).toList();
-        assertThat(urls).isNotEmpty().allSatisfy(url -> {
+        assertThat(urls).hasSizeGreaterThan(serviceRunning(Program.GENERATE).size()).allSatisfy(url -> {
             URI uri = URI.create(url);
             assertThat(uri.getHost()).isEqualTo(registry);
             assertThat(uri.getPort()).isEqualTo(port);
@@ -300,6 +320,35 @@ class ComposeFileTest {
     }
 
     @Test
+    void theClickGeneratorSendsToTheTopicTheStreamsAppsReadAndRunsUntilStopped() {
+        List<String> generators = serviceRunning(Program.GENERATE);
+        for (Workload generator : workloads()) {
+            if (generator.invocation().program() != Program.GENERATE) {
+                continue;
+            }
+            // Parsed by the real command line: its topic (the flag or the default) and its duration.
+            CommandLine.Model.CommandSpec command = new CommandLine(new io.streamrec.demo.StreamrecCli())
+                    .parseArgs(generator.invocation().arguments().toArray(String[]::new)).subcommand().commandSpec();
+            String topic = command.findOption("--topic").getValue();
+            long duration = command.findOption("--duration-seconds").<Long>getValue();
+            double rate = command.findOption("--rate").<Double>getValue();
+            Map<String, String> topicsRead = new LinkedHashMap<>();
+            for (Workload app : workloads()) {
+                if (app.invocation().program() == Program.STREAMS_APP) {
+                    topicsRead.put(app.name(), new StreamsAppConfig(withAppDefaults(configuration(app))).clicksTopic());
+                }
+            }
+            assertThat(topicsRead).as("clicks.topic of the streams apps").isNotEmpty()
+                    .allSatisfy((app, read) -> assertThat(read).as(app).isEqualTo(topic));
+            assertThat(duration).as(generator.name() + " runs until stopped").isZero();
+            assertThat(rate).as(generator.name() + " --rate").isPositive();
+            assertThat(services.path(generator.name()).path("restart").asText())
+                    .as(generator.name() + " starts again after a failure").isIn("on-failure", "unless-stopped", "always");
+        }
+        assertThat(generators).hasSize(1);
+    }
+
+    @Test
     void provisioningUsesTheReplicationFactorOfTheStreamsAppsInternalTopics() {
         Workload provisioning = workloads().stream()
                 .filter(w -> w.invocation().program() == Program.PROVISION_TOPICS).findFirst().orElseThrow();
@@ -383,6 +432,12 @@ class ComposeFileTest {
         Map<String, String> environment = new LinkedHashMap<>(workload.invocation().image().dockerfile().runtimeEnv());
         environment.putAll(workload.environment());
         return ConfigKeys.fromEnvironment(environment);
+    }
+
+    private static Map<String, Object> withAppDefaults(Map<String, Object> configuration) {
+        Map<String, Object> merged = io.streamrec.app.StreamsAppSettings.defaults();
+        merged.putAll(configuration);
+        return merged;
     }
 
     private static List<String> strings(JsonNode node) {
