@@ -361,6 +361,133 @@ class ComposeFileTest {
         }
     }
 
+    @Test
+    void prometheusScrapesEveryServingStreamrecServiceOnItsMetricsListenerAndLoadsTheAlertRules() {
+        String prometheus = serviceWithImage("prom/prometheus");
+        List<String> arguments = strings(services.path(prometheus).path("command"));
+        Path config = mounted(prometheus, optionValue(arguments, "--config.file"));
+        JsonNode scrapeConfig = Project.readYaml(config);
+        Map<String, String> jobOfTarget = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        for (JsonNode job : scrapeConfig.path("scrape_configs")) {
+            String path = job.path("metrics_path").asText("/metrics");
+            for (JsonNode group : job.path("static_configs")) {
+                for (JsonNode target : group.path("targets")) {
+                    if (jobOfTarget.put(target.asText(), job.path("job_name").asText()) != null) {
+                        problems.add(target.asText() + " is scraped twice");
+                    }
+                    String[] hostPort = target.asText().split(":");
+                    Workload workload = workloads().stream().filter(w -> w.name().equals(hostPort[0])).findFirst()
+                            .orElse(null);
+                    if (workload == null || !workload.invocation().program().serves()) {
+                        problems.add(target.asText() + " is no serving streamrec service");
+                        continue;
+                    }
+                    Program program = workload.invocation().program();
+                    Map<String, Integer> ports = ConfigKeys.httpPorts(program, configuration(workload));
+                    int metricsPort = ports.get(ConfigKeys.probePortKey(program));
+                    if (Integer.parseInt(hostPort[1]) != metricsPort) {
+                        problems.add(target.asText() + ": the metrics listener of " + program + " is port " + metricsPort);
+                    }
+                    boolean management = !ConfigKeys.probePortKey(program).equals(ports.keySet().iterator().next());
+                    if (endpoints.kindOf(program, path, management).orElse(null) != Endpoints.Kind.METRICS) {
+                        problems.add(target.asText() + ": " + path + " is not the metrics endpoint of " + program);
+                    }
+                    if (!job.path("job_name").asText().equals(jobName(program))) {
+                        problems.add(target.asText() + ": job " + job.path("job_name").asText() + ", but the alert"
+                                + " rules and dashboards call " + program + "'s job " + jobName(program));
+                    }
+                }
+            }
+        }
+        for (Workload workload : workloads()) {
+            if (workload.invocation().program().serves() && jobOfTarget.keySet().stream()
+                    .noneMatch(target -> target.startsWith(workload.name() + ":"))) {
+                problems.add(workload.name() + " is not scraped");
+            }
+        }
+        List<Path> ruleFiles = new ArrayList<>();
+        scrapeConfig.path("rule_files").forEach(file -> ruleFiles.add(mounted(prometheus, file.asText())));
+        assertThat(ruleFiles).as("rule files").containsExactly(MonitoringFiles.ALERTS);
+        assertThat(problems).as("scrape targets").isEmpty();
+    }
+
+    @Test
+    void grafanaReadsPrometheusAndTheDashboardsWhereComposeMountsThem() {
+        String prometheus = serviceWithImage("prom/prometheus");
+        String grafana = serviceWithImage("grafana/grafana");
+        Path provisioning = mounted(grafana, "/etc/grafana/provisioning");
+        List<JsonNode> dataSources = new ArrayList<>();
+        Project.readYaml(provisioning.resolve("datasources/prometheus.yml")).path("datasources")
+                .forEach(dataSources::add);
+        assertThat(dataSources).singleElement().satisfies(source -> {
+            assertThat(source.path("type").asText()).isEqualTo("prometheus");
+            URI url = URI.create(source.path("url").asText());
+            assertThat(url.getHost()).isEqualTo(prometheus);
+            String listen = optionValue(strings(services.path(prometheus).path("command")), "--web.listen-address");
+            assertThat(url.getPort()).isEqualTo(listen == null ? 9090 : Integer.parseInt(listen.replaceAll(".*:", "")));
+        });
+        List<JsonNode> providers = new ArrayList<>();
+        Project.readYaml(provisioning.resolve("dashboards/streamrec.yml")).path("providers").forEach(providers::add);
+        assertThat(providers).singleElement().satisfies(provider -> assertThat(
+                mounted(grafana, provider.path("options").path("path").asText())).isEqualTo(MonitoringFiles.DASHBOARDS));
+        String home = environment(services.path(grafana)).get("GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH");
+        assertThat(mounted(grafana, home)).exists();
+        assertThat(services.path(grafana).path("depends_on").path(prometheus).path("condition").asText())
+                .isEqualTo("service_healthy");
+    }
+
+    @Test
+    void everyImageNotBuiltHereIsPinnedToARelease() {
+        services.properties().forEach(entry -> {
+            String image = entry.getValue().path("image").asText();
+            if (Image.of(image).isEmpty()) {
+                String tag = image.substring(image.lastIndexOf(':') + 1);
+                assertThat(image).as(entry.getKey()).contains(":");
+                assertThat(tag).as(entry.getKey() + " tag").matches("v?[0-9]+\\.[0-9]+\\.[0-9]+.*");
+            }
+        });
+    }
+
+    /** The job name the alert rules and dashboards give a program's targets (their pods' app label in k8s). */
+    static String jobName(Program program) {
+        return switch (program) {
+            case STREAMS_APP -> "streams-app";
+            case TRAINER_SERVE -> "trainer";
+            default -> throw new IllegalArgumentException(program + " is not scraped");
+        };
+    }
+
+    /** The repository file a container path of a service's bind mount ({@code ./dir:/path}) shows. */
+    private static Path mounted(String service, String containerPath) {
+        for (JsonNode volume : services.path(service).path("volumes")) {
+            String[] parts = volume.asText().split(":");
+            if (!parts[0].startsWith(".")) {
+                continue;
+            }
+            String target = parts[1].endsWith("/") ? parts[1] : parts[1] + "/";
+            if (containerPath.equals(parts[1]) || containerPath.startsWith(target)) {
+                Path host = Project.file("infra").resolve(parts[0]).normalize();
+                return containerPath.equals(parts[1]) ? host
+                        : host.resolve(containerPath.substring(target.length())).normalize();
+            }
+        }
+        throw new AssertionError(service + " mounts nothing of the repository at " + containerPath);
+    }
+
+    /** The value of a {@code --name=value} or {@code --name value} option, or null. */
+    private static String optionValue(List<String> arguments, String name) {
+        for (int i = 0; i < arguments.size(); i++) {
+            if (arguments.get(i).startsWith(name + "=")) {
+                return arguments.get(i).substring(name.length() + 1);
+            }
+            if (arguments.get(i).equals(name) && i + 1 < arguments.size()) {
+                return arguments.get(i + 1);
+            }
+        }
+        return null;
+    }
+
     // ---------------------------------------------------------------------------------------------------------
 
     /** Every service that runs a streamrec image, as a workload. */
