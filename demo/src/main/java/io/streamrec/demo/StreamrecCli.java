@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "streamrec", mixinStandardHelpOptions = true, version = "streamrec 0.1.0",
         description = "streamrec: a real-time recommender on Apache Kafka.",
         subcommands = {DemoCommand.class, BenchCommand.class, RefitBenchCommand.class, RetrievalBenchCommand.class,
-                ChaosCommand.class})
+                ChaosCommand.class, GenerateCommand.class})
 public final class StreamrecCli implements Runnable {
 
     @CommandLine.Spec

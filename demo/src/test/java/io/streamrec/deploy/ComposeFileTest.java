@@ -41,6 +41,9 @@ class ComposeFileTest {
     /** The path of the image's entrypoint, as a wrapper script must call it. */
     private static final String ENTRYPOINT_CALL = "/app/bin/entrypoint.sh \"$@\"";
 
+    /** The generator's registry flag, as its parser knows it. */
+    private static final String GENERATOR_REGISTRY_FLAG = "--schema-registry-url";
+
     private static Endpoints endpoints;
     private static JsonNode services;
 
@@ -61,7 +64,7 @@ class ComposeFileTest {
         List<String> problems = new ArrayList<>();
         List<Workload> workloads = workloads();
         assertThat(workloads).extracting(w -> w.invocation().program()).contains(Program.STREAMS_APP,
-                Program.TRAINER_SERVE, Program.PROVISION_TOPICS, Program.TRAINER_KEYGEN);
+                Program.TRAINER_SERVE, Program.PROVISION_TOPICS, Program.TRAINER_KEYGEN, Program.GENERATE);
         for (Workload workload : workloads) {
             problems.addAll(WorkloadChecks.problems(workload, endpoints));
             if (workload.invocation().program().serves() && workload.probes().isEmpty()) {
@@ -129,6 +132,20 @@ class ComposeFileTest {
                 problems.add(service + " reads the keys volume without waiting for " + keygen);
             }
         }
+        // The click generator needs the topics and the registry, and sends once the apps can answer.
+        for (String generator : serviceRunning(Program.GENERATE)) {
+            Map<String, String> needs = dependencies.get(generator);
+            Map<String, String> expected = new LinkedHashMap<>();
+            expected.put(kafka, "service_healthy");
+            expected.put(provisioning, "service_completed_successfully");
+            expected.put(registry, "service_healthy");
+            serviceRunning(Program.STREAMS_APP).forEach(app -> expected.put(app, "service_healthy"));
+            expected.forEach((target, condition) -> {
+                if (!condition.equals(needs.get(target))) {
+                    problems.add(generator + " does not wait for " + target + " (" + condition + ")");
+                }
+            });
+        }
         assertThat(problems).as("start-up order").isEmpty();
     }
 
@@ -150,7 +167,8 @@ class ComposeFileTest {
         }
         List<String> problems = new ArrayList<>();
         for (Workload workload : workloads()) {
-            String bootstrap = workload.invocation().program() == Program.PROVISION_TOPICS
+            Program program = workload.invocation().program();
+            String bootstrap = program == Program.PROVISION_TOPICS || program == Program.GENERATE
                     ? argumentAfter(workload.invocation().arguments(), WorkloadChecks.BOOTSTRAP_FLAG)
                     : workload.environment().get(env(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG));
             if (bootstrap == null) {
@@ -178,9 +196,11 @@ class ComposeFileTest {
         assertThat(environment).containsEntry("SCHEMA_REGISTRY_KAFKASTORE_TOPIC", TopicCatalog.SCHEMAS.name());
         int port = URI.create(environment.get("SCHEMA_REGISTRY_LISTENERS")).getPort();
         List<String> urls = workloads().stream()
-                .map(w -> w.environment().get(env(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG)))
+                .map(w -> w.invocation().program() == Program.GENERATE
+                        ? argumentAfter(w.invocation().arguments(), GENERATOR_REGISTRY_FLAG)
+                        : w.environment().get(env(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG)))
                 .filter(java.util.Objects::nonNull).toList();
-        assertThat(urls).isNotEmpty().allSatisfy(url -> {
+        assertThat(urls).hasSizeGreaterThan(serviceRunning(Program.GENERATE).size()).allSatisfy(url -> {
             URI uri = URI.create(url);
             assertThat(uri.getHost()).isEqualTo(registry);
             assertThat(uri.getPort()).isEqualTo(port);
@@ -300,6 +320,35 @@ class ComposeFileTest {
     }
 
     @Test
+    void theClickGeneratorSendsToTheTopicTheStreamsAppsReadAndRunsUntilStopped() {
+        List<String> generators = serviceRunning(Program.GENERATE);
+        for (Workload generator : workloads()) {
+            if (generator.invocation().program() != Program.GENERATE) {
+                continue;
+            }
+            // Parsed by the real command line: its topic (the flag or the default) and its duration.
+            CommandLine.Model.CommandSpec command = new CommandLine(new io.streamrec.demo.StreamrecCli())
+                    .parseArgs(generator.invocation().arguments().toArray(String[]::new)).subcommand().commandSpec();
+            String topic = command.findOption("--topic").getValue();
+            long duration = command.findOption("--duration-seconds").<Long>getValue();
+            double rate = command.findOption("--rate").<Double>getValue();
+            Map<String, String> topicsRead = new LinkedHashMap<>();
+            for (Workload app : workloads()) {
+                if (app.invocation().program() == Program.STREAMS_APP) {
+                    topicsRead.put(app.name(), new StreamsAppConfig(withAppDefaults(configuration(app))).clicksTopic());
+                }
+            }
+            assertThat(topicsRead).as("clicks.topic of the streams apps").isNotEmpty()
+                    .allSatisfy((app, read) -> assertThat(read).as(app).isEqualTo(topic));
+            assertThat(duration).as(generator.name() + " runs until stopped").isZero();
+            assertThat(rate).as(generator.name() + " --rate").isPositive();
+            assertThat(services.path(generator.name()).path("restart").asText())
+                    .as(generator.name() + " starts again after a failure").isIn("on-failure", "unless-stopped", "always");
+        }
+        assertThat(generators).hasSize(1);
+    }
+
+    @Test
     void provisioningUsesTheReplicationFactorOfTheStreamsAppsInternalTopics() {
         Workload provisioning = workloads().stream()
                 .filter(w -> w.invocation().program() == Program.PROVISION_TOPICS).findFirst().orElseThrow();
@@ -310,6 +359,133 @@ class ComposeFileTest {
                         .isEqualTo(replication);
             }
         }
+    }
+
+    @Test
+    void prometheusScrapesEveryServingStreamrecServiceOnItsMetricsListenerAndLoadsTheAlertRules() {
+        String prometheus = serviceWithImage("prom/prometheus");
+        List<String> arguments = strings(services.path(prometheus).path("command"));
+        Path config = mounted(prometheus, optionValue(arguments, "--config.file"));
+        JsonNode scrapeConfig = Project.readYaml(config);
+        Map<String, String> jobOfTarget = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        for (JsonNode job : scrapeConfig.path("scrape_configs")) {
+            String path = job.path("metrics_path").asText("/metrics");
+            for (JsonNode group : job.path("static_configs")) {
+                for (JsonNode target : group.path("targets")) {
+                    if (jobOfTarget.put(target.asText(), job.path("job_name").asText()) != null) {
+                        problems.add(target.asText() + " is scraped twice");
+                    }
+                    String[] hostPort = target.asText().split(":");
+                    Workload workload = workloads().stream().filter(w -> w.name().equals(hostPort[0])).findFirst()
+                            .orElse(null);
+                    if (workload == null || !workload.invocation().program().serves()) {
+                        problems.add(target.asText() + " is no serving streamrec service");
+                        continue;
+                    }
+                    Program program = workload.invocation().program();
+                    Map<String, Integer> ports = ConfigKeys.httpPorts(program, configuration(workload));
+                    int metricsPort = ports.get(ConfigKeys.probePortKey(program));
+                    if (Integer.parseInt(hostPort[1]) != metricsPort) {
+                        problems.add(target.asText() + ": the metrics listener of " + program + " is port " + metricsPort);
+                    }
+                    boolean management = !ConfigKeys.probePortKey(program).equals(ports.keySet().iterator().next());
+                    if (endpoints.kindOf(program, path, management).orElse(null) != Endpoints.Kind.METRICS) {
+                        problems.add(target.asText() + ": " + path + " is not the metrics endpoint of " + program);
+                    }
+                    if (!job.path("job_name").asText().equals(jobName(program))) {
+                        problems.add(target.asText() + ": job " + job.path("job_name").asText() + ", but the alert"
+                                + " rules and dashboards call " + program + "'s job " + jobName(program));
+                    }
+                }
+            }
+        }
+        for (Workload workload : workloads()) {
+            if (workload.invocation().program().serves() && jobOfTarget.keySet().stream()
+                    .noneMatch(target -> target.startsWith(workload.name() + ":"))) {
+                problems.add(workload.name() + " is not scraped");
+            }
+        }
+        List<Path> ruleFiles = new ArrayList<>();
+        scrapeConfig.path("rule_files").forEach(file -> ruleFiles.add(mounted(prometheus, file.asText())));
+        assertThat(ruleFiles).as("rule files").containsExactly(MonitoringFiles.ALERTS);
+        assertThat(problems).as("scrape targets").isEmpty();
+    }
+
+    @Test
+    void grafanaReadsPrometheusAndTheDashboardsWhereComposeMountsThem() {
+        String prometheus = serviceWithImage("prom/prometheus");
+        String grafana = serviceWithImage("grafana/grafana");
+        Path provisioning = mounted(grafana, "/etc/grafana/provisioning");
+        List<JsonNode> dataSources = new ArrayList<>();
+        Project.readYaml(provisioning.resolve("datasources/prometheus.yml")).path("datasources")
+                .forEach(dataSources::add);
+        assertThat(dataSources).singleElement().satisfies(source -> {
+            assertThat(source.path("type").asText()).isEqualTo("prometheus");
+            URI url = URI.create(source.path("url").asText());
+            assertThat(url.getHost()).isEqualTo(prometheus);
+            String listen = optionValue(strings(services.path(prometheus).path("command")), "--web.listen-address");
+            assertThat(url.getPort()).isEqualTo(listen == null ? 9090 : Integer.parseInt(listen.replaceAll(".*:", "")));
+        });
+        List<JsonNode> providers = new ArrayList<>();
+        Project.readYaml(provisioning.resolve("dashboards/streamrec.yml")).path("providers").forEach(providers::add);
+        assertThat(providers).singleElement().satisfies(provider -> assertThat(
+                mounted(grafana, provider.path("options").path("path").asText())).isEqualTo(MonitoringFiles.DASHBOARDS));
+        String home = environment(services.path(grafana)).get("GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH");
+        assertThat(mounted(grafana, home)).exists();
+        assertThat(services.path(grafana).path("depends_on").path(prometheus).path("condition").asText())
+                .isEqualTo("service_healthy");
+    }
+
+    @Test
+    void everyImageNotBuiltHereIsPinnedToARelease() {
+        services.properties().forEach(entry -> {
+            String image = entry.getValue().path("image").asText();
+            if (Image.of(image).isEmpty()) {
+                String tag = image.substring(image.lastIndexOf(':') + 1);
+                assertThat(image).as(entry.getKey()).contains(":");
+                assertThat(tag).as(entry.getKey() + " tag").matches("v?[0-9]+\\.[0-9]+\\.[0-9]+.*");
+            }
+        });
+    }
+
+    /** The job name the alert rules and dashboards give a program's targets (their pods' app label in k8s). */
+    static String jobName(Program program) {
+        return switch (program) {
+            case STREAMS_APP -> "streams-app";
+            case TRAINER_SERVE -> "trainer";
+            default -> throw new IllegalArgumentException(program + " is not scraped");
+        };
+    }
+
+    /** The repository file a container path of a service's bind mount ({@code ./dir:/path}) shows. */
+    private static Path mounted(String service, String containerPath) {
+        for (JsonNode volume : services.path(service).path("volumes")) {
+            String[] parts = volume.asText().split(":");
+            if (!parts[0].startsWith(".")) {
+                continue;
+            }
+            String target = parts[1].endsWith("/") ? parts[1] : parts[1] + "/";
+            if (containerPath.equals(parts[1]) || containerPath.startsWith(target)) {
+                Path host = Project.file("infra").resolve(parts[0]).normalize();
+                return containerPath.equals(parts[1]) ? host
+                        : host.resolve(containerPath.substring(target.length())).normalize();
+            }
+        }
+        throw new AssertionError(service + " mounts nothing of the repository at " + containerPath);
+    }
+
+    /** The value of a {@code --name=value} or {@code --name value} option, or null. */
+    private static String optionValue(List<String> arguments, String name) {
+        for (int i = 0; i < arguments.size(); i++) {
+            if (arguments.get(i).startsWith(name + "=")) {
+                return arguments.get(i).substring(name.length() + 1);
+            }
+            if (arguments.get(i).equals(name) && i + 1 < arguments.size()) {
+                return arguments.get(i + 1);
+            }
+        }
+        return null;
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -383,6 +559,12 @@ class ComposeFileTest {
         Map<String, String> environment = new LinkedHashMap<>(workload.invocation().image().dockerfile().runtimeEnv());
         environment.putAll(workload.environment());
         return ConfigKeys.fromEnvironment(environment);
+    }
+
+    private static Map<String, Object> withAppDefaults(Map<String, Object> configuration) {
+        Map<String, Object> merged = io.streamrec.app.StreamsAppSettings.defaults();
+        merged.putAll(configuration);
+        return merged;
     }
 
     private static List<String> strings(JsonNode node) {

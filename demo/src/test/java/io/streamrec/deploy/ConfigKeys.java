@@ -65,8 +65,8 @@ final class ConfigKeys {
                 keys.addAll(clientKeys());
             }
             case PROVISION_TOPICS -> keys.addAll(AdminClientConfig.configNames());
-            case TRAINER_KEYGEN -> {
-                // keygen reads no configuration
+            case TRAINER_KEYGEN, GENERATE -> {
+                // keygen and generate read no configuration, only flags
             }
             default -> throw new IllegalStateException(program.name());
         }
@@ -117,7 +117,7 @@ final class ConfigKeys {
                 new AvroSerdeConfig(configuration);
                 new AdminClientConfig(new HashMap<>(configuration));
             }
-            case PROVISION_TOPICS, TRAINER_KEYGEN -> {
+            case PROVISION_TOPICS, TRAINER_KEYGEN, GENERATE -> {
                 // configured by flags
             }
             default -> throw new IllegalStateException(program.name());

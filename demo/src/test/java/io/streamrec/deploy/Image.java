@@ -1,17 +1,20 @@
 package io.streamrec.deploy;
 
 import io.streamrec.app.StreamsAppCommand;
+import io.streamrec.demo.StreamrecCli;
 import io.streamrec.trainer.cli.TrainerCli;
 import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * The project's two images and what defines them: the Dockerfile in {@code infra/docker}, the Maven module it
+ * The project's three images and what defines them: the Dockerfile in {@code infra/docker}, the Maven module it
  * builds and that module's command class (the jar manifest's main class, so what {@code java -jar} runs).
  */
 enum Image {
     STREAMS_APP("streams-app", StreamsAppCommand.class),
-    TRAINER("trainer", TrainerCli.class);
+    TRAINER("trainer", TrainerCli.class),
+    /** The {@code streamrec} command line; deployments run its {@code generate} subcommand. */
+    DEMO("demo", StreamrecCli.class);
 
     private final String name;
     private final Class<?> command;

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.KeyToPath;
@@ -68,8 +69,6 @@ class KustomizeOverlaysTest {
     private static final String SCRAPE = "prometheus.io/scrape";
     private static final String SCRAPE_PORT = "prometheus.io/port";
     private static final String SCRAPE_PATH = "prometheus.io/path";
-    /** The mark every committed Secret value carries. */
-    private static final String PLACEHOLDER = "PLACEHOLDER";
     private static final String ENTRYPOINT_CALL = "/app/bin/entrypoint.sh \"$@\"";
     private static final Pattern REFERENCE = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
 
@@ -97,13 +96,16 @@ class KustomizeOverlaysTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "monitoring"})
     void theOverlayRendersIntoTypedObjectsWithoutUnknownFields(String overlay) {
         List<HasMetadata> objects = objects(overlay);
         assertThat(objects).extracting(HasMetadata::getKind).contains("StatefulSet", "Service", "Deployment",
-                "CronJob", "Job", "PodDisruptionBudget", "ConfigMap", "Secret");
+                "CronJob", "Job", "PodDisruptionBudget", "ConfigMap");
         List<String> unknown = new ArrayList<>();
         for (HasMetadata object : objects) {
+            if (object instanceof GenericKubernetesResource) {
+                continue; // a custom resource (prometheus-operator, Strimzi): checked by the tests of its overlay
+            }
             Manifests.unknownFields(object).forEach(field -> unknown.add(id(object) + ": " + field));
             assertThat(object.getMetadata().getNamespace()).as(id(object) + " namespace").isNotBlank();
         }
@@ -111,7 +113,7 @@ class KustomizeOverlaysTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "monitoring"})
     void everyContainerHoldsTheInvariants(String overlay) {
         List<String> problems = new ArrayList<>();
         List<Workload> workloads = workloads(overlay, problems);
@@ -136,7 +138,7 @@ class KustomizeOverlaysTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "monitoring"})
     void podsAreNonRootWithRequestsAndLimits(String overlay) {
         List<String> problems = new ArrayList<>();
         for (Map.Entry<HasMetadata, PodTemplateSpec> entry : podTemplates(overlay).entrySet()) {
@@ -162,7 +164,7 @@ class KustomizeOverlaysTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "monitoring"})
     void theStreamsAppIsAStatefulSetAdvertisingItsPodsNameBehindTheHeadlessService(String overlay) {
         List<HasMetadata> objects = objects(overlay);
         StatefulSet statefulSet = only(objects, StatefulSet.class);
@@ -207,7 +209,7 @@ class KustomizeOverlaysTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "monitoring"})
     void theStreamsAppsServicesPublishItsApiPortAndNeverItsManagementListener(String overlay) {
         List<HasMetadata> objects = objects(overlay);
         StatefulSet statefulSet = only(objects, StatefulSet.class);
@@ -236,7 +238,7 @@ class KustomizeOverlaysTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "monitoring"})
     void theTrainerSignsWithTheSecretsKeyAndTheAppTrustsItsPublicHalfOnly(String overlay, @TempDir Path keys)
             throws IOException {
         List<Workload> workloads = workloads(overlay, new ArrayList<>());
@@ -264,31 +266,59 @@ class KustomizeOverlaysTest {
         assertThat(ReleaseKeys.readPublicKeys(Files.readString(keys.resolve(trustName), StandardCharsets.US_ASCII)))
                 .as("the trusted file is keygen's public key of the same pair")
                 .containsExactly(SigningKeys.fromFile(keys.resolve(keyName)).publicKey());
-        // The streams app never mounts the private key.
+        // The streams app never mounts the signing Secret.
+        String signingSecret = secretVolumeName(overlay, Deployment.class, keyMount.volume());
         for (Workload.Mount mount : app.mounts()) {
-            assertThat(mount.files().values()).as(app.name() + " volume " + mount.volume())
-                    .noneMatch(content -> content.contains("PRIVATE KEY") || content.equals(keyMount.files().get(keyName)));
-        }
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
-    void everySecretValueIsAMarkedPlaceholder(String overlay) {
-        List<String> real = new ArrayList<>();
-        for (HasMetadata object : objects(overlay)) {
-            if (object instanceof Secret secret) {
-                secretData(secret).forEach((key, value) -> {
-                    if (!value.contains(PLACEHOLDER)) {
-                        real.add(id(secret) + "[" + key + "]");
-                    }
-                });
+            if (mount.source() == Workload.Source.SECRET) {
+                assertThat(secretVolumeName(overlay, StatefulSet.class, mount.volume())).as(app.name())
+                        .isNotEqualTo(signingSecret);
             }
         }
-        assertThat(real).as("Secret values without the " + PLACEHOLDER + " mark").isEmpty();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "monitoring", "strimzi"})
+    void noSecretValueIsRenderedAndEverySecretAPodUsesIsDocumented(String overlay) {
+        List<String> problems = new ArrayList<>();
+        for (HasMetadata object : objects(overlay)) {
+            if (object instanceof Secret secret && (secret.getData() != null || secret.getStringData() != null)) {
+                problems.add(id(secret) + " carries values: create it in the cluster (k8s/README.md) instead");
+            }
+        }
+        // Every Secret reference resolves to a documented kubectl create secret command with that key.
+        workloads(overlay, problems);
+        assertThat(problems).isEmpty();
+    }
+
+    @org.junit.jupiter.api.Test
+    void noCommittedFileUnderK8sIsASecretWithValues() throws IOException {
+        List<String> found = new ArrayList<>();
+        try (var files = Files.walk(Project.file("k8s"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
+                    .toList()) {
+                for (com.fasterxml.jackson.databind.JsonNode document : Project.YAML
+                        .readerFor(com.fasterxml.jackson.databind.JsonNode.class)
+                        .<com.fasterxml.jackson.databind.JsonNode>readValues(Files.readString(file)).readAll()) {
+                    if (document != null && document.path("kind").asText().equals("Secret")
+                            && (document.has("data") || document.has("stringData"))) {
+                        found.add(Project.root().relativize(file).toString());
+                    }
+                    if (document != null && document.has("secretGenerator")) {
+                        found.add(Project.root().relativize(file) + " (a secretGenerator: its values would be files"
+                                + " in the repository)");
+                    }
+                }
+            }
+        }
+        assertThat(found).as("committed Secret values").isEmpty();
+        // The documented commands' parser, on a line of each form.
+        assertThat(ExternalSecrets.parse("kubectl -n x create secret generic s --from-file=a.key=keys/a.key"
+                + " --from-literal=B='x y=\"z\"' # c")).containsExactly(Map.entry("s", Map.of("a.key", "", "B",
+                "x y=\"z\"")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod", "monitoring"})
     void theTrainerRunsAloneAndTheCronJobVariantReportsAKeptModelAsSuccess(String overlay, @TempDir Path scratch)
             throws Exception {
         List<HasMetadata> objects = objects(overlay);
@@ -325,6 +355,113 @@ class KustomizeOverlaysTest {
             assertThat(rule.getOnExitCodes().getValues()).containsExactly(2);
             assertThat(rule.getOnExitCodes().getContainerName()).isEqualTo(container.getName());
         });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod", "monitoring"})
+    void theStreamsAppsReplicasAndSoTheirStandbysSpreadOverNodes(String overlay) {
+        StatefulSet statefulSet = only(objects(overlay), StatefulSet.class);
+        var spec = statefulSet.getSpec().getTemplate().getSpec();
+        Map<String, String> podLabels = statefulSet.getSpec().getTemplate().getMetadata().getLabels();
+        String hostname = "kubernetes.io/hostname";
+        boolean strict = !overlay.equals("dev");
+        var antiAffinity = spec.getAffinity() == null ? null : spec.getAffinity().getPodAntiAffinity();
+        assertThat(antiAffinity).as("podAntiAffinity").isNotNull();
+        List<io.fabric8.kubernetes.api.model.PodAffinityTerm> terms = new ArrayList<>(Objects.requireNonNullElse(
+                antiAffinity.getRequiredDuringSchedulingIgnoredDuringExecution(), List.of()));
+        if (!strict) {
+            Objects.requireNonNullElse(antiAffinity.getPreferredDuringSchedulingIgnoredDuringExecution(),
+                    List.<io.fabric8.kubernetes.api.model.WeightedPodAffinityTerm>of())
+                    .forEach(weighted -> terms.add(weighted.getPodAffinityTerm()));
+            assertThat(antiAffinity.getRequiredDuringSchedulingIgnoredDuringExecution())
+                    .as("dev must schedule on one node").isNullOrEmpty();
+        }
+        assertThat(terms).as(overlay + ": " + (strict ? "required" : "preferred") + " anti-affinity per node")
+                .anySatisfy(term -> {
+                    assertThat(term.getTopologyKey()).isEqualTo(hostname);
+                    assertThat(podLabels).containsAllEntriesOf(term.getLabelSelector().getMatchLabels());
+                });
+        assertThat(spec.getTopologySpreadConstraints()).as(overlay + " topologySpreadConstraints")
+                .anySatisfy(constraint -> {
+                    assertThat(constraint.getTopologyKey()).isEqualTo(hostname);
+                    assertThat(constraint.getMaxSkew()).isEqualTo(1);
+                    assertThat(constraint.getWhenUnsatisfiable()).isEqualTo(strict ? "DoNotSchedule" : "ScheduleAnyway");
+                    assertThat(podLabels).containsAllEntriesOf(constraint.getLabelSelector().getMatchLabels());
+                });
+    }
+
+    @org.junit.jupiter.api.Test
+    void theMonitoringOverlayShipsTheComposeRulesTheDashboardFileAndAPodMonitorPerServingContainer()
+            throws IOException {
+        List<HasMetadata> objects = objects("monitoring");
+        // The PrometheusRule's groups are alerts.yml's, as compose's Prometheus loads them.
+        List<GenericKubernetesResource> rules = custom(objects, "PrometheusRule");
+        assertThat(rules).hasSize(1);
+        com.fasterxml.jackson.databind.JsonNode k8sGroups = Project.YAML.valueToTree(
+                rules.get(0).getAdditionalProperties().get("spec")).path("groups");
+        assertThat(k8sGroups).as("k8s/components/monitoring/prometheus-rule.yaml spec.groups vs"
+                + " infra/prometheus/alerts.yml groups").isEqualTo(MonitoringFiles.alerts().path("groups"));
+        // The dashboard ConfigMap is generated from the infra file (no copy under k8s/), labelled for the sidecar.
+        List<ConfigMap> dashboards = objects.stream().filter(ConfigMap.class::isInstance).map(ConfigMap.class::cast)
+                .filter(map -> "1".equals(Objects.requireNonNullElse(map.getMetadata().getLabels(),
+                        Map.<String, String>of()).get("grafana_dashboard"))).toList();
+        assertThat(dashboards).hasSize(1);
+        Map<String, String> files = new LinkedHashMap<>();
+        MonitoringFiles.dashboardFiles().forEach(file -> files.put(file.getFileName().toString(), Project.read(file)));
+        assertThat(dashboards.get(0).getData()).isEqualTo(files);
+        try (var json = Files.walk(Project.file("k8s"))) {
+            assertThat(json.filter(file -> file.toString().endsWith(".json")).toList()).as("dashboard copies").isEmpty();
+        }
+        // One PodMonitor per serving container: its pods, its metrics port and path, the job the rules expect.
+        List<GenericKubernetesResource> monitors = custom(objects, "PodMonitor");
+        List<String> problems = new ArrayList<>();
+        int serving = 0;
+        for (Map.Entry<HasMetadata, PodTemplateSpec> entry : podTemplates("monitoring").entrySet()) {
+            Map<String, String> labels = entry.getValue().getMetadata().getLabels();
+            for (Workload workload : workloads("monitoring", new ArrayList<>())) {
+                if (!workload.name().startsWith("monitoring " + id(entry.getKey()) + "/")
+                        || !workload.invocation().program().serves() || entry.getKey() instanceof Job) {
+                    continue;
+                }
+                serving++;
+                Program program = workload.invocation().program();
+                List<GenericKubernetesResource> selecting = monitors.stream().filter(monitor -> labels.entrySet()
+                        .containsAll(matchLabels(monitor).entrySet())).toList();
+                if (selecting.size() != 1) {
+                    problems.add(workload.name() + ": selected by " + selecting.size() + " PodMonitors");
+                    continue;
+                }
+                com.fasterxml.jackson.databind.JsonNode spec = Project.YAML.valueToTree(
+                        selecting.get(0).getAdditionalProperties().get("spec"));
+                String job = labels.get(spec.path("jobLabel").asText());
+                if (!ComposeFileTest.jobName(program).equals(job)) {
+                    problems.add(workload.name() + ": job label '" + job + "', the rules expect "
+                            + ComposeFileTest.jobName(program));
+                }
+                Map<String, Object> configuration = configurationOf("monitoring", program);
+                Map<String, Integer> ports = ConfigKeys.httpPorts(program, configuration);
+                int metricsPort = ports.get(ConfigKeys.probePortKey(program));
+                Map<String, Integer> named = new LinkedHashMap<>();
+                entry.getValue().getSpec().getContainers().forEach(container -> Objects.requireNonNullElse(
+                        container.getPorts(), List.<ContainerPort>of()).forEach(port -> named.put(port.getName(),
+                        port.getContainerPort())));
+                for (com.fasterxml.jackson.databind.JsonNode endpoint : spec.path("podMetricsEndpoints")) {
+                    Integer port = named.get(endpoint.path("port").asText());
+                    if (port == null || port != metricsPort) {
+                        problems.add(workload.name() + ": scraped on port " + endpoint.path("port").asText() + " ("
+                                + port + "), its metrics listener is " + metricsPort);
+                    }
+                    boolean management = !ConfigKeys.probePortKey(program).equals(ports.keySet().iterator().next());
+                    if (endpoints.kindOf(program, endpoint.path("path").asText(), management)
+                            .orElse(null) != Endpoints.Kind.METRICS) {
+                        problems.add(workload.name() + ": " + endpoint.path("path").asText() + " is no metrics path");
+                    }
+                }
+            }
+        }
+        assertThat(serving).as("serving containers").isEqualTo(2);
+        assertThat(monitors).hasSize(serving);
+        assertThat(problems).isEmpty();
     }
 
     @org.junit.jupiter.api.Test
@@ -584,9 +721,11 @@ class KustomizeOverlaysTest {
                                                         List<String> problems) {
         Optional<Map<String, String>> data = objects.stream().filter(Secret.class::isInstance).map(Secret.class::cast)
                 .filter(secret -> secret.getMetadata().getName().equals(name)).findFirst()
-                .map(KustomizeOverlaysTest::secretData);
+                .map(KustomizeOverlaysTest::secretData)
+                .or(() -> Optional.ofNullable(ExternalSecrets.documented().get(name)));
         if (data.isEmpty()) {
-            problems.add(user + ": refers to the missing Secret " + name);
+            problems.add(user + ": refers to the Secret " + name + ", which no kubectl create secret command of"
+                    + " k8s/README.md creates");
         }
         return data;
     }
@@ -597,6 +736,26 @@ class KustomizeOverlaysTest {
                 data.put(key, new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8)));
         data.putAll(Objects.requireNonNullElse(secret.getStringData(), Map.of()));
         return data;
+    }
+
+    private static List<GenericKubernetesResource> custom(List<HasMetadata> objects, String kind) {
+        return objects.stream().filter(GenericKubernetesResource.class::isInstance)
+                .map(GenericKubernetesResource.class::cast).filter(object -> object.getKind().equals(kind)).toList();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> matchLabels(GenericKubernetesResource monitor) {
+        Map<String, Object> spec = (Map<String, Object>) monitor.getAdditionalProperties().get("spec");
+        Map<String, Object> selector = (Map<String, Object>) spec.get("selector");
+        return (Map<String, String>) selector.get("matchLabels");
+    }
+
+    /** The Secret a pod template's volume of that name projects. */
+    private static String secretVolumeName(String overlay, Class<? extends HasMetadata> owner, String volume) {
+        return podTemplates(overlay).entrySet().stream().filter(entry -> owner.isInstance(entry.getKey()))
+                .flatMap(entry -> entry.getValue().getSpec().getVolumes().stream())
+                .filter(v -> v.getName().equals(volume) && v.getSecret() != null)
+                .map(v -> v.getSecret().getSecretName()).findFirst().orElseThrow();
     }
 
     private static <T extends HasMetadata> T only(List<HasMetadata> objects, Class<T> type) {

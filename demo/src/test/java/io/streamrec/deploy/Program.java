@@ -1,5 +1,6 @@
 package io.streamrec.deploy;
 
+import io.streamrec.demo.StreamrecCli;
 import io.streamrec.schemas.topics.ProvisionTopicsCommand;
 import io.streamrec.trainer.cli.TrainerCli;
 import java.util.List;
@@ -12,7 +13,9 @@ import picocli.CommandLine;
  * parsers, so a renamed option or subcommand fails here.
  */
 enum Program {
-    STREAMS_APP, TRAINER_SERVE, TRAINER_ONCE, TRAINER_KEYGEN, PROVISION_TOPICS;
+    STREAMS_APP, TRAINER_SERVE, TRAINER_ONCE, TRAINER_KEYGEN, PROVISION_TOPICS,
+    /** {@code streamrec generate}: synthetic clicks, configured by flags only. */
+    GENERATE;
 
     /** The option of the entrypoint script that runs another main class. */
     static final String MAIN_OPTION = "--main";
@@ -67,12 +70,25 @@ enum Program {
                 };
                 return new Invocation(image, program, entrypointArguments);
             }
+            case DEMO -> {
+                CommandLine.ParseResult result = parse(image, entrypointArguments);
+                String subcommand = result.hasSubcommand() ? result.subcommand().commandSpec().name() : "";
+                if (!subcommand.equals("generate")) {
+                    throw new IllegalArgumentException("streamrec " + entrypointArguments
+                            + " is not meant to run in a deployment (generate is)");
+                }
+                return new Invocation(image, GENERATE, entrypointArguments);
+            }
             default -> throw new IllegalStateException(image.name());
         }
     }
 
     private static CommandLine.ParseResult parse(Image image, List<String> arguments) {
-        Object command = image == Image.TRAINER ? new TrainerCli() : new io.streamrec.app.StreamsAppCommand();
+        Object command = switch (image) {
+            case TRAINER -> new TrainerCli();
+            case DEMO -> new StreamrecCli();
+            default -> new io.streamrec.app.StreamsAppCommand();
+        };
         try {
             return new CommandLine(command).parseArgs(arguments.toArray(String[]::new));
         } catch (CommandLine.ParameterException e) {

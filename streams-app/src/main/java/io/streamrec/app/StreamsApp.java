@@ -1,5 +1,6 @@
 package io.streamrec.app;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -164,6 +165,15 @@ public final class StreamsApp implements AutoCloseable {
 
         SharedRocksDbMemory rocksDbMemory = new SharedRocksDbMemory(config.rocksDbBlockCacheBytes(),
                 config.rocksDbWriteBufferBytes());
+        // One cache for every store (memtables charged to it): its usage is the instance's RocksDB memory, which
+        // Kafka Streams' per-store block-cache metrics would count once per store.
+        Gauge.builder("streamrec.rocksdb.memory.usage", rocksDbMemory, SharedRocksDbMemory::usageBytes).baseUnit("bytes")
+                .description("RocksDB block cache usage, memtables included (shared by every store)").register(meters);
+        Gauge.builder("streamrec.rocksdb.memory.pinned", rocksDbMemory, SharedRocksDbMemory::pinnedBytes)
+                .baseUnit("bytes").description("RocksDB cache entries pinned by readers").register(meters);
+        Gauge.builder("streamrec.rocksdb.memory.capacity", rocksDbMemory, SharedRocksDbMemory::cacheBytes)
+                .baseUnit("bytes").description("rocksdb.block.cache.bytes: the bound of the shared cache")
+                .register(meters);
         SchemaRegistryClient schemaRegistry = SchemaRegistryClient.fromConfig(serdeConfig);
         FailedRecords failedRecords = new FailedRecords(2, 10_000);
         GlobalDeadLetterSender modelDeadLetters = KafkaDeadLetterSender.create(config);

@@ -25,6 +25,7 @@ public final class SharedRocksDbMemory implements AutoCloseable {
     private final long cacheBytes;
     private final Cache cache;
     private final WriteBufferManager writeBufferManager;
+    private boolean closed; // guarded by this
 
     public SharedRocksDbMemory(long cacheBytes, long writeBufferBytes) {
         this.cacheBytes = cacheBytes;
@@ -37,6 +38,20 @@ public final class SharedRocksDbMemory implements AutoCloseable {
         return cacheBytes;
     }
 
+    /**
+     * Bytes the shared cache holds now: data, index and filter blocks plus the memtables charged to it, so every
+     * store's off-heap RocksDB memory but iterators' pinned blocks over the bound; NaN once closed (a scrape may
+     * come late).
+     */
+    public synchronized double usageBytes() {
+        return closed ? Double.NaN : cache.getUsage();
+    }
+
+    /** Bytes of the cache's entries in use by readers (pinned, not evictable); NaN once closed. */
+    public synchronized double pinnedBytes() {
+        return closed ? Double.NaN : cache.getPinnedUsage();
+    }
+
     Cache cache() {
         return cache;
     }
@@ -46,7 +61,8 @@ public final class SharedRocksDbMemory implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         writeBufferManager.close();
         cache.close();
     }

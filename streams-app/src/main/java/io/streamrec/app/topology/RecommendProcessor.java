@@ -1,5 +1,7 @@
 package io.streamrec.app.topology;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.streamrec.avro.ClickEvent;
 import io.streamrec.avro.Recommendations;
 import java.time.Duration;
@@ -7,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -49,6 +52,7 @@ final class RecommendProcessor implements Processor<String, ClickEvent, String, 
     private final String countsStoreName;
     private final String pendingStoreName;
     private final String queueStoreName;
+    private final Timer clickToList;
 
     private ProcessorContext<String, Recommendations> context;
     private KeyValueStore<String, UserHistory> histories;
@@ -59,14 +63,29 @@ final class RecommendProcessor implements Processor<String, ClickEvent, String, 
 
     RecommendProcessor(Settings settings, Recommender recommender, PopularityLists popularityLists,
                        String historyStoreName, String countsStoreName, String pendingStoreName,
-                       String queueStoreName) {
+                       String queueStoreName, Timer clickToList) {
         this.settings = settings;
+        this.clickToList = clickToList;
         this.recommender = recommender;
         this.popularityLists = popularityLists;
         this.historyStoreName = historyStoreName;
         this.countsStoreName = countsStoreName;
         this.pendingStoreName = pendingStoreName;
         this.queueStoreName = queueStoreName;
+    }
+
+    /**
+     * The meter of the time from a click (its record's timestamp: when its producer created it, or for a coalesced
+     * click its event time) to its list's hand-off to the producer. A {@code read_committed} consumer sees the
+     * list when the task's transaction commits, up to {@code commit.interval.ms} later. One meter for every task.
+     */
+    static Timer clickToListTimer(MeterRegistry meters) {
+        return Timer.builder("streamrec.click.to.list.latency")
+                .description("From a click's record timestamp to its list handed to the producer")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(60))
+                .register(meters);
     }
 
     @Override
@@ -158,8 +177,10 @@ final class RecommendProcessor implements Processor<String, ClickEvent, String, 
         }
         List<Recommendations> lists = recommender.recommend(requests, settings.k(), context.currentSystemTimeMs(),
                 popularity);
+        long now = context.currentSystemTimeMs();
         for (int i = 0; i < batch.size(); i++) {
             context.forward(new Record<>(batch.get(i).userId(), lists.get(i), batch.get(i).timestampMs()));
+            clickToList.record(Math.max(0, now - batch.get(i).timestampMs()), TimeUnit.MILLISECONDS);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.streamrec.app.topology;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.streamrec.app.StreamsAppConfig;
 import io.streamrec.app.errors.FailedRecords;
 import io.streamrec.app.model.ModelRegistry;
@@ -99,6 +100,7 @@ public final class RecommenderTopology {
                 config.historyEvictionInterval(), config.coalesceInterval(), config.popularityRefresh(),
                 config.scoringBatchMaxRecords(), config.scoringBatchMaxWait());
         Recommender recommender = new Recommender(parts.models(), config.excludeSeen(), parts.meters());
+        Timer clickToList = RecommendProcessor.clickToListTimer(parts.meters());
 
         topology.addSource(CLICKS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                 config.clicksTopic());
@@ -107,7 +109,8 @@ public final class RecommenderTopology {
                 parts.meters()), CLICKS_SOURCE);
         topology.addProcessor(INTERACTIONS, () -> new InteractionsProcessor(INTERACTION_STORE), CLICK_INTAKE);
         topology.addProcessor(RECOMMEND, () -> new RecommendProcessor(recommendSettings, recommender,
-                parts.popularity(), HISTORY_STORE, ITEM_COUNTS_STORE, PENDING_STORE, QUEUE_STORE), CLICK_INTAKE);
+                parts.popularity(), HISTORY_STORE, ITEM_COUNTS_STORE, PENDING_STORE, QUEUE_STORE, clickToList),
+                CLICK_INTAKE);
 
         topology.addSink(DEAD_LETTERS_SINK, config.deadLettersTopic(), new ByteArraySerializer(),
                 new ByteArraySerializer(), CLICK_INTAKE);

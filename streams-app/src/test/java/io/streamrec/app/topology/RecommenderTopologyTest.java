@@ -181,6 +181,20 @@ class RecommenderTopologyTest {
     }
 
     @Test
+    void everyListIsTimedFromItsClicksRecordTimestampToItsHandOff() {
+        start();
+        // The driver's wall clock stands at START: a click produced 250 ms earlier waited 250 ms for its list.
+        clicks.pipeInput("user-1", click("user-1", "item-3", "click", START), START.minusMillis(250));
+        clicks.pipeInput("user-2", click("user-2", "item-4", "click", START), START);
+
+        assertThat(recommendations.readValuesToList()).hasSize(2);
+        var clickToList = meters.get("streamrec.click.to.list.latency").timer();
+        assertThat(clickToList.count()).isEqualTo(2);
+        assertThat(clickToList.max(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(250);
+        assertThat(clickToList.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(250);
+    }
+
+    @Test
     void withAModelTheListIsTheTopKOfTheModelsScoresMinusWhatTheUserSaw() throws Exception {
         start();
         DotModel model = publish(1);
