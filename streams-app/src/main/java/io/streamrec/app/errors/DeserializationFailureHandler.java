@@ -9,7 +9,8 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
  * skip the record, and write its dead letter since the app sets {@code errors.dead.letter.queue.topic.name}),
  * plus {@link DeadLetterHeaders#REASON} {@value #UNDESERIALIZABLE} on that dead letter, the label the click
  * intake gives a click it cannot decode. The app's sources read bytes and decode in its processors, so this
- * only acts for a source that decodes (none today). Stateless; Kafka Streams creates and configures it.
+ * only acts for a source that decodes (none today). Holds only its configuration; Kafka Streams creates and
+ * configures it.
  */
 public final class DeserializationFailureHandler extends LogAndContinueExceptionHandler {
 

@@ -14,7 +14,7 @@ import org.apache.kafka.streams.errors.ErrorHandlerContext;
  * {@value #SERIALIZATION_FAILED} when an output record could not be serialized.
  *
  * <p>Under exactly-once the thread's failure aborts its transaction, the dead letter with it; the task resumes
- * from its last commit. Stateless; Kafka Streams creates and configures it.
+ * from its last commit. Holds only its configuration; Kafka Streams creates and configures it.
  */
 public final class ProductionFailureHandler extends DefaultProductionExceptionHandler {
 
