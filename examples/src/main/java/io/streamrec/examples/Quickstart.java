@@ -127,8 +127,7 @@ public final class Quickstart {
                          // Only lists of committed transactions: the app writes exactly-once.
                          ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
                          new StringDeserializer(), lists.deserializer())) {
-                List<TopicPartition> partitions = consumer.partitionsFor(settings.recommendationsTopic()).stream()
-                        .map(partition -> new TopicPartition(partition.topic(), partition.partition())).toList();
+                List<TopicPartition> partitions = partitions(consumer, settings.recommendationsTopic());
                 consumer.assign(partitions);
                 consumer.seekToEnd(partitions);
                 partitions.forEach(consumer::position); // the end as it is now, before the click
@@ -152,6 +151,25 @@ public final class Quickstart {
                         + settings.recommendationsTopic() + " within " + settings.timeout().toSeconds() + " s: is"
                         + " the streams app running against " + settings.bootstrapServers() + "?");
             }
+        }
+    }
+
+    /**
+     * The topic's partitions. A topic created a moment ago may not be in the metadata yet, so an empty answer is
+     * asked again for a few seconds.
+     */
+    private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(partition -> new TopicPartition(partition.topic(), partition.partition())).toList();
+            if (!partitions.isEmpty()) {
+                return partitions;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no topic " + topic);
+            }
+            Thread.sleep(200);
         }
     }
 

@@ -31,9 +31,12 @@ import picocli.CommandLine.Spec;
         description = {"Prints the recommendation lists the streams app writes, read read_committed (only lists of"
                 + " committed transactions), one line each: user <- model and version (or popularity fallback):"
                 + " [items, best first].",
-                "Exit codes: 0 done (Ctrl-C, or --max lists printed), 1 fewer than --max lists within --timeout or"
-                + " the broker unreachable, 2 invalid arguments."})
+                "Exit codes: 0 done (Ctrl-C, or --max lists printed), 1 fewer than --max lists within --timeout, no"
+                + " such topic or the broker unreachable, 2 invalid arguments."})
 public final class ConsumeCommand implements Callable<Integer> {
+
+    /** How long to look for the topic in the cluster's metadata. */
+    private static final Duration METADATA_WAIT = Duration.ofSeconds(10);
 
     @Spec
     CommandSpec spec;
@@ -64,7 +67,7 @@ public final class ConsumeCommand implements Callable<Integer> {
     String topic;
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (max < 0 || timeoutSeconds < 0) {
@@ -74,6 +77,7 @@ public final class ConsumeCommand implements Callable<Integer> {
         Map<String, Object> config = client.clientConfig();
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false); // a misspelt --topic creates nothing
         long deadline = timeoutSeconds == 0 ? Long.MAX_VALUE : System.nanoTime() + Duration.ofSeconds(timeoutSeconds)
                 .toNanos();
         int printed = 0;
@@ -92,8 +96,11 @@ public final class ConsumeCommand implements Callable<Integer> {
                 }, "consume-shutdown");
                 Runtime.getRuntime().addShutdownHook(wakeUp);
                 try {
-                    List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                            .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+                    List<TopicPartition> partitions = partitions(consumer);
+                    if (partitions.isEmpty()) {
+                        err.println("streamrec consume: no topic " + topic + " at " + client.bootstrapServers());
+                        return 1;
+                    }
                     consumer.assign(partitions);
                     if (fromBeginning) {
                         consumer.seekToBeginning(partitions);
@@ -129,6 +136,22 @@ public final class ConsumeCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * The topic's partitions; empty when it does not exist. A topic created a moment ago may not be in the
+     * metadata yet, so an empty answer is asked again for a few seconds.
+     */
+    private List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer) throws InterruptedException {
+        long deadline = System.nanoTime() + METADATA_WAIT.toNanos();
+        while (true) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, METADATA_WAIT).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+            if (!partitions.isEmpty() || System.nanoTime() > deadline) {
+                return partitions;
+            }
+            Thread.sleep(200);
+        }
     }
 
     private static void removeHook(Thread hook) {

@@ -108,6 +108,9 @@ class ClientCommandsIT {
                 "--topic", topic("recommendations"));
         assertThat(nothing.exitCode()).isEqualTo(1);
         assertThat(nothing.err()).contains("0 of 1 lists for nobody within 2 s");
+        Run noTopic = run("consume", "--max", "1", "--timeout", "2", "--topic", "no-such-topic");
+        assertThat(noTopic.exitCode()).isEqualTo(1);
+        assertThat(noTopic.err()).contains("no topic no-such-topic");
 
         Run unknown = run("produce", "--user", "me", "--item", "i1", "--type", "teleport", "--topic", topic("clicks"));
         assertThat(unknown.exitCode()).isEqualTo(2);
