@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ModuleBoundariesTest {
 
-    private static final List<String> MODULES = List.of("schemas", "devstack", "trainer", "streams-app", "demo");
+    private static final List<String> MODULES = List.of("schemas", "devstack", "trainer", "streams-app", "examples", "demo");
     private static final Pattern TRAINER_DEPENDENCY = Pattern.compile(
             "(<dependency>\\s*(?:<!--[^>]*-->\\s*)?<groupId>io\\.streamrec</groupId>\\s*"
                     + "<artifactId>trainer</artifactId>\\s*)<scope>test</scope>(\\s*</dependency>)");

@@ -97,7 +97,7 @@ public final class StreamsAppConfig extends AbstractConfig {
             .define(DEAD_LETTERS_MAX_BYTES_CONFIG, Type.INT, 256 * 1024, Range.between(1024, 4 * 1024 * 1024),
                     Importance.LOW, "Most bytes of a refused record's key, and of its value, that its dead letter"
                             + " carries; longer ones are cut to this length, with the full length and SHA-256 in"
-                            + " headers. Keep twice this plus 70 KiB under the dead-letter topic's"
+                            + " headers. Keep twice this plus 80 KiB under the dead-letter topic's"
                             + " max.message.bytes.")
             .define(REGISTRY_OUTAGE_WAIT_MS_CONFIG, Type.LONG, 5_000L, Range.between(0, 60_000), Importance.LOW,
                     "How long a stream thread retries a click whose writer schema it cannot fetch because the schema"

@@ -8,8 +8,9 @@ import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
+import io.streamrec.app.errors.DeserializationFailureHandler;
+import io.streamrec.app.errors.ProductionFailureHandler;
 import io.streamrec.app.errors.RecordFailureHandler;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 
 /**
  * streamrec's defaults for Kafka Streams keys, and the translation of the app's configuration map into the
@@ -24,6 +25,8 @@ public final class StreamsAppSettings {
      * Defaults that differ from Kafka Streams' own: exactly-once with transactional state stores (a crash or a
      * failed thread rolls the local stores back instead of wiping and restoring them), a processing failure
      * handled by {@link RecordFailureHandler} (the click is retried, or dead-lettered before it changes anything),
+     * Kafka Streams' deserialization and production handlers with streamrec's reason on their dead letters
+     * ({@link DeserializationFailureHandler}, {@link ProductionFailureHandler}),
      * a consumer session timeout that hands a dead instance's partitions over in seconds rather than most of a
      * minute, compressed output, bounded RocksDB memory, and fetch and request sizes that fit model releases.
      */
@@ -32,7 +35,8 @@ public final class StreamsAppSettings {
         defaults.put(StreamsConfig.APPLICATION_ID_CONFIG, "streamrec");
         defaults.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         defaults.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-                LogAndContinueExceptionHandler.class.getName());
+                DeserializationFailureHandler.class.getName());
+        defaults.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ProductionFailureHandler.class.getName());
         defaults.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, RecordFailureHandler.class.getName());
         defaults.put(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, true);
         // The broker's group.min.session.timeout.ms is 6 s; 10 s leaves room for a GC pause on a busy node.
@@ -62,7 +66,8 @@ public final class StreamsAppSettings {
         Properties properties = new Properties();
         properties.putAll(config.allOriginals());
         properties.putAll(sharedObjects);
-        // Kafka's own dead letters (records that fail in a way the topology does not catch) go where ours go.
+        // Kafka's own dead letters (records that fail in a way the topology does not catch) go where ours go, in
+        // the same convention (errors.DeadLetterHeaders).
         properties.putIfAbsent(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.deadLettersTopic());
         return properties;
     }

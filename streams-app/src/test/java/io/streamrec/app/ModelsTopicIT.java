@@ -2,6 +2,8 @@ package io.streamrec.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamrec.app.errors.DeadLetterConvention;
+import io.streamrec.app.errors.DeadLetterHeaders;
 import io.streamrec.app.model.TestModels;
 import io.streamrec.app.model.TestModels.DotModel;
 import io.streamrec.app.topology.DeadLetters;
@@ -9,6 +11,7 @@ import io.streamrec.avro.ModelRelease;
 import io.streamrec.devstack.LocalStack;
 import io.streamrec.devstack.LocalStackExtension;
 import io.streamrec.schemas.model.ReleaseKeys;
+import io.streamrec.schemas.model.ReleaseRejectedException;
 import io.streamrec.schemas.model.ReleaseSigner;
 import io.streamrec.schemas.serde.AvroSerde;
 import io.streamrec.schemas.topics.TopicCatalog;
@@ -97,19 +100,23 @@ class ModelsTopicIT {
             awaitCondition(() -> servingVersion(app) == 1, "v1 to serve");
         }
         List<ConsumerRecord<byte[], byte[]>> first = readDeadLetters(stack, topics, 2);
-        assertThat(first).extracting(letter -> DeadLetters.header(letter.headers(), DeadLetters.REASON))
+        assertThat(first).extracting(letter -> DeadLetters.header(letter.headers(), DeadLetterHeaders.REASON))
                 .containsExactly("undeserializable", "unknown-key");
-        assertThat(first).extracting(letter -> DeadLetters.header(letter.headers(), DeadLetters.SOURCE_OFFSET))
+        assertThat(first).extracting(letter -> DeadLetters.header(letter.headers(), DeadLetterHeaders.OFFSET))
                 .containsExactly("0", "1");
         Headers forged = first.get(1).headers();
-        assertThat(DeadLetters.header(forged, DeadLetters.SOURCE_TOPIC)).isEqualTo(topics.get("models").name());
+        DeadLetterConvention.assertConvention(first.get(0).headers(), "undeserializable", topics.get("models").name(),
+                0);
+        DeadLetterConvention.assertConvention(forged, "unknown-key", topics.get("models").name(), 1);
+        assertThat(DeadLetters.header(forged, DeadLetterHeaders.EXCEPTION))
+                .isEqualTo(ReleaseRejectedException.class.getName());
 
         try (StreamsApp restarted = StreamsApp.start(settings)) {
             awaitCondition(() -> servingVersion(restarted) == 1, "v1 to serve again after the restart");
         }
         // The restart replays the topic, so the same bad records are dead-lettered again (same source offsets).
         List<ConsumerRecord<byte[], byte[]>> all = readDeadLetters(stack, topics, 4);
-        assertThat(all).extracting(letter -> DeadLetters.header(letter.headers(), DeadLetters.SOURCE_OFFSET))
+        assertThat(all).extracting(letter -> DeadLetters.header(letter.headers(), DeadLetterHeaders.OFFSET))
                 .containsExactly("0", "1", "0", "1");
     }
 

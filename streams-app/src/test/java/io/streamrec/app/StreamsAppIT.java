@@ -2,6 +2,8 @@ package io.streamrec.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamrec.app.errors.DeadLetterConvention;
+import io.streamrec.app.errors.DeadLetterHeaders;
 import io.streamrec.app.model.TestModels;
 import io.streamrec.app.model.TestModels.DotModel;
 import io.streamrec.app.topology.DeadLetters;
@@ -110,7 +112,8 @@ class StreamsAppIT {
                     .extracting(Recommendations::getModelVersion).containsOnly(2L);
             assertNoVersionGoesBackPerUser(rest);
 
-            List<String> reasons = readDeadLetterReasons(stack, topics.get("dead-letters").name(), 3);
+            List<String> reasons = readDeadLetterReasons(stack, topics.get("dead-letters").name(),
+                    topics.get("clicks").name(), 3);
             assertThat(reasons).containsExactlyInAnyOrder("undeserializable", "unknown-event-type", "key-mismatch");
             assertThat(lists.poll(Duration.ofSeconds(1))).isEmpty(); // nothing extra for the bad records
         }
@@ -204,7 +207,9 @@ class StreamsAppIT {
         return lists;
     }
 
-    private static List<String> readDeadLetterReasons(LocalStack stack, String topic, int expected) {
+    /** The reasons of the dead letters, each checked to carry Kafka Streams' headers naming the clicks topic. */
+    private static List<String> readDeadLetterReasons(LocalStack stack, String topic, String clicksTopic,
+                                                      int expected) {
         Map<String, Object> config = new HashMap<>(stack.clientProperties());
         config.put(ConsumerConfig.GROUP_ID_CONFIG, "dlq-" + UUID.randomUUID());
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -215,8 +220,12 @@ class StreamsAppIT {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
             while (reasons.size() < expected && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200))
-                        .forEach(record -> reasons.add(DeadLetters.header(record.headers(), DeadLetters.REASON)));
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    String reason = DeadLetters.header(record.headers(), DeadLetterHeaders.REASON);
+                    DeadLetterConvention.assertConvention(record.headers(), reason, clicksTopic,
+                            Long.parseLong(DeadLetters.header(record.headers(), DeadLetterHeaders.OFFSET)));
+                    reasons.add(reason);
+                }
             }
         }
         return reasons;

@@ -1,5 +1,6 @@
 package io.streamrec.demo.chaos;
 
+import io.streamrec.app.errors.DeadLetterHeaders;
 import io.streamrec.avro.Recommendations;
 import io.streamrec.schemas.serde.AvroDeserializer;
 import io.streamrec.schemas.serde.SchemaRegistryClient;
@@ -36,7 +37,11 @@ final class Verifier implements Runnable, AutoCloseable {
 
     /** Latency buckets, by the clicks' scheduled send time. */
     static final Duration BUCKET = Duration.ofSeconds(2);
-    static final String DEAD_LETTER_REASON = "streamrec.dlq.reason";
+    /**
+     * The reason recorded for a dead letter without Kafka Streams' exception header, outside the one convention
+     * (the app's {@code DeadLetterHeaders}: Kafka Streams' headers plus streamrec's reason).
+     */
+    static final String OUTSIDE_CONVENTION = "(without Kafka Streams' headers)";
 
     private final ClickLoad load;
     private final KafkaConsumer<String, Recommendations> lists;
@@ -108,7 +113,8 @@ final class Verifier implements Runnable, AutoCloseable {
 
     private synchronized void deadLetter(Headers headers) {
         String kind = text(headers, ClickLoad.KIND_HEADER);
-        String reason = text(headers, DEAD_LETTER_REASON);
+        String reason = text(headers, DeadLetterHeaders.EXCEPTION) == null ? OUTSIDE_CONVENTION
+                : text(headers, DeadLetterHeaders.REASON);
         if (ClickLoad.VALID.equals(kind)) {
             validDeadLettered.set(Integer.parseInt(text(headers, ClickLoad.SEQUENCE_HEADER)));
         } else if (FuzzRecords.FUZZ.equals(kind)) {

@@ -51,7 +51,8 @@ class ShortChaosIT {
         assertThat(result.badSent()).isEqualTo(1_000);
         assertThat(result.badDeadLettered()).as("bad records dead-lettered, by reason " + result.reasons())
                 .isEqualTo(result.badSent());
-        assertThat(result.reasons()).doesNotContainKey("(not dead-lettered)");
+        assertThat(result.reasons()).doesNotContainKey("(not dead-lettered)")
+                .as("every dead letter in Kafka Streams' convention").doesNotContainKey(Verifier.OUTSIDE_CONVENTION);
         assertThat(result.unexpectedExits()).as(narration).isEmpty();
         assertThat(result.livenessProbes()).as("the prober reached the instances").isPositive();
         assertThat(result.livenessFailures()).as(narration).isZero();

@@ -23,7 +23,7 @@ import picocli.CommandLine;
 /**
  * Judges one documented command against the repository and the code: the project's command lines are parsed
  * by their real picocli classes and asked for {@code --help} in-process, scripts must exist and be executable,
- * Maven must name modules the build has, files and directories given to docker and kubectl must exist, and
+ * Maven (or the wrapper) must name modules the build has, files and directories given to docker and kubectl must exist, and
  * HTTP paths must be routes of the streams app. A command of any other kind is unrecognised, which is a
  * problem too: a document that shows a new kind of command needs a check here first.
  */
@@ -63,6 +63,7 @@ final class DocumentedCommands {
             case ".ci/run" -> both(script(".ci/run"), args.isEmpty() ? List.of() : List.of("it takes no arguments"));
             case "java" -> javaJar(args);
             case "mvn" -> maven(args);
+            case "./mvnw" -> both(script("mvnw"), maven(args));
             case "curl" -> curl(args);
             case "docker" -> docker(args);
             case "kubectl" -> kubectl(args);

@@ -28,11 +28,12 @@ class DocumentedCommandsTest {
     /** First words that make a line of a plain block look like a command. */
     private static final Set<String> COMMAND_WORDS = Set.of("./streamrec", "java", "mvn", "curl", "docker",
             "kubectl", "trainer/bench.sh", "streams-app/bench/scoring.sh", ".ci/run", "time", "$", "git", "cd",
-            "trainer", "streamrec");
+            "trainer", "streamrec", "./mvnw");
 
     /** How an inline code span starts when it is a whole command (and not, say, an option or a key). */
     private static final List<String> INLINE_COMMAND_STARTS = List.of("./streamrec", "time ./streamrec", "java -",
-            "trainer/bench.sh", "streams-app/bench/scoring.sh", ".ci/run", "mvn ", "curl ", "docker ", "kubectl ");
+            "trainer/bench.sh", "streams-app/bench/scoring.sh", ".ci/run", "mvn ", "./mvnw ", "curl ", "docker ",
+            "kubectl ");
 
     /** One command line of a document, continuation lines joined. */
     record CommandLine(Path file, int line, String text) {
@@ -99,6 +100,13 @@ class DocumentedCommandsTest {
         assertThat(problemsOf("java -jar demo/target/demo-9.9.jar demo")).isNotEmpty();
         assertThat(problemsOf("mvn -B -pl trainer,no-such-module verify")).singleElement().asString()
                 .contains("no-such-module");
+        assertThat(problemsOf("./mvnw -q -B -pl examples -am package")).isEmpty();
+        assertThat(problemsOf("./mvnw -pl no-such-module package")).singleElement().asString()
+                .contains("no-such-module");
+        assertThat(problemsOf("./streamrec produce --user me --item i42 --type purchase")).isEmpty();
+        assertThat(problemsOf("./streamrec consume --user me --from-beginning --max 1")).isEmpty();
+        assertThat(problemsOf("./streamrec produce --user me")).singleElement().asString()
+                .contains("does not parse");
         assertThat(problemsOf("curl -s http://localhost:8080/users/u1/recommendations?k=5")).isEmpty();
         assertThat(problemsOf("curl -s http://localhost:8079/users/u1/recommendations")).isNotEmpty();
         assertThat(problemsOf("curl -s http://localhost:8080/no/such/route")).isNotEmpty();

@@ -31,7 +31,18 @@ public final class FailedRecords {
     }
 
     /** A record's failures so far. Immutable. */
-    private record Failures(int count, String lastError) { }
+    private record Failures(int count, Exception lastError) { }
+
+    /**
+     * A record to dead-letter: how often it failed and the last error (its dead letter's exception and stack
+     * trace). Immutable.
+     */
+    public record Quarantined(int failures, Exception lastError) {
+        /** One line: the root cause's class and message, and the error that carried it. */
+        public String describe() {
+            return FailedRecords.describe(lastError);
+        }
+    }
 
     private final int attemptsBeforeQuarantine;
     private final int maxEntries;
@@ -58,17 +69,17 @@ public final class FailedRecords {
     /** Notes one more failure of the record at {@code source}; returns how many times it has failed. */
     public synchronized int failed(Source source, Exception error) {
         Failures previous = failures.get(source);
-        Failures next = new Failures(previous == null ? 1 : previous.count() + 1, describe(error));
+        Failures next = new Failures(previous == null ? 1 : previous.count() + 1, error);
         failures.put(source, next);
         empty = false;
         return next.count();
     }
 
     /**
-     * When the record at {@code source} has failed often enough to be quarantined: forgets it and returns its last
-     * error, so that the caller dead-letters it. Empty otherwise (process it normally).
+     * When the record at {@code source} has failed often enough to be quarantined: forgets it and returns its
+     * failures, so that the caller dead-letters it. Empty otherwise (process it normally).
      */
-    public Optional<String> takeQuarantined(Source source) {
+    public Optional<Quarantined> takeQuarantined(Source source) {
         if (empty) {
             return Optional.empty();
         }
@@ -79,7 +90,7 @@ public final class FailedRecords {
             }
             failures.remove(source);
             empty = failures.isEmpty();
-            return Optional.of(noted.lastError());
+            return Optional.of(new Quarantined(noted.count(), noted.lastError()));
         }
     }
 
@@ -87,7 +98,7 @@ public final class FailedRecords {
         return attemptsBeforeQuarantine;
     }
 
-    private static String describe(Exception error) {
+    static String describe(Exception error) {
         Throwable root = error;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

@@ -3,6 +3,7 @@ package io.streamrec.app.topology;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.streamrec.app.errors.FailedRecords;
+import io.streamrec.app.errors.RecordRefusedException;
 import io.streamrec.avro.ClickEvent;
 import io.streamrec.schemas.serde.RegistryUnavailableException;
 import java.nio.ByteBuffer;
@@ -85,11 +86,12 @@ final class ClickIntakeProcessor implements Processor<byte[], byte[], Object, Ob
     @Override
     public void process(Record<byte[], byte[]> record) {
         RecordMetadata source = context.recordMetadata().orElseThrow();
-        Optional<String> quarantined = failedRecords.takeQuarantined(
+        Optional<FailedRecords.Quarantined> quarantined = failedRecords.takeQuarantined(
                 new FailedRecords.Source(source.topic(), source.partition(), source.offset()));
         if (quarantined.isPresent()) {
             deadLetter(record, source, "processing-failed", "processing this record failed "
-                    + failedRecords.attemptsBeforeQuarantine() + " times: " + quarantined.get());
+                    + quarantined.get().failures() + " times: " + quarantined.get().describe(),
+                    quarantined.get().lastError());
             return;
         }
         if (record.key() != null && !validUtf8(record.key())) {
@@ -105,7 +107,7 @@ final class ClickIntakeProcessor implements Processor<byte[], byte[], Object, Ob
         try {
             click = decode(record, source);
         } catch (SerializationException e) {
-            deadLetter(record, source, "undeserializable", e.getMessage());
+            deadLetter(record, source, "undeserializable", e.getMessage(), e);
             return;
         }
         String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
@@ -179,12 +181,17 @@ final class ClickIntakeProcessor implements Processor<byte[], byte[], Object, Ob
     }
 
     private void deadLetter(Record<byte[], byte[]> record, RecordMetadata source, String reason, String message) {
+        deadLetter(record, source, reason, message, new RecordRefusedException(message));
+    }
+
+    private void deadLetter(Record<byte[], byte[]> record, RecordMetadata source, String reason, String message,
+                            Throwable error) {
         log.debug("event=dead_letter reason={} topic={} partition={} offset={} message=\"{}\"", reason, source.topic(),
                 source.partition(), source.offset(), message);
         Counter.builder("streamrec.dead.letters").description("Records sent to the dead-letter topic, by reason")
                 .tag("reason", reason).register(meters).increment();
         DeadLetters.Letter letter = DeadLetters.letter(record.key(), record.value(), record.headers(),
-                new DeadLetters.Source(source.topic(), source.partition(), source.offset()), reason, message,
+                new DeadLetters.Source(source.topic(), source.partition(), source.offset()), reason, message, error,
                 settings.deadLetterMaxBytes());
         context.forward(new Record<Object, Object>(letter.key(), letter.value(), record.timestamp(),
                 letter.headers()), deadLetterSink);

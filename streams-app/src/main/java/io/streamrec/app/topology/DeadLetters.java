@@ -1,5 +1,9 @@
 package io.streamrec.app.topology;
 
+import io.streamrec.app.errors.DeadLetterHeaders;
+import io.streamrec.app.errors.RecordRefusedException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -12,37 +16,23 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Dead letters: records the app refuses, written to the dead-letter topic with their original key, value and
- * headers plus headers saying why and where they came from, so they can be inspected, fixed and replayed.
+ * headers plus the headers of {@link DeadLetterHeaders}: Kafka Streams' dead-letter convention (exception,
+ * message, stack trace, source topic, partition and offset) and streamrec's reason, so that they can be
+ * inspected, fixed and replayed with the same tools as the dead letters Kafka Streams writes itself.
  *
  * <p>Whatever came in must fit in a dead letter, also a record that only passed the broker because its producer
  * compressed it: a key or value longer than the configured limit is cut to that limit, with its full length and
  * SHA-256 in headers; original headers larger than {@link #MAX_ORIGINAL_HEADER_BYTES} in total are dropped and
- * counted. So a dead letter never exceeds twice the limit plus about 70 KiB.
+ * counted. So a dead letter never exceeds twice the limit plus about 80 KiB.
  */
 public final class DeadLetters {
-
-    /** A short stable label, e.g. {@code undeserializable}, {@code unknown-event-type}. */
-    public static final String REASON = "streamrec.dlq.reason";
-    /** A sentence for humans. */
-    public static final String MESSAGE = "streamrec.dlq.message";
-    public static final String SOURCE_TOPIC = "streamrec.dlq.source.topic";
-    public static final String SOURCE_PARTITION = "streamrec.dlq.source.partition";
-    public static final String SOURCE_OFFSET = "streamrec.dlq.source.offset";
-    /** Set when the key was cut: its full length in bytes. */
-    public static final String KEY_LENGTH = "streamrec.dlq.key.length";
-    /** Set when the key was cut: lower-case hex SHA-256 of the full key. */
-    public static final String KEY_SHA256 = "streamrec.dlq.key.sha256";
-    /** Set when the value was cut: its full length in bytes. */
-    public static final String VALUE_LENGTH = "streamrec.dlq.value.length";
-    /** Set when the value was cut: lower-case hex SHA-256 of the full value. */
-    public static final String VALUE_SHA256 = "streamrec.dlq.value.sha256";
-    /** Set when the original headers were too large to carry: how many were dropped. */
-    public static final String HEADERS_DROPPED = "streamrec.dlq.headers.dropped";
 
     /** Original headers are carried while their keys and values total at most this many bytes. */
     public static final int MAX_ORIGINAL_HEADER_BYTES = 64 * 1024;
     /** Messages quote exceptions, which may quote the record: kept to this many characters. */
     static final int MAX_MESSAGE_CHARS = 1_000;
+    /** Stack traces are kept to this many characters: the top frames and the first causes say where. */
+    static final int MAX_STACKTRACE_CHARS = 2_000;
 
     private DeadLetters() {
     }
@@ -64,23 +54,41 @@ public final class DeadLetters {
     public record Letter(byte[] key, byte[] value, Headers headers) { }
 
     /**
-     * The dead letter of a refused record.
+     * The dead letter of a record refused by one of streamrec's checks, where nothing threw: its exception
+     * header names {@link RecordRefusedException}, with {@code message} as its message.
      *
+     * @param reason   the label, {@link DeadLetterHeaders#REASON}
      * @param maxBytes the most bytes of the key, and of the value, carried
      */
     public static Letter letter(byte[] key, byte[] value, Headers original, Source source, String reason,
                                 String message, int maxBytes) {
+        return letter(key, value, original, source, reason, message, new RecordRefusedException(message), maxBytes);
+    }
+
+    /**
+     * The dead letter of a record refused because of {@code error}: the exception and stack trace headers are
+     * the error's, as Kafka Streams writes them, and the message header is {@code message}.
+     *
+     * @param reason   the label, {@link DeadLetterHeaders#REASON}
+     * @param maxBytes the most bytes of the key, and of the value, carried
+     */
+    public static Letter letter(byte[] key, byte[] value, Headers original, Source source, String reason,
+                                String message, Throwable error, int maxBytes) {
         if (maxBytes < 1) {
             throw new IllegalArgumentException("maxBytes must be >= 1, got " + maxBytes);
         }
+        Objects.requireNonNull(error, "error");
         Headers headers = carriedHeaders(original);
-        set(headers, REASON, reason);
-        set(headers, MESSAGE, abbreviate(message));
-        set(headers, SOURCE_TOPIC, source.topic());
-        set(headers, SOURCE_PARTITION, Integer.toString(source.partition()));
-        set(headers, SOURCE_OFFSET, Long.toString(source.offset()));
-        return new Letter(cut(key, maxBytes, headers, KEY_LENGTH, KEY_SHA256),
-                cut(value, maxBytes, headers, VALUE_LENGTH, VALUE_SHA256), headers);
+        set(headers, DeadLetterHeaders.EXCEPTION, error.getClass().getName());
+        set(headers, DeadLetterHeaders.MESSAGE, abbreviate(message, MAX_MESSAGE_CHARS));
+        set(headers, DeadLetterHeaders.STACKTRACE, abbreviate(stackTrace(error), MAX_STACKTRACE_CHARS));
+        set(headers, DeadLetterHeaders.TOPIC, source.topic());
+        set(headers, DeadLetterHeaders.PARTITION, Integer.toString(source.partition()));
+        set(headers, DeadLetterHeaders.OFFSET, Long.toString(source.offset()));
+        set(headers, DeadLetterHeaders.REASON, reason);
+        return new Letter(cut(key, maxBytes, headers, DeadLetterHeaders.KEY_LENGTH, DeadLetterHeaders.KEY_SHA256),
+                cut(value, maxBytes, headers, DeadLetterHeaders.VALUE_LENGTH, DeadLetterHeaders.VALUE_SHA256),
+                headers);
     }
 
     /** The value of a header as text, or null. */
@@ -100,7 +108,7 @@ public final class DeadLetters {
             return new RecordHeaders(all);
         }
         Headers headers = new RecordHeaders();
-        set(headers, HEADERS_DROPPED, Integer.toString(all.length));
+        set(headers, DeadLetterHeaders.HEADERS_DROPPED, Integer.toString(all.length));
         return headers;
     }
 
@@ -121,9 +129,17 @@ public final class DeadLetters {
         }
     }
 
-    private static String abbreviate(String message) {
+    private static String abbreviate(String message, int maxChars) {
         String text = message == null ? "" : message;
-        return text.length() <= MAX_MESSAGE_CHARS ? text : text.substring(0, MAX_MESSAGE_CHARS) + "...";
+        return text.length() <= maxChars ? text : text.substring(0, maxChars) + "...";
+    }
+
+    private static String stackTrace(Throwable error) {
+        StringWriter trace = new StringWriter();
+        try (PrintWriter writer = new PrintWriter(trace)) {
+            error.printStackTrace(writer);
+        }
+        return trace.toString();
     }
 
     private static void set(Headers headers, String key, String value) {

@@ -1,6 +1,7 @@
 package io.streamrec.app.topology;
 
 import io.streamrec.app.StreamsAppConfig;
+import io.streamrec.app.errors.DeadLetterHeaders;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -63,9 +64,9 @@ public final class KafkaDeadLetterSender implements GlobalDeadLetterSender {
 
     @Override
     public void send(DeadLetters.Letter letter, long timestamp) {
-        String source = DeadLetters.header(letter.headers(), DeadLetters.SOURCE_TOPIC) + "-"
-                + DeadLetters.header(letter.headers(), DeadLetters.SOURCE_PARTITION) + "@"
-                + DeadLetters.header(letter.headers(), DeadLetters.SOURCE_OFFSET);
+        String source = DeadLetters.header(letter.headers(), DeadLetterHeaders.TOPIC) + "-"
+                + DeadLetters.header(letter.headers(), DeadLetterHeaders.PARTITION) + "@"
+                + DeadLetters.header(letter.headers(), DeadLetterHeaders.OFFSET);
         if (closed.getCount() == 0) {
             log.warn("event=dead_letter_not_sent source={} reason=stopping", source);
             return;

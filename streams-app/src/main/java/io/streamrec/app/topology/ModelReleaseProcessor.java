@@ -2,6 +2,7 @@ package io.streamrec.app.topology;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.streamrec.app.errors.RecordRefusedException;
 import io.streamrec.app.model.ModelRegistry;
 import io.streamrec.avro.ModelRelease;
 import io.streamrec.schemas.model.ReleaseRejectedException;
@@ -102,7 +103,7 @@ final class ModelReleaseProcessor implements Processor<byte[], byte[], Void, Voi
             // A bug here must not end the global thread: that would stop the whole instance.
             log.error("event=model_record_failed partition={} offset={} error=\"{}\"", source.partition(),
                     source.offset(), e.toString(), e);
-            deadLetter(record, source, "internal", "processing failed unexpectedly: " + e);
+            deadLetter(record, source, "internal", "processing failed unexpectedly: " + e, e);
         }
     }
 
@@ -147,7 +148,7 @@ final class ModelReleaseProcessor implements Processor<byte[], byte[], Void, Voi
             registry.verifyWithoutLoading(release);
             return true;
         } catch (ReleaseRejectedException e) {
-            deadLetter(record, source, e.reason(), e.getMessage());
+            deadLetter(record, source, e.reason(), e.getMessage(), e);
             return false;
         }
     }
@@ -175,7 +176,7 @@ final class ModelReleaseProcessor implements Processor<byte[], byte[], Void, Voi
                     return Optional.empty();
                 }
             } catch (SerializationException e) {
-                deadLetter(record, source, "undeserializable", e.getMessage());
+                deadLetter(record, source, "undeserializable", e.getMessage(), e);
                 return Optional.empty();
             }
         }
@@ -206,12 +207,17 @@ final class ModelReleaseProcessor implements Processor<byte[], byte[], Void, Voi
     }
 
     private void deadLetter(Record<byte[], byte[]> record, DeadLetters.Source source, String reason, String message) {
+        deadLetter(record, source, reason, message, new RecordRefusedException(message));
+    }
+
+    private void deadLetter(Record<byte[], byte[]> record, DeadLetters.Source source, String reason, String message,
+                            Throwable error) {
         log.warn("event=dead_letter reason={} topic={} partition={} offset={} message=\"{}\"", reason, source.topic(),
                 source.partition(), source.offset(), message);
         Counter.builder("streamrec.dead.letters").description("Records sent to the dead-letter topic, by reason")
                 .tag("reason", reason).register(meters).increment();
         deadLetters.send(DeadLetters.letter(record.key(), record.value(), record.headers(), source, reason, message,
-                deadLetterMaxBytes), record.timestamp());
+                error, deadLetterMaxBytes), record.timestamp());
     }
 
     private DeadLetters.Source source() {

@@ -38,8 +38,11 @@ class RecordFailureHandlerTest {
         assertThat(failed.takeQuarantined(source)).as("one failure may have been passing").isEmpty();
 
         handler.handleError(context("clicks", 2, 7), record, new IllegalStateException("bug"));
-        assertThat(failed.takeQuarantined(source)).hasValueSatisfying(error ->
-                assertThat(error).contains("IllegalStateException: bug"));
+        assertThat(failed.takeQuarantined(source)).hasValueSatisfying(quarantined -> {
+            assertThat(quarantined.failures()).isEqualTo(2);
+            assertThat(quarantined.lastError()).isInstanceOf(IllegalStateException.class);
+            assertThat(quarantined.describe()).contains("IllegalStateException: bug");
+        });
         assertThat(failed.takeQuarantined(source)).as("taken once").isEmpty();
     }
 

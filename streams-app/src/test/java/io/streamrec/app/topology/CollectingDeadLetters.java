@@ -1,5 +1,6 @@
 package io.streamrec.app.topology;
 
+import io.streamrec.app.errors.DeadLetterHeaders;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -34,6 +35,6 @@ public final class CollectingDeadLetters implements GlobalDeadLetterSender {
 
     /** The reason header of each letter sent so far. */
     public List<String> reasons() {
-        return letters.stream().map(letter -> DeadLetters.header(letter.headers(), DeadLetters.REASON)).toList();
+        return letters.stream().map(letter -> DeadLetters.header(letter.headers(), DeadLetterHeaders.REASON)).toList();
     }
 }

@@ -3,6 +3,7 @@ package io.streamrec.app.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamrec.app.StreamsAppConfig;
+import io.streamrec.app.errors.DeadLetterHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -38,8 +39,8 @@ class KafkaDeadLetterSenderTest {
         assertThat(sent.topic()).isEqualTo("dead-letters");
         assertThat(sent.timestamp()).isEqualTo(1_234L);
         assertThat(new String(sent.value(), StandardCharsets.UTF_8)).isEqualTo("first");
-        assertThat(DeadLetters.header(sent.headers(), DeadLetters.REASON)).isEqualTo("undeserializable");
-        assertThat(DeadLetters.header(sent.headers(), DeadLetters.SOURCE_OFFSET)).isEqualTo("42");
+        assertThat(DeadLetters.header(sent.headers(), DeadLetterHeaders.REASON)).isEqualTo("undeserializable");
+        assertThat(DeadLetters.header(sent.headers(), DeadLetterHeaders.OFFSET)).isEqualTo("42");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamrec.app.StreamsAppConfig;
+import io.streamrec.app.errors.DeadLetterHeaders;
 import io.streamrec.app.errors.FailedRecords;
 import io.streamrec.app.model.ArtifactFetcher;
 import io.streamrec.app.model.ModelEvent;
@@ -162,13 +163,13 @@ class ModelReleaseProcessorTest {
         List<DeadLetters.Letter> letters = deadLetters.letters();
         for (int offset = 0; offset < letters.size(); offset++) {
             Headers headers = letters.get(offset).headers();
-            assertThat(DeadLetters.header(headers, DeadLetters.SOURCE_TOPIC)).isEqualTo("models");
-            assertThat(DeadLetters.header(headers, DeadLetters.SOURCE_PARTITION)).isEqualTo("0");
-            assertThat(DeadLetters.header(headers, DeadLetters.SOURCE_OFFSET)).isEqualTo(Integer.toString(offset));
+            assertThat(DeadLetters.header(headers, DeadLetterHeaders.TOPIC)).isEqualTo("models");
+            assertThat(DeadLetters.header(headers, DeadLetterHeaders.PARTITION)).isEqualTo("0");
+            assertThat(DeadLetters.header(headers, DeadLetterHeaders.OFFSET)).isEqualTo(Integer.toString(offset));
         }
         assertThat(letters.get(0).value()).isEqualTo(valid); // the original bytes
-        assertThat(DeadLetters.header(letters.get(2).headers(), DeadLetters.MESSAGE)).contains("schema id 99");
-        assertThat(DeadLetters.header(letters.get(8).headers(), DeadLetters.MESSAGE))
+        assertThat(DeadLetters.header(letters.get(2).headers(), DeadLetterHeaders.MESSAGE)).contains("schema id 99");
+        assertThat(DeadLetters.header(letters.get(8).headers(), DeadLetterHeaders.MESSAGE))
                 .contains("not among the trusted keys");
         assertThat(meters.get("streamrec.dead.letters").tag("reason", "undeserializable").counter().count())
                 .isEqualTo(4);

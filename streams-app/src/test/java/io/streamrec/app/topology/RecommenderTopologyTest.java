@@ -7,7 +7,10 @@ import static org.assertj.core.api.Assertions.offset;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamrec.app.StreamsAppConfig;
 import io.streamrec.app.StreamsAppSettings;
+import io.streamrec.app.errors.DeadLetterConvention;
+import io.streamrec.app.errors.DeadLetterHeaders;
 import io.streamrec.app.errors.FailedRecords;
+import io.streamrec.app.errors.RecordRefusedException;
 import io.streamrec.app.model.ArtifactFetcher;
 import io.streamrec.app.model.ModelEvent;
 import io.streamrec.app.model.ModelLoader;
@@ -23,6 +26,7 @@ import io.streamrec.avro.ModelRelease;
 import io.streamrec.avro.Recommendations;
 import io.streamrec.avro.RecommendedItem;
 import io.streamrec.schemas.model.ReleaseVerifier;
+import io.streamrec.schemas.serde.AvroSerdeException;
 import io.streamrec.schemas.serde.InMemorySchemaRegistryClient;
 import io.streamrec.schemas.serde.SchemaRegistryClient;
 import java.nio.charset.StandardCharsets;
@@ -75,6 +79,8 @@ class RecommenderTopologyTest {
     private SharedRocksDbMemory rocksDbMemory;
     /** The registry the topology's serdes use; tests may take it down. */
     private SchemaRegistryClient topologyRegistry;
+    /** Where the models processor's dead letters go. */
+    private final CollectingDeadLetters modelDeadLetters = new CollectingDeadLetters();
 
     @BeforeAll
     static void startRuntime() {
@@ -110,7 +116,7 @@ class RecommenderTopologyTest {
         Properties properties = StreamsAppSettings.streamsProperties(config, Map.of(FailedRecords.CONFIG_KEY,
                 failedRecords, SharedRocksDbMemory.CONFIG_KEY, rocksDbMemory));
         driver = new TopologyTestDriver(RecommenderTopology.build(config, new RecommenderTopology.Collaborators(
-                topologyRegistry, models, failedRecords, new PopularityLists(), new CollectingDeadLetters(), meters)),
+                topologyRegistry, models, failedRecords, new PopularityLists(), modelDeadLetters, meters)),
                 properties, START);
         serdes = TopicSerdes.create(schemaRegistry, config.allOriginals());
         clicks = driver.createInputTopic("clicks", new StringSerializer(), serdes.clicks().serializer());
@@ -423,18 +429,18 @@ class RecommenderTopologyTest {
         rawClicks.pipeInput(new byte[] {'u', (byte) 0xC3, 0x28}, (byte[]) null);
 
         List<TestRecord<byte[], byte[]>> letters = deadLetters.readRecordsToList();
-        assertThat(letters).extracting(letter -> DeadLetters.header(letter.headers(), DeadLetters.REASON))
+        assertThat(letters).extracting(letter -> DeadLetters.header(letter.headers(), DeadLetterHeaders.REASON))
                 .containsExactly("undeserializable", "undeserializable", "null-key", "unknown-event-type",
                         "blank-id", "oversize-id", "future-event-time", "key-mismatch", "key-mismatch",
                         "invalid-key-encoding");
         Headers first = letters.get(0).headers();
-        assertThat(DeadLetters.header(first, DeadLetters.MESSAGE)).contains("unknown magic byte 0x7b");
-        assertThat(DeadLetters.header(first, DeadLetters.SOURCE_TOPIC)).isEqualTo("clicks");
-        assertThat(DeadLetters.header(first, DeadLetters.SOURCE_PARTITION)).isEqualTo("0");
-        assertThat(DeadLetters.header(first, DeadLetters.SOURCE_OFFSET)).isEqualTo("0");
-        assertThat(DeadLetters.header(letters.get(1).headers(), DeadLetters.MESSAGE)).contains("too short");
+        assertThat(DeadLetters.header(first, DeadLetterHeaders.MESSAGE)).contains("unknown magic byte 0x7b");
+        assertThat(DeadLetters.header(first, DeadLetterHeaders.TOPIC)).isEqualTo("clicks");
+        assertThat(DeadLetters.header(first, DeadLetterHeaders.PARTITION)).isEqualTo("0");
+        assertThat(DeadLetters.header(first, DeadLetterHeaders.OFFSET)).isEqualTo("0");
+        assertThat(DeadLetters.header(letters.get(1).headers(), DeadLetterHeaders.MESSAGE)).contains("too short");
         assertThat(letters.get(0).value()).isEqualTo(garbage); // the original bytes, untouched
-        assertThat(DeadLetters.header(letters.get(8).headers(), DeadLetters.SOURCE_OFFSET)).isEqualTo("8");
+        assertThat(DeadLetters.header(letters.get(8).headers(), DeadLetterHeaders.OFFSET)).isEqualTo("8");
 
         assertThat(recommendations.isEmpty()).isTrue();
         assertThat(interactions.isEmpty()).isTrue();
@@ -490,6 +496,40 @@ class RecommenderTopologyTest {
         assertThat(meters.get("streamrec.registry.retries").counter().count()).isPositive();
     }
 
+    /**
+     * One convention whatever the cause: a click that cannot be decoded (an exception), an invalid click (a check,
+     * nothing thrown), a click that kept failing (quarantined; also the fate, under exactly-once, of a click
+     * whose list Kafka Streams could not write, since that failure aborts the transaction with the production
+     * handler's own dead letter: ProductionFailureHandlerTest) and a bad record on the models topic (the global
+     * processor's own producer) all carry Kafka Streams' headers and streamrec's reason.
+     */
+    @Test
+    void deadLettersOfEveryCauseCarryKafkaStreamsHeadersAndTheReason() {
+        start();
+        FailedRecords.Source third = new FailedRecords.Source("clicks", 0, 2);
+        failedRecords.failed(third, new IllegalStateException("boom"));
+        failedRecords.failed(third, new IllegalStateException("boom again"));
+
+        rawClicks.pipeInput("user-1".getBytes(StandardCharsets.UTF_8), "{\"json\": 1}".getBytes(StandardCharsets.UTF_8));
+        clicks.pipeInput("user-1", click("user-1", "item-1", "teleport", START));
+        send("user-1", "item-2");
+        driver.createInputTopic("models", new ByteArraySerializer(), new ByteArraySerializer())
+                .pipeInput("default".getBytes(StandardCharsets.UTF_8), "not avro".getBytes(StandardCharsets.UTF_8));
+
+        List<TestRecord<byte[], byte[]>> letters = deadLetters.readRecordsToList();
+        assertThat(letters).hasSize(3);
+        DeadLetterConvention.assertConvention(letters.get(0).headers(), "undeserializable", "clicks", 0);
+        DeadLetterConvention.assertConvention(letters.get(1).headers(), "unknown-event-type", "clicks", 1);
+        DeadLetterConvention.assertConvention(letters.get(2).headers(), "processing-failed", "clicks", 2);
+        assertThat(modelDeadLetters.letters()).singleElement().satisfies(letter ->
+                DeadLetterConvention.assertConvention(letter.headers(), "undeserializable", "models", 0));
+        assertThat(letters).extracting(letter -> DeadLetters.header(letter.headers(), DeadLetterHeaders.EXCEPTION))
+                .containsExactly(AvroSerdeException.class.getName(), RecordRefusedException.class.getName(),
+                        IllegalStateException.class.getName());
+        assertThat(DeadLetters.header(letters.get(2).headers(), DeadLetterHeaders.MESSAGE))
+                .contains("failed 2 times", "IllegalStateException: boom again");
+    }
+
     @Test
     void aClickThatKeptFailingIsDeadLetteredBeforeItChangesAnything() {
         start();
@@ -502,8 +542,8 @@ class RecommenderTopologyTest {
 
         List<TestRecord<byte[], byte[]>> letters = deadLetters.readRecordsToList();
         assertThat(letters).hasSize(1);
-        assertThat(DeadLetters.header(letters.get(0).headers(), DeadLetters.REASON)).isEqualTo("processing-failed");
-        assertThat(DeadLetters.header(letters.get(0).headers(), DeadLetters.MESSAGE))
+        assertThat(DeadLetters.header(letters.get(0).headers(), DeadLetterHeaders.REASON)).isEqualTo("processing-failed");
+        assertThat(DeadLetters.header(letters.get(0).headers(), DeadLetterHeaders.MESSAGE))
                 .contains("failed 2 times", "IllegalStateException: boom again");
         assertThat(interactions.readValuesToList()).extracting(Interaction::getItemId)
                 .as("the quarantined click counted nothing").containsExactly("item-2");
