@@ -40,7 +40,7 @@ public final class RetrievalBenchCommand implements Callable<Integer> {
     @Option(names = "--hnsw-max-connections", defaultValue = "16", description = "HNSW M (default ${DEFAULT-VALUE}).")
     int maxConnections;
 
-    @Option(names = "--hnsw-beam-width", defaultValue = "100",
+    @Option(names = "--hnsw-beam-width", defaultValue = "32",
             description = "HNSW construction beam (default ${DEFAULT-VALUE}).")
     int beamWidth;
 
