@@ -101,6 +101,7 @@ public final class RetrievalBench {
                 dataset.users().size(), dataset.items().size(), dataset.train().size());
         KeyPair keys = ReleaseKeys.generate();
         ModelRelease release = train(dataset, keys);
+        progress.printf("release: graph %,d bytes%n", release.getOnnxModel().remaining());
         int[] sample = sampleUsers(dataset, settings.users(), settings.seed());
         List<Row> rows = new ArrayList<>();
         Exhaustive reference = null;
