@@ -2,11 +2,11 @@ package io.streamrec.app.model;
 
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
 import io.streamrec.app.retrieval.RetrievalIndex;
 import io.streamrec.app.retrieval.RetrievalSettings;
 import io.streamrec.avro.ModelRelease;
@@ -18,6 +18,7 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -81,6 +82,7 @@ public final class ModelLoader {
     /** Verifies, builds, warms up and probes the release. The caller owns the returned model. */
     public LoadedModel load(ModelRelease release) throws ReleaseRejectedException {
         String what = release.getName() + " v" + release.getVersion();
+        long start = System.nanoTime();
         boolean signed = verifier.verifySignature(release);
         if (!signed) {
             log.warn("event=model_unsigned_accepted model={} version={} note=\"model.accept.unsigned=true:"
@@ -94,6 +96,7 @@ public final class ModelLoader {
         }
         byte[] graph = graphBytes(what, release);
         ReleaseVerifier.verifyChecksum(release, graph);
+        long verified = System.nanoTime();
 
         OrtSession session;
         try {
@@ -102,6 +105,7 @@ public final class ModelLoader {
             throw new ReleaseRejectedException("graph", what + ": ONNX Runtime cannot load the graph: "
                     + e.getMessage(), e);
         }
+        long opened = System.nanoTime();
         LoadedModel model;
         try {
             checkSignature(what, session, release.getHistoryLength());
@@ -117,16 +121,28 @@ public final class ModelLoader {
             throw e;
         } catch (OrtException e) {
             closeQuietly(session);
-            throw new ReleaseRejectedException("graph", what + ": cannot build the catalogue's candidate tensor: "
-                    + e.getMessage(), e);
+            throw new ReleaseRejectedException("graph", what + ": cannot build the catalogue tensor or read the"
+                    + " retrieval vectors: " + e.getMessage(), e);
         }
+        long built = System.nanoTime();
         try {
             probe(what, model, release.getVersion());
+            // Where a load's time goes, for catalogues whose load is minutes: verify (signature, fetch,
+            // checksum), session (ONNX Runtime parses and optimises the graph), model (vocabularies and any
+            // retrieval index), probe.
+            log.info("event=model_load_phases model={} version={} graph_bytes={} verify_ms={} session_ms={}"
+                            + " model_ms={} probe_ms={}", release.getName(), release.getVersion(), graph.length,
+                    millis(start, verified), millis(verified, opened), millis(opened, built),
+                    millis(built, System.nanoTime()));
             return model;
         } catch (ReleaseRejectedException | RuntimeException e) {
             model.close(); // the model owns the session now
             throw e;
         }
+    }
+
+    private static long millis(long fromNanos, long toNanos) {
+        return (toNanos - fromNanos) / 1_000_000;
     }
 
     /**
@@ -162,9 +178,9 @@ public final class ModelLoader {
         RetrievalIndex index = retrievalSettings.build(rows.values(), items, rows.dimension());
         long built = System.nanoTime();
         log.info("event=retrieval_index_built model={} version={} index={} items={} dimension={} read_ms={}"
-                        + " build_ms={} graph_bytes={}", release.getName(), release.getVersion(),
-                retrievalSettings.kind().label(), items, rows.dimension(), (read - start) / 1_000_000,
-                (built - read) / 1_000_000, index.structureBytes());
+                        + " build_ms={} index_bytes={}", release.getName(), release.getVersion(),
+                retrievalSettings.kind().label(), items, rows.dimension(), millis(start, read),
+                millis(read, built), index.structureBytes());
         return new LoadedModel.Retrieval(index, retrievalSettings.candidates());
     }
 
@@ -187,7 +203,7 @@ public final class ModelLoader {
             long[] shape = ((TensorInfo) value.getInfo()).getShape();
             if (shape.length != 2 || shape[0] != items + 2L || shape[1] < 1) {
                 throw new ReleaseRejectedException("graph", what + ": '" + ServingSignature.RETRIEVAL_ITEMS + "' is "
-                        + java.util.Arrays.toString(shape) + ", expected [" + (items + 2) + ", R]");
+                        + Arrays.toString(shape) + ", expected [" + (items + 2) + ", R]");
             }
             int dimension = Math.toIntExact(shape[1]);
             FloatBuffer all = ((OnnxTensor) value).getFloatBuffer();

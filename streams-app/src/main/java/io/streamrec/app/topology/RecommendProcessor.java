@@ -95,7 +95,7 @@ final class RecommendProcessor implements Processor<String, ClickEvent, String, 
         this.partition = context.taskId().partition();
         this.popularity = new PopularityTracker(context.getStateStore(countsStoreName),
                 settings.k() + settings.historyMaxItems(), ranked -> popularityLists.publish(partition, this, ranked));
-        this.popularity.refresh();
+        this.popularity.rebuild();
         this.queue = new ClickQueue(context.getStateStore(queueStoreName));
         context.schedule(settings.batchMaxWait(), PunctuationType.WALL_CLOCK_TIME, now -> answerQueue());
         context.schedule(settings.popularityRefresh(), PunctuationType.WALL_CLOCK_TIME, now -> popularity.refresh());
