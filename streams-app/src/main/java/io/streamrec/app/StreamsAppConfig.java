@@ -173,7 +173,8 @@ public final class StreamsAppConfig extends AbstractConfig {
                     "HNSW: candidates considered while inserting a node (Lucene's beamWidth).")
             .define(RETRIEVAL_BUILD_THREADS_CONFIG, Type.INT, RetrievalSettings.defaults().buildThreads(),
                     Range.between(1, 256), Importance.LOW, "Threads that build a new model's index, off the stream"
-                            + " threads, while the old model serves.")
+                            + " threads, while the old model serves. More build faster but take cores from the"
+                            + " stream threads during the swap.")
             .define(ONNX_INTRA_OP_THREADS_CONFIG, Type.INT, 1, Range.between(1, 256), Importance.MEDIUM,
                     "ONNX Runtime intra-op threads per scoring call. 1 suits one stream thread per core.")
             .define(ONNX_ALLOW_SPINNING_CONFIG, Type.BOOLEAN, false, Importance.LOW,

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -78,22 +79,27 @@ public final class ArtifactFetcher {
         if (!attributes.isRegularFile()) {
             throw new IOException(uri + " is not a regular file (" + kind(attributes) + "): an artifact must be one");
         }
-        if (attributes.size() > maxBytes) {
+        if (attributes.size() > maxBytes || attributes.size() > Integer.MAX_VALUE - 8) {
             throw tooLarge(uri);
         }
+        // Read into an array of the file's size: a growing buffer copies a gigabyte graph several times over.
         try (InputStream in = Files.newInputStream(path)) {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            byte[] chunk = new byte[FILE_CHUNK_BYTES];
-            for (int read = in.read(chunk); read >= 0; read = in.read(chunk)) {
-                bytes.write(chunk, 0, read);
-                if (bytes.size() > maxBytes) {
-                    throw tooLarge(uri); // the file grew after its size was read
+            byte[] bytes = new byte[(int) attributes.size()];
+            int filled = 0;
+            while (filled < bytes.length) {
+                int read = in.read(bytes, filled, Math.min(FILE_CHUNK_BYTES, bytes.length - filled));
+                if (read < 0) {
+                    return Arrays.copyOf(bytes, filled); // it shrank: the checksum decides
                 }
+                filled += read;
                 if (System.nanoTime() > deadlineNanos) {
                     throw tooSlow(uri);
                 }
             }
-            return bytes.toByteArray();
+            if (in.read() >= 0) {
+                throw new IOException(uri + " grew while it was read: an artifact must not change once written");
+            }
+            return bytes;
         }
     }
 

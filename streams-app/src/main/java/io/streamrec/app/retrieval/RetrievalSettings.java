@@ -51,7 +51,7 @@ public record RetrievalSettings(int minItems, int candidates, Kind kind, int max
 
     /** The defaults of the configuration keys. */
     public static RetrievalSettings defaults() {
-        return new RetrievalSettings(50_000, 500, Kind.HNSW, 16, 32, 2);
+        return new RetrievalSettings(50_000, 500, Kind.HNSW, 16, 32, 1);
     }
 
     /** Whether a catalogue of {@code items} is served in two stages (when the release offers a retrieval stage). */

@@ -127,6 +127,15 @@ class ArtifactFetcherTest {
     }
 
     @Test
+    void aFileOfSeveralChunksIsReadWhole(@TempDir Path dir) throws IOException {
+        byte[] content = new byte[4 * CAP + 17];
+        new java.util.Random(3).nextBytes(content);
+        Path file = Files.write(dir.resolve("large.onnx"), content);
+        assertThat(new ArtifactFetcher(content.length, Duration.ofSeconds(5)).fetch(file.toUri()))
+                .containsExactly(content);
+    }
+
+    @Test
     void anEndlessDeviceIsRefused() {
         Path zero = Path.of("/dev/zero");
         assumeTrue(Files.exists(zero), "no /dev/zero here");
