@@ -183,8 +183,11 @@ public final class ScaleGenerator {
         return cdf;
     }
 
-    /** An index in {@code [from, to)} drawn by the cumulative weights {@code cdf[from..to)}, which end at 1. */
-    private static int sample(double[] cdf, int from, int to, SplittableRandom random) {
+    /**
+     * An index in {@code [from, to)} drawn by the cumulative weights {@code cdf[from..to)} (one draw of
+     * {@code random}, scaled by {@code cdf[to - 1]}). Also {@link SyntheticGenerator}'s sampler.
+     */
+    static int sample(double[] cdf, int from, int to, SplittableRandom random) {
         double target = random.nextDouble() * cdf[to - 1];
         int lo = from;
         int hi = to - 1;

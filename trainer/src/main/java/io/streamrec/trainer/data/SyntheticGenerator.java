@@ -122,18 +122,7 @@ public final class SyntheticGenerator {
 
     /** Samples an index in 1..n from the cumulative weights {@code cdf[1..n]} (cdf[0] = 0). */
     private static int sample(double[] cdf, int n, SplittableRandom random) {
-        double target = random.nextDouble() * cdf[n];
-        int lo = 1;
-        int hi = n;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (cdf[mid] > target) {
-                hi = mid;
-            } else {
-                lo = mid + 1;
-            }
-        }
-        return lo;
+        return ScaleGenerator.sample(cdf, 1, n + 1, random);
     }
 
     private static int firstUnseen(boolean[] seen, int n, int from) {
