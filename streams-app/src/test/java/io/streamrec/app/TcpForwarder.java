@@ -86,10 +86,14 @@ final class TcpForwarder implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws IOException {
         server.close();
         sockets.forEach(TcpForwarder::closeQuietly);
         threads.shutdownNow();
-        threads.awaitTermination(10, TimeUnit.SECONDS);
+        try {
+            threads.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the caller's interrupt stays visible
+        }
     }
 }

@@ -242,7 +242,7 @@ final class ChaosCluster implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         sampler.shutdownNow();
         List<ChildJvm> all = processes();
         // Apps and trainer first, so they do not spend their shutdown retrying a broker that is gone.

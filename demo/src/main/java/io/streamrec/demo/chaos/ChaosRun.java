@@ -167,7 +167,7 @@ final class ChaosRun {
                 loading.join();
                 drain(verifier);
                 ScenarioResult result = result(scenario, script, verifier, prober, steadyFrom, faultAt, error);
-                verifier.close();
+                verifier.stop();
                 verifying.join();
                 verifier.closeConsumers();
                 return result;

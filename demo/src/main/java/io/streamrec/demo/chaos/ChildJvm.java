@@ -151,13 +151,17 @@ final class ChildJvm implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         synchronized (this) {
             if (frozen) {
                 thawQuietly(); // a frozen process cannot run its shutdown hooks
             }
         }
-        stop(Duration.ofSeconds(30));
+        try {
+            stop(Duration.ofSeconds(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the caller's interrupt stays visible
+        }
     }
 
     private void thawQuietly() {

@@ -150,10 +150,14 @@ final class ModelSwaps {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             running = false;
             poller.interrupt();
-            poller.join();
+            try {
+                poller.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the caller's interrupt stays visible
+            }
         }
     }
 }

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -193,15 +194,20 @@ final class Verifier implements Runnable, AutoCloseable {
         return lastListAtMs;
     }
 
-    @Override
-    public void close() {
+    /** Stops {@link #run()}: it returns after its current poll. */
+    void stop() {
         running.set(false);
         lists.wakeup();
     }
 
+    @Override
+    public void close() {
+        stop();
+    }
+
     /** Closes the consumers; call after {@link #run()} has returned. */
     void closeConsumers() {
-        lists.close(Duration.ofSeconds(5));
-        deadLetters.close(Duration.ofSeconds(5));
+        lists.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+        deadLetters.close(CloseOptions.timeout(Duration.ofSeconds(5)));
     }
 }
