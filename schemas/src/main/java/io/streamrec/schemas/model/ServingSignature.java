@@ -47,10 +47,13 @@ public final class ServingSignature {
     public static final String META_USER_COUNT = "streamrec.model.user_count";
     /**
      * Present when the graph offers the retrieval outputs: what their inner product is, e.g.
-     * {@value #RETRIEVAL_GMF} (the score's GMF term plus its bias).
+     * {@value #RETRIEVAL_GMF}.
      */
     public static final String META_RETRIEVAL = "streamrec.model.retrieval";
-    /** {@link #META_RETRIEVAL}'s value for the GMF term plus output bias of the NeuMF head. */
+    /**
+     * {@link #META_RETRIEVAL}'s value when the inner product is the NeuMF head's GMF term and output bias plus
+     * each item's MLP term for the unknown user.
+     */
     public static final String RETRIEVAL_GMF = "inner-product:gmf";
 
     private ServingSignature() {
