@@ -2,6 +2,7 @@ package io.streamrec.demo.client;
 
 import io.streamrec.avro.Interaction;
 import io.streamrec.avro.InteractionKey;
+import io.streamrec.demo.data.InteractionSeeder;
 import io.streamrec.schemas.EventType;
 import io.streamrec.schemas.serde.AvroSerde;
 import java.io.BufferedReader;
@@ -15,12 +16,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -120,36 +116,13 @@ public final class BackfillCommand implements Callable<Integer> {
     /** Sends every pair and waits until all are acknowledged; returns how many. */
     private long write(CsvInteractions.Result result) {
         Map<String, Object> config = client.clientConfig();
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        AtomicLong sent = new AtomicLong();
-        AtomicReference<Exception> failure = new AtomicReference<>();
         try (AvroSerde<InteractionKey> keys = AvroSerde.specific(InteractionKey.class);
              AvroSerde<Interaction> values = AvroSerde.specific(Interaction.class)) {
             keys.configure(config, true);
             values.configure(config, false);
-            try (KafkaProducer<InteractionKey, Interaction> producer = new KafkaProducer<>(config, keys.serializer(),
-                    values.serializer())) {
-                // The record's own timestamp is the time of writing: the pair's times are in the value, and a broker
-                // refuses record timestamps too far from its clock.
-                result.pairs().forEach((pair, seen) -> producer.send(new ProducerRecord<>(topic,
-                        new InteractionKey(pair.userId(), pair.itemId()),
-                        new Interaction(pair.userId(), pair.itemId(), seen.count(), seen.firstSeen(), seen.lastSeen(),
-                                eventType)), (metadata, exception) -> {
-                                    if (exception == null) {
-                                        sent.incrementAndGet();
-                                    } else {
-                                        failure.compareAndSet(null, exception);
-                                    }
-                                }));
-                producer.flush();
-            }
+            return InteractionSeeder.send(config, keys.serializer(), values.serializer(), topic,
+                    emit -> result.pairs().forEach((pair, seen) -> emit.accept(new Interaction(pair.userId(),
+                            pair.itemId(), seen.count(), seen.firstSeen(), seen.lastSeen(), eventType))));
         }
-        if (failure.get() != null) {
-            throw new KafkaException(failure.get().getMessage(), failure.get());
-        }
-        return sent.get();
     }
 }
