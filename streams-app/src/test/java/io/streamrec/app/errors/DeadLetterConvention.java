@@ -94,7 +94,7 @@ public final class DeadLetterConvention {
 
             @Override
             public TaskId taskId() {
-                return new TaskId(0, partition);
+                return new TaskId(0, Math.max(partition, 0)); // an unknown source has partition -1
             }
 
             @Override

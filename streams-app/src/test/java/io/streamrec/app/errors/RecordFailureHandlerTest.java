@@ -7,12 +7,10 @@ import io.streamrec.app.StreamsAppConfig;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler.Response;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler.Result;
-import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.junit.jupiter.api.Test;
@@ -81,51 +79,6 @@ class RecordFailureHandlerTest {
     }
 
     private static ErrorHandlerContext context(String topic, int partition, long offset) {
-        return new ErrorHandlerContext() {
-            @Override
-            public String topic() {
-                return topic;
-            }
-
-            @Override
-            public int partition() {
-                return partition;
-            }
-
-            @Override
-            public long offset() {
-                return offset;
-            }
-
-            @Override
-            public Headers headers() {
-                return new RecordHeaders();
-            }
-
-            @Override
-            public String processorNodeId() {
-                return "click-intake";
-            }
-
-            @Override
-            public TaskId taskId() {
-                return new TaskId(0, Math.max(partition, 0));
-            }
-
-            @Override
-            public long timestamp() {
-                return 0;
-            }
-
-            @Override
-            public byte[] sourceRawKey() {
-                return null;
-            }
-
-            @Override
-            public byte[] sourceRawValue() {
-                return null;
-            }
-        };
+        return DeadLetterConvention.context(topic, partition, offset, new RecordHeaders());
     }
 }
