@@ -109,13 +109,13 @@ public final class ModelLoader {
         LoadedModel model;
         try {
             checkSignature(what, session, release.getHistoryLength());
-            checkMetadata(what, session, release);
+            Map<String, String> metadata = checkMetadata(what, session, release);
             ModelInfo info = new ModelInfo(release.getName(), release.getVersion(), release.getVariant(),
                     release.getCreatedAt(), release.getItemVocabulary().size(), release.getUserVocabulary().size(),
                     release.getHistoryLength(), release.getMetrics(), release.getHyperparameters(),
                     release.getProvenance(), signed ? release.getSigningKeyId() : null, graph.length);
             model = new LoadedModel(info, runtime.environment(), session, release.getItemVocabulary(),
-                    release.getUserVocabulary(), runtime.settings().maxBatch(), retrieval(what, session, release));
+                    release.getUserVocabulary(), runtime.settings().maxBatch(), retrieval(what, session, metadata, release));
         } catch (ReleaseRejectedException | RuntimeException e) {
             closeQuietly(session);
             throw e;
@@ -150,9 +150,9 @@ public final class ModelLoader {
      * ({@link RetrievalSettings#appliesTo}), else null: the item vectors read from the graph, checked, and indexed.
      * A graph whose retrieval outputs do not match its metadata is rejected.
      */
-    private LoadedModel.Retrieval retrieval(String what, OrtSession session, ModelRelease release)
-            throws ReleaseRejectedException, OrtException {
-        String kind = session.getMetadata().getCustomMetadata().get(ServingSignature.META_RETRIEVAL);
+    private LoadedModel.Retrieval retrieval(String what, OrtSession session, Map<String, String> metadata,
+                                            ModelRelease release) throws ReleaseRejectedException, OrtException {
+        String kind = metadata.get(ServingSignature.META_RETRIEVAL);
         int items = release.getItemVocabulary().size();
         if (kind == null || !retrievalSettings.appliesTo(items)) {
             return null;
@@ -298,7 +298,8 @@ public final class ModelLoader {
         return tensor.getShape();
     }
 
-    private static void checkMetadata(String what, OrtSession session, ModelRelease release)
+    /** Checks the graph's counts against the release; returns the graph's metadata. */
+    private static Map<String, String> checkMetadata(String what, OrtSession session, ModelRelease release)
             throws ReleaseRejectedException {
         Map<String, String> metadata;
         try {
@@ -309,6 +310,7 @@ public final class ModelLoader {
         checkCount(what, metadata, ServingSignature.META_ITEM_COUNT, release.getItemVocabulary().size(), "item");
         checkCount(what, metadata, ServingSignature.META_USER_COUNT, release.getUserVocabulary().size(), "user");
         checkCount(what, metadata, ServingSignature.META_HISTORY_LENGTH, release.getHistoryLength(), "history");
+        return metadata;
     }
 
     private static void checkCount(String what, Map<String, String> metadata, String key, int expected, String kind)

@@ -30,11 +30,6 @@ public final class ExactIndex implements RetrievalIndex {
     }
 
     @Override
-    public int dimension() {
-        return dimension;
-    }
-
-    @Override
     public long structureBytes() {
         return 0;
     }

@@ -156,11 +156,6 @@ public final class HnswIndex implements RetrievalIndex {
     }
 
     @Override
-    public int dimension() {
-        return dimension;
-    }
-
-    @Override
     public long structureBytes() {
         return graph.ramBytesUsed();
     }

@@ -11,9 +11,6 @@ public interface RetrievalIndex {
     /** The number of items N; results are model indices in {@code 1..N}. */
     int size();
 
-    /** The width of the item vectors and of a query. */
-    int dimension();
-
     /**
      * Up to {@code count} model indices with the largest inner product with {@code query}, best first, skipping
      * the indices {@code excluded} accepts. Fewer only when fewer items are left.
