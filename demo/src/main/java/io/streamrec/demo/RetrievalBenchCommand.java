@@ -51,6 +51,10 @@ public final class RetrievalBenchCommand implements Callable<Integer> {
             + " it exists, else train and write them there (the same --data, --epochs and --seed).")
     Path modelCache;
 
+    @Option(names = "--ship-index", description = "Release the model with its retrieval index, as a trainer with"
+            + " release.artifact.dir does for a large catalogue; the hnsw rows then load it instead of building it.")
+    boolean shipIndex;
+
     @Option(names = "--out", description = "Also write the markdown here.")
     Path out;
 
@@ -58,7 +62,7 @@ public final class RetrievalBenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<RetrievalSettings.Kind> kinds = indexes.stream().map(RetrievalSettings.Kind::parse).toList();
         String markdown = new RetrievalBench(new RetrievalBench.Settings(data, epochs, users, candidates, kinds,
-                maxConnections, beamWidth, seed, modelCache), System.out).run();
+                maxConnections, beamWidth, seed, modelCache, shipIndex), System.out).run();
         System.out.println();
         System.out.println(markdown);
         if (out != null) {

@@ -164,17 +164,18 @@ public final class StreamsAppConfig extends AbstractConfig {
             .define(RETRIEVAL_INDEX_CONFIG, Type.STRING, RetrievalSettings.defaults().kind().label(),
                     ConfigDef.ValidString.in("hnsw", "hnsw-mip", "exact"), Importance.LOW,
                     "The retrieval index: hnsw (Lucene's HNSW graph over the items reduced to the unit sphere,"
-                            + " approximate, sublinear), hnsw-mip (the same graph on Lucene's maximum inner product)"
+                            + " approximate, sublinear; the release's own index when the trainer shipped one, else"
+                            + " built here), hnsw-mip (the same graph on Lucene's maximum inner product, built here)"
                             + " or exact (a scan of every item, linear in the catalogue).")
             .define(RETRIEVAL_HNSW_MAX_CONNECTIONS_CONFIG, Type.INT, RetrievalSettings.defaults().maxConnections(),
-                    Range.between(2, 512), Importance.LOW, "HNSW: neighbours per node (Lucene's M).")
+                    Range.between(2, 512), Importance.LOW, "HNSW built here: neighbours per node (Lucene's M).")
             .define(RETRIEVAL_HNSW_BEAM_WIDTH_CONFIG, Type.INT, RetrievalSettings.defaults().beamWidth(),
                     Range.between(1, 3200), Importance.LOW,
-                    "HNSW: candidates considered while inserting a node (Lucene's beamWidth).")
+                    "HNSW built here: candidates considered while inserting a node (Lucene's beamWidth).")
             .define(RETRIEVAL_BUILD_THREADS_CONFIG, Type.INT, RetrievalSettings.defaults().buildThreads(),
-                    Range.between(1, 256), Importance.LOW, "Threads that build a new model's index, off the stream"
-                            + " threads, while the old model serves. More build faster but take cores from the"
-                            + " stream threads during the swap.")
+                    Range.between(1, 256), Importance.LOW, "Threads that build a new model's index when its"
+                            + " release ships none, off the stream threads, while the old model serves. More build"
+                            + " faster but take cores from the stream threads during the swap.")
             .define(ONNX_INTRA_OP_THREADS_CONFIG, Type.INT, 1, Range.between(1, 256), Importance.MEDIUM,
                     "ONNX Runtime intra-op threads per scoring call. 1 suits one stream thread per core.")
             .define(ONNX_ALLOW_SPINNING_CONFIG, Type.BOOLEAN, false, Importance.LOW,

@@ -6,6 +6,7 @@ import io.streamrec.app.model.LoadedModel;
 import io.streamrec.app.model.ModelLoader;
 import io.streamrec.app.model.OnnxRuntime;
 import io.streamrec.app.retrieval.RetrievalSettings;
+import io.streamrec.app.retrieval.ShippedIndex;
 import io.streamrec.app.retrieval.TopK;
 import io.streamrec.avro.ModelRelease;
 import io.streamrec.schemas.model.ReleaseKeys;
@@ -53,16 +54,17 @@ import java.util.SplittableRandom;
  */
 public final class RetrievalBench {
 
-    /** What to measure. */
     /**
      * What to measure.
      *
      * @param modelCache a file holding the trained parameters: read when it exists (no training), else written
      *                   after training; null trains every time
+     * @param shipIndex  release the model as a trainer with an artifact directory does, with its retrieval index,
+     *                   which the {@code hnsw} rows then load instead of building (the others build theirs)
      */
     public record Settings(String data, int epochs, int users, List<Integer> candidates,
                            List<RetrievalSettings.Kind> indexes, int maxConnections, int beamWidth, long seed,
-                           Path modelCache) {
+                           Path modelCache, boolean shipIndex) {
     }
 
     /** One row of the table. */
@@ -100,8 +102,20 @@ public final class RetrievalBench {
         progress.printf("dataset %s: %,d users, %,d items, %,d training interactions%n", dataset.name(),
                 dataset.users().size(), dataset.items().size(), dataset.train().size());
         KeyPair keys = ReleaseKeys.generate();
-        ModelRelease release = train(dataset, keys);
-        progress.printf("release: graph %,d bytes%n", release.getOnnxModel().remaining());
+        Path artifacts = Files.createTempDirectory("streamrec-retrieval-bench");
+        try {
+            return measureAll(dataset, keys, release(dataset, keys, trainedModel(dataset), artifacts));
+        } finally {
+            try (var files = Files.list(artifacts)) {
+                for (Path file : files.toList()) {
+                    Files.delete(file);
+                }
+            }
+            Files.delete(artifacts);
+        }
+    }
+
+    private String measureAll(Dataset dataset, KeyPair keys, ModelRelease release) throws Exception {
         int[] sample = sampleUsers(dataset, settings.users(), settings.seed());
         List<Row> rows = new ArrayList<>();
         Exhaustive reference = null;
@@ -118,8 +132,10 @@ public final class RetrievalBench {
                     if (reference == null) {
                         reference = Exhaustive.of(model, dataset, sample, progress);
                     }
+                    String label = kind.label() + (model.retrieval().orElseThrow().index() instanceof ShippedIndex
+                            ? " (shipped)" : "");
                     for (int n : settings.candidates()) {
-                        rows.add(measure(model, dataset, sample, reference, kind, n, loadSeconds, exactFound));
+                        rows.add(measure(model, dataset, sample, reference, kind, label, n, loadSeconds, exactFound));
                         progress.println(render(rows.subList(rows.size() - 1, rows.size())));
                     }
                 }
@@ -128,7 +144,7 @@ public final class RetrievalBench {
         return header(dataset) + render(rows);
     }
 
-    private ModelRelease train(Dataset dataset, KeyPair keys) throws IOException {
+    private NcfModel trainedModel(Dataset dataset) throws IOException {
         ModelConfig config = ModelConfig.historyAneumf(32, 50, 64, 32, 16, 8).withAttentionQuery(AttentionQuery.RECENT)
                 .withSeed(settings.seed());
         NcfModel model = NcfModel.create(config, dataset.users().size(), dataset.items().size());
@@ -147,10 +163,23 @@ public final class RetrievalBench {
                 writeParameters(model, settings.modelCache());
             }
         }
-        return new ReleaseBuilder(new ReleaseSigner(keys), ReleaseSettings.inlineOnly().withInlineLimit(
+        return model;
+    }
+
+    /** The signed release: the graph inline, and with {@link Settings#shipIndex} the index in {@code artifacts}. */
+    private ModelRelease release(Dataset dataset, KeyPair keys, NcfModel model, Path artifacts) {
+        ReleaseSettings releases = settings.shipIndex()
+                ? ReleaseSettings.withArtifacts(artifacts).withRetrievalIndexMinItems(1)
+                : ReleaseSettings.inlineOnly();
+        long start = System.nanoTime();
+        ModelRelease release = new ReleaseBuilder(new ReleaseSigner(keys), releases.withInlineLimit(
                 Integer.MAX_VALUE - 64), Clock.systemUTC()).build(new ReleaseRequest("default", 1, model,
                 dataset.users(), dataset.items(), Map.of(), Map.of(), Provenance.of(dataset.name(),
                 dataset.train().size(), Duration.ZERO)));
+        progress.printf("release built in %.1f s: graph %,d bytes, retrieval index %s%n",
+                (System.nanoTime() - start) / 1e9, release.getOnnxModel().remaining(),
+                release.getRetrievalIndex() == null ? "not shipped" : "shipped");
+        return release;
     }
 
     private static void writeParameters(NcfModel model, Path file) throws IOException {
@@ -244,7 +273,8 @@ public final class RetrievalBench {
     }
 
     private Row measure(LoadedModel model, Dataset dataset, int[] sample, Exhaustive reference,
-                        RetrievalSettings.Kind kind, int n, double loadSeconds, Map<Integer, int[][]> exactFound)
+                        RetrievalSettings.Kind kind, String label, int n, double loadSeconds,
+                        Map<Integer, int[][]> exactFound)
             throws OrtException {
         LoadedModel.Retrieval retrieval = model.retrieval().orElseThrow();
         double[] query = new double[sample.length];
@@ -288,7 +318,7 @@ public final class RetrievalBench {
         }
         int count = sample.length;
         double indexRecall = kind == RetrievalSettings.Kind.EXACT ? 1 : exact == null ? Double.NaN : recalled / count;
-        return new Row(kind.label(), n, loadSeconds, retrieval.index().structureBytes(), indexRecall, kept / count,
+        return new Row(label, n, loadSeconds, retrieval.index().structureBytes(), indexRecall, kept / count,
                 twoStage[0] / count, twoStage[1] / count, exhaustive[0] / count, exhaustive[1] / count,
                 Latency.of(query), Latency.of(search), Latency.of(rank), reference.latency());
     }

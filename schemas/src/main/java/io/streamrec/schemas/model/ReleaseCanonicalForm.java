@@ -1,6 +1,7 @@
 package io.streamrec.schemas.model;
 
 import io.streamrec.avro.ModelRelease;
+import io.streamrec.avro.ReleaseArtifact;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -21,8 +22,10 @@ import java.util.TreeMap;
  */
 public final class ReleaseCanonicalForm {
 
-    /** The format tag that starts every canonical form. */
+    /** The format tag that starts the canonical form of a release without a retrieval index. */
     static final String FORMAT = "streamrec.ModelRelease.v1";
+    /** The format tag of a release with a retrieval index: v1's fields, then the index's. */
+    static final String FORMAT_WITH_RETRIEVAL_INDEX = "streamrec.ModelRelease.v2";
 
     private ReleaseCanonicalForm() {
     }
@@ -31,7 +34,8 @@ public final class ReleaseCanonicalForm {
     public static byte[] of(ModelRelease release) {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream(4096);
         try (DataOutputStream out = new DataOutputStream(buffer)) {
-            writeString(out, FORMAT);
+            ReleaseArtifact index = release.getRetrievalIndex();
+            writeString(out, index == null ? FORMAT : FORMAT_WITH_RETRIEVAL_INDEX);
             writeString(out, release.getName());
             out.writeLong(release.getVersion());
             writeString(out, release.getVariant());
@@ -50,6 +54,11 @@ public final class ReleaseCanonicalForm {
             }
             writeStringMap(out, release.getProvenance());
             writeOptionalString(out, release.getSigningKeyId());
+            if (index != null) {
+                writeString(out, index.getUri());
+                writeString(out, index.getSha256());
+                writeString(out, index.getFormat());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("writing to memory cannot fail", e);
         }

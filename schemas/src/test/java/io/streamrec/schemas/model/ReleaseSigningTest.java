@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamrec.avro.ModelRelease;
+import io.streamrec.avro.ReleaseArtifact;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -104,6 +105,41 @@ class ReleaseSigningTest {
         assertThatThrownBy(() -> verifier.verifySignature(tampered))
                 .isInstanceOf(ReleaseRejectedException.class)
                 .satisfies(e -> assertThat(((ReleaseRejectedException) e).reason()).isEqualTo("signature"));
+    }
+
+    private static ReleaseArtifact index(String sha256) {
+        return new ReleaseArtifact("file:///models/default-v7.hnsw.zip", sha256, RetrievalIndexFormat.FORMAT);
+    }
+
+    @Test
+    void theRetrievalIndexIsSignedAndCannotBeSwappedAddedOrDropped() throws Exception {
+        String sha = ReleaseVerifier.sha256Hex(GRAPH);
+        ModelRelease unsigned = unsignedRelease();
+        unsigned.setRetrievalIndex(index(sha));
+        ModelRelease signed = signer.sign(unsigned);
+        assertThat(verifier.verifySignature(avroRoundTrip(signed))).isTrue();
+
+        List<UnaryOperator<ModelRelease>> tamperings = List.of(
+                r -> { r.setRetrievalIndex(index(sha.replace('a', 'b'))); return r; },
+                r -> { r.setRetrievalIndex(new ReleaseArtifact("file:///elsewhere.zip", sha,
+                        RetrievalIndexFormat.FORMAT)); return r; },
+                r -> { r.setRetrievalIndex(null); return r; });
+        for (UnaryOperator<ModelRelease> tamper : tamperings) {
+            ModelRelease tampered = tamper.apply(ModelRelease.newBuilder(signed).build());
+            assertThatThrownBy(() -> verifier.verifySignature(tampered))
+                    .satisfies(e -> assertThat(((ReleaseRejectedException) e).reason()).isEqualTo("signature"));
+        }
+        ModelRelease added = ModelRelease.newBuilder(signer.sign(unsignedRelease())).build();
+        added.setRetrievalIndex(index(sha));
+        assertThatThrownBy(() -> verifier.verifySignature(added))
+                .satisfies(e -> assertThat(((ReleaseRejectedException) e).reason()).isEqualTo("signature"));
+    }
+
+    @Test
+    void aReleaseWithoutAnIndexKeepsTheFirstCanonicalForm() {
+        String tag = ReleaseCanonicalForm.FORMAT;
+        byte[] canonical = ReleaseCanonicalForm.of(unsignedRelease());
+        assertThat(new String(canonical, 4, tag.length(), StandardCharsets.UTF_8)).isEqualTo(tag);
     }
 
     @Test

@@ -24,8 +24,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Fetches ONNX graphs that a release names by URI instead of carrying inline: {@code file:} and
- * {@code http(s):}. A release comes from the models topic, so its URI is not trusted: every fetch has one
+ * Fetches the files a release names by URI instead of carrying inline (ONNX graphs, retrieval indexes):
+ * {@code file:} and {@code http(s):}. A release comes from the models topic, so its URI is not trusted: every fetch has one
  * deadline for all of it (connecting, the answer's headers and its whole body, or reading the whole file), and
  * a byte cap counted while reading, whatever size a header or the file system declares. A {@code file:} URI
  * must name a regular file: devices ({@code /dev/zero}), FIFOs and directories are refused before they are
@@ -54,6 +54,11 @@ public final class ArtifactFetcher {
         this.deadline = deadline;
         this.http = HttpClient.newBuilder().connectTimeout(deadline).followRedirects(HttpClient.Redirect.NORMAL)
                 .build();
+    }
+
+    /** The most bytes an artifact may have. */
+    public long maxBytes() {
+        return maxBytes;
     }
 
     /** The artifact's bytes. */

@@ -2,12 +2,9 @@ package io.streamrec.app.model;
 
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import io.streamrec.app.retrieval.RetrievalIndex;
 import io.streamrec.app.retrieval.RetrievalSettings;
 import io.streamrec.avro.ModelRelease;
 import io.streamrec.schemas.model.ReleaseRejectedException;
@@ -16,9 +13,6 @@ import io.streamrec.schemas.model.ServingSignature;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +39,7 @@ public final class ModelLoader {
     private final ReleaseVerifier verifier;
     private final ArtifactFetcher fetcher;
     private final int warmupRuns;
-    private final RetrievalSettings retrievalSettings;
+    private final RetrievalStageLoader retrievalStage;
 
     /** A loader with the default {@link RetrievalSettings}. */
     public ModelLoader(OnnxRuntime runtime, ReleaseVerifier verifier, ArtifactFetcher fetcher, int warmupRuns) {
@@ -59,7 +53,7 @@ public final class ModelLoader {
         this.verifier = verifier;
         this.fetcher = fetcher;
         this.warmupRuns = warmupRuns;
-        this.retrievalSettings = retrievalSettings;
+        this.retrievalStage = new RetrievalStageLoader(runtime, fetcher, retrievalSettings);
     }
 
     /**
@@ -107,6 +101,7 @@ public final class ModelLoader {
         }
         long opened = System.nanoTime();
         LoadedModel model;
+        LoadedModel.Retrieval retrieval = null;
         try {
             checkSignature(what, session, release.getHistoryLength());
             Map<String, String> metadata = checkMetadata(what, session, release);
@@ -114,13 +109,14 @@ public final class ModelLoader {
                     release.getCreatedAt(), release.getItemVocabulary().size(), release.getUserVocabulary().size(),
                     release.getHistoryLength(), release.getMetrics(), release.getHyperparameters(),
                     release.getProvenance(), signed ? release.getSigningKeyId() : null, graph.length);
+            retrieval = retrievalStage.load(what, session, metadata, release);
             model = new LoadedModel(info, runtime.environment(), session, release.getItemVocabulary(),
-                    release.getUserVocabulary(), runtime.settings().maxBatch(), retrieval(what, session, metadata, release));
+                    release.getUserVocabulary(), runtime.settings().maxBatch(), retrieval);
         } catch (ReleaseRejectedException | RuntimeException e) {
-            closeQuietly(session);
+            closeQuietly(session, retrieval);
             throw e;
         } catch (OrtException e) {
-            closeQuietly(session);
+            closeQuietly(session, retrieval);
             throw new ReleaseRejectedException("graph", what + ": cannot build the catalogue tensor or read the"
                     + " retrieval vectors: " + e.getMessage(), e);
         }
@@ -141,82 +137,8 @@ public final class ModelLoader {
         }
     }
 
-    private static long millis(long fromNanos, long toNanos) {
+    static long millis(long fromNanos, long toNanos) {
         return (toNanos - fromNanos) / 1_000_000;
-    }
-
-    /**
-     * The release's retrieval stage when its graph offers one and the catalogue is large enough
-     * ({@link RetrievalSettings#appliesTo}), else null: the item vectors read from the graph, checked, and indexed.
-     * A graph whose retrieval outputs do not match its metadata is rejected.
-     */
-    private LoadedModel.Retrieval retrieval(String what, OrtSession session, Map<String, String> metadata,
-                                            ModelRelease release) throws ReleaseRejectedException, OrtException {
-        String kind = metadata.get(ServingSignature.META_RETRIEVAL);
-        int items = release.getItemVocabulary().size();
-        if (kind == null || !retrievalSettings.appliesTo(items)) {
-            return null;
-        }
-        if (!kind.equals(ServingSignature.RETRIEVAL_GMF)) {
-            log.warn("event=retrieval_unknown model={} version={} retrieval=\"{}\" note=\"scored whole\"",
-                    release.getName(), release.getVersion(), kind);
-            return null;
-        }
-        Map<String, NodeInfo> outputs = session.getOutputInfo();
-        if (!outputs.containsKey(ServingSignature.RETRIEVAL_QUERY)
-                || !outputs.containsKey(ServingSignature.RETRIEVAL_ITEMS)) {
-            throw new ReleaseRejectedException("graph", what + ": the metadata promises a retrieval stage but the"
-                    + " graph's outputs are " + outputs.keySet());
-        }
-        checkTensor(what, outputs.get(ServingSignature.RETRIEVAL_QUERY), ServingSignature.RETRIEVAL_QUERY,
-                OnnxJavaType.FLOAT, 2);
-        checkTensor(what, outputs.get(ServingSignature.RETRIEVAL_ITEMS), ServingSignature.RETRIEVAL_ITEMS,
-                OnnxJavaType.FLOAT, 2);
-        long start = System.nanoTime();
-        ItemRows rows = itemRows(what, session, release.getHistoryLength(), items);
-        long read = System.nanoTime();
-        RetrievalIndex index = retrievalSettings.build(rows.values(), items, rows.dimension());
-        long built = System.nanoTime();
-        log.info("event=retrieval_index_built model={} version={} index={} items={} dimension={} read_ms={}"
-                        + " build_ms={} index_bytes={}", release.getName(), release.getVersion(),
-                retrievalSettings.kind().label(), items, rows.dimension(), millis(start, read),
-                millis(read, built), index.structureBytes());
-        return new LoadedModel.Retrieval(index, retrievalSettings.candidates());
-    }
-
-    /** Item vectors of model indices 1..N, row-major. */
-    private record ItemRows(float[] values, int dimension) {
-    }
-
-    /** Runs the graph's item-vector output (it reads no input, but ONNX Runtime wants every input fed). */
-    private ItemRows itemRows(String what, OrtSession session, int historyLength, int items)
-            throws ReleaseRejectedException, OrtException {
-        var environment = runtime.environment();
-        try (OnnxTensor user = OnnxTensor.createTensor(environment, LongBuffer.wrap(new long[1]), new long[] {1});
-             OnnxTensor history = OnnxTensor.createTensor(environment, LongBuffer.wrap(new long[historyLength]),
-                     new long[] {1, historyLength});
-             OnnxTensor candidates = OnnxTensor.createTensor(environment, LongBuffer.wrap(new long[] {1}),
-                     new long[] {1, 1});
-             OrtSession.Result result = session.run(Map.of(ServingSignature.USER, user, ServingSignature.HISTORY,
-                     history, ServingSignature.CANDIDATES, candidates), Set.of(ServingSignature.RETRIEVAL_ITEMS))) {
-            OnnxValue value = result.get(0);
-            long[] shape = ((TensorInfo) value.getInfo()).getShape();
-            if (shape.length != 2 || shape[0] != items + 2L || shape[1] < 1) {
-                throw new ReleaseRejectedException("graph", what + ": '" + ServingSignature.RETRIEVAL_ITEMS + "' is "
-                        + Arrays.toString(shape) + ", expected [" + (items + 2) + ", R]");
-            }
-            int dimension = Math.toIntExact(shape[1]);
-            FloatBuffer all = ((OnnxTensor) value).getFloatBuffer();
-            float[] rows = new float[items * dimension];
-            all.position(dimension).get(rows); // row 0 is padding
-            for (int i = 0; i < rows.length; i++) {
-                if (!Float.isFinite(rows[i])) {
-                    throw new ReleaseRejectedException("probe", what + ": the retrieval vector of item "
-                            + (i / dimension + 1) + " is not finite");
-                }
-            }
-            return new ItemRows(rows, dimension);
-        }
     }
 
     private byte[] graphBytes(String what, ModelRelease release) throws ReleaseRejectedException {
@@ -288,7 +210,7 @@ public final class ModelLoader {
         }
     }
 
-    private static long[] checkTensor(String what, NodeInfo node, String name, OnnxJavaType type, int rank)
+    static long[] checkTensor(String what, NodeInfo node, String name, OnnxJavaType type, int rank)
             throws ReleaseRejectedException {
         if (!(node.getInfo() instanceof TensorInfo tensor) || tensor.type != type
                 || tensor.getShape().length != rank) {
@@ -411,11 +333,15 @@ public final class ModelLoader {
         }
     }
 
-    private static void closeQuietly(OrtSession session) {
+    private static void closeQuietly(OrtSession session, LoadedModel.Retrieval retrieval) {
         try {
             session.close();
         } catch (OrtException e) {
             log.warn("event=session_close_failed error=\"{}\"", e.getMessage());
+        } finally {
+            if (retrieval != null) {
+                retrieval.index().close();
+            }
         }
     }
 }

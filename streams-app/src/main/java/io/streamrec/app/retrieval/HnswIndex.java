@@ -1,5 +1,6 @@
 package io.streamrec.app.retrieval;
 
+import io.streamrec.schemas.model.RetrievalIndexFormat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -13,7 +14,6 @@ import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TaskExecutor;
 import org.apache.lucene.search.TopKnnCollector;
-import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.hnsw.HnswConcurrentMergeBuilder;
 import org.apache.lucene.util.hnsw.HnswGraph;
 import org.apache.lucene.util.hnsw.HnswGraphBuilder;
@@ -30,11 +30,9 @@ import org.apache.lucene.util.hnsw.RandomVectorScorerSupplier;
  *
  * <p>Inner product is not a metric, and an HNSW graph built on it directly navigates badly when the items'
  * norms differ (measured: a third of the exact top-10 lost at 500 candidates over 100,000 items). So the index
- * searches the standard reduction to the unit sphere instead (Bachrach et al., 2014): item {@code x} becomes
- * {@code [x / M, sqrt(1 - |x|² / M²)]} with {@code M} the largest item norm, and query {@code q} becomes
- * {@code [q / |q|, 0]}; their dot product is {@code q · x / (|q| M)}, which orders items as the inner product
- * does, and the transformed items all have norm 1, where Lucene's dot-product similarity is a metric. Excluded items are filtered during the search (Lucene's accept-ords), so a user's seen items cost
- * nothing that grows with the catalogue.
+ * searches the reduction to the unit sphere instead ({@link RetrievalIndexFormat#onUnitSphere}), the one a
+ * release's shipped index uses ({@link ShippedIndex}). Excluded items are filtered during the search
+ * ({@link AcceptedItems}), so a user's seen items cost nothing that grows with the catalogue.
  *
  * <p>Lucene's graph keeps a neighbour cursor of its own ({@code seek} / {@code nextNeighbor}), so concurrent
  * searches each walk the finished graph through a {@link GraphView} with a cursor of their own; the graph is
@@ -84,7 +82,8 @@ public final class HnswIndex implements RetrievalIndex {
                     + dimension);
         }
         RandomAccessVectorValues.Floats vectors = geometry == Geometry.UNIT_SPHERE
-                ? RandomAccessVectorValues.fromFloats(onUnitSphere(rows, items, dimension), dimension + 1)
+                ? RandomAccessVectorValues.fromFloats(RetrievalIndexFormat.onUnitSphere(rows, items, dimension),
+                        dimension + 1)
                 : RandomAccessVectorValues.fromFloats(asIs(rows, items, dimension), dimension);
         try {
             RandomVectorScorerSupplier scorers = DefaultFlatVectorScorer.INSTANCE
@@ -104,34 +103,6 @@ public final class HnswIndex implements RetrievalIndex {
             list.add(java.util.Arrays.copyOfRange(rows, row * dimension, (row + 1) * dimension));
         }
         return list;
-    }
-
-    /** The items as unit vectors one wider (see the class comment). */
-    private static List<float[]> onUnitSphere(float[] rows, int items, int dimension) {
-        double largest = 0;
-        for (int row = 0; row < items; row++) {
-            largest = Math.max(largest, squaredNorm(rows, row * dimension, dimension));
-        }
-        double scale = largest == 0 ? 1 : 1 / Math.sqrt(largest);
-        List<float[]> list = new ArrayList<>(items);
-        for (int row = 0; row < items; row++) {
-            float[] vector = new float[dimension + 1];
-            for (int d = 0; d < dimension; d++) {
-                vector[d] = (float) (rows[row * dimension + d] * scale);
-            }
-            double rest = 1 - squaredNorm(rows, row * dimension, dimension) * scale * scale;
-            vector[dimension] = (float) Math.sqrt(Math.max(0, rest));
-            list.add(vector);
-        }
-        return list;
-    }
-
-    private static double squaredNorm(float[] values, int offset, int length) {
-        double sum = 0;
-        for (int i = 0; i < length; i++) {
-            sum += (double) values[offset + i] * values[offset + i];
-        }
-        return sum;
     }
 
     private static OnHeapHnswGraph buildConcurrently(RandomVectorScorerSupplier scorers, int maxConnections,
@@ -166,36 +137,22 @@ public final class HnswIndex implements RetrievalIndex {
         int size = vectors.size();
         try {
             RandomVectorScorer scorer = DefaultFlatVectorScorer.INSTANCE.getRandomVectorScorer(similarity(geometry),
-                    vectors, geometry == Geometry.UNIT_SPHERE ? unitQuery(query) : query);
+                    vectors, geometry == Geometry.UNIT_SPHERE ? RetrievalIndexFormat.unitQuery(query) : query);
             TopKnnCollector collector = new TopKnnCollector(Math.min(count, size), Integer.MAX_VALUE);
-            HnswGraphSearcher.search(scorer, collector, new GraphView(graph), new Accepted(size, excluded));
-            ScoreDoc[] found = collector.topDocs().scoreDocs;
-            int[] items = new int[found.length];
-            for (int i = 0; i < found.length; i++) {
-                items[i] = found[i].doc + 1;
-            }
-            return items;
+            HnswGraphSearcher.search(scorer, collector, new GraphView(graph), new AcceptedItems(size, excluded));
+            return items(collector.topDocs().scoreDocs);
         } catch (IOException e) {
             throw new UncheckedIOException("searching the in-memory HNSW graph failed", e);
         }
     }
 
-    /** {@code [q / |q|, 0]}: a zero query stays zero (every item ties). */
-    private static float[] unitQuery(float[] query) {
-        double norm = Math.sqrt(squaredNorm(query, 0, query.length));
-        float[] unit = new float[query.length + 1];
-        for (int d = 0; d < query.length; d++) {
-            unit[d] = norm == 0 ? 0 : (float) (query[d] / norm);
+    /** The model indices of Lucene's hits (ordinal or document {@code d} is model index {@code d + 1}), in order. */
+    static int[] items(ScoreDoc[] found) {
+        int[] items = new int[found.length];
+        for (int i = 0; i < found.length; i++) {
+            items[i] = found[i].doc + 1;
         }
-        return unit;
-    }
-
-    /** The ordinals (model index - 1) that may be returned. */
-    private record Accepted(int length, IntPredicate excluded) implements Bits {
-        @Override
-        public boolean get(int ordinal) {
-            return !excluded.test(ordinal + 1);
-        }
+        return items;
     }
 
     /** A read-only walk of a finished graph with its own neighbour cursor; one per search. */

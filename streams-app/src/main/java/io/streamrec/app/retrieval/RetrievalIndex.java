@@ -4,9 +4,9 @@ import java.util.function.IntPredicate;
 
 /**
  * Items by inner product with a query vector: the candidates of a two-stage list. Thread-safe and immutable
- * once built.
+ * once built. Closed by the model that owns it, after its last search.
  */
-public interface RetrievalIndex {
+public interface RetrievalIndex extends AutoCloseable {
 
     /** The number of items N; results are model indices in {@code 1..N}. */
     int size();
@@ -19,4 +19,9 @@ public interface RetrievalIndex {
 
     /** Approximate heap bytes the index holds beyond the vectors themselves (0 for a scan). */
     long structureBytes();
+
+    /** Releases what the index holds beyond the heap; nothing for an index built in memory. */
+    @Override
+    default void close() {
+    }
 }

@@ -11,15 +11,21 @@ import io.streamrec.app.model.ModelLoader;
 import io.streamrec.app.model.ModelRegistry;
 import io.streamrec.app.model.OnnxRuntime;
 import io.streamrec.app.retrieval.RetrievalSettings;
+import io.streamrec.app.retrieval.ShippedIndex;
 import io.streamrec.app.topology.Recommender;
 import io.streamrec.avro.ModelRelease;
 import io.streamrec.avro.Recommendations;
 import io.streamrec.avro.RecommendedItem;
 import io.streamrec.schemas.model.ReleaseKeys;
+import io.streamrec.schemas.model.ReleaseRejectedException;
 import io.streamrec.schemas.model.ReleaseSigner;
 import io.streamrec.schemas.model.ReleaseVerifier;
 import io.streamrec.trainer.model.ModelConfig;
 import io.streamrec.trainer.model.NcfModel;
+import io.streamrec.trainer.release.ReleaseSettings;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,6 +39,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two-stage serving of a real trainer release through the app's loader, registry and {@link Recommender}: with
@@ -63,9 +70,13 @@ class TwoStageServingTest {
         return BenchModels.release(model, new ReleaseSigner(KEYS));
     }
 
+    private static ModelLoader loader(RetrievalSettings retrieval) {
+        return new ModelLoader(runtime, ReleaseVerifier.trusting(List.of(KEYS.getPublic())),
+                new ArtifactFetcher(100_000_000, Duration.ofSeconds(10)), 1, retrieval);
+    }
+
     private static ModelRegistry serving(ModelRelease release, RetrievalSettings retrieval) throws Exception {
-        ModelLoader loader = new ModelLoader(runtime, ReleaseVerifier.trusting(List.of(KEYS.getPublic())),
-                new ArtifactFetcher(1_000, Duration.ofSeconds(1)), 1, retrieval);
+        ModelLoader loader = loader(retrieval);
         ModelRegistry registry = new ModelRegistry(new ModelRegistry.Settings(release.getName(), OptionalLong.empty(), 10),
                 loader, Clock.systemUTC(), event -> { });
         registry.offer(release);
@@ -142,6 +153,82 @@ class TwoStageServingTest {
                 assertThat(items).hasSize(K).doesNotHaveDuplicates().noneMatch(seen::contains);
             }
         }
+    }
+
+    /** A release of the same model as {@link #release} whose retrieval index the trainer built and stored. */
+    private static ModelRelease releaseWithIndex(long seed, int items, Path artifacts) {
+        NcfModel model = BenchModels.randomModel(BenchModels.configs().get("history-recent"), USERS, items, seed);
+        return BenchModels.release(model, new ReleaseSigner(KEYS),
+                ReleaseSettings.withArtifacts(artifacts).withRetrievalIndexMinItems(1));
+    }
+
+    @Test
+    void theReleasesIndexIsLoadedInsteadOfBuiltAndFindsWhatAnIndexBuiltHereFinds(@TempDir Path artifacts)
+            throws Exception {
+        ModelRelease withIndex = releaseWithIndex(7, ITEMS, artifacts);
+        assertThat(withIndex.getRetrievalIndex()).isNotNull();
+        List<Recommender.ListRequest> requests = requests(8);
+        // The graph the trainer ships (M 16, beam 32), built here from the same model's release without one.
+        RetrievalSettings hnsw = new RetrievalSettings(1, 50, RetrievalSettings.Kind.HNSW, 16, 32, 1);
+        try (ModelRegistry shipped = serving(withIndex, hnsw);
+             ModelRegistry built = serving(release("history-recent", 7), hnsw);
+             ModelRegistry exact = serving(withIndex, settings(1, 50, RetrievalSettings.Kind.EXACT))) {
+            try (var lease = shipped.acquire().orElseThrow()) {
+                assertThat(lease.model().retrieval().orElseThrow().index()).isInstanceOf(ShippedIndex.class);
+            }
+            try (var lease = built.acquire().orElseThrow()) {
+                assertThat(lease.model().retrieval().orElseThrow().index()).isNotInstanceOf(ShippedIndex.class);
+            }
+            List<Recommendations> expected = lists(exact, requests);
+            double shippedKept = keptShare(expected, lists(shipped, requests), requests);
+            double builtKept = keptShare(expected, lists(built, requests), requests);
+            assertThat(shippedKept).as("share of the exact top-10 the shipped index keeps").isGreaterThan(0.9)
+                    .isGreaterThanOrEqualTo(builtKept - 0.02);
+        }
+    }
+
+    /** The share of the expected top-10 items the actual lists keep; asserts the actual lists are valid. */
+    private static double keptShare(List<Recommendations> expected, List<Recommendations> actual,
+                                    List<Recommender.ListRequest> requests) {
+        int kept = 0;
+        for (int r = 0; r < requests.size(); r++) {
+            Set<String> want = new HashSet<>(itemIds(expected.get(r)));
+            Set<String> seen = new HashSet<>(requests.get(r).historyItems());
+            List<String> got = itemIds(actual.get(r));
+            assertThat(got).hasSize(K).doesNotHaveDuplicates().noneMatch(seen::contains);
+            kept += (int) got.stream().filter(want::contains).count();
+        }
+        return kept / (double) (K * requests.size());
+    }
+
+    @Test
+    void aTamperedOrMismatchedShippedIndexRejectsTheRelease(@TempDir Path artifacts) throws Exception {
+        ModelLoader loader = loader(settings(1, 50, RetrievalSettings.Kind.HNSW));
+        ModelRelease release = releaseWithIndex(9, ITEMS, artifacts);
+        Path index = Path.of(URI.create(release.getRetrievalIndex().getUri()));
+        byte[] original = Files.readAllBytes(index);
+        byte[] flipped = original.clone();
+        flipped[flipped.length / 2] ^= 0x01;
+        Files.write(index, flipped);
+        assertThatThrownBy(() -> loader.load(release)).isInstanceOf(ReleaseRejectedException.class)
+                .satisfies(e -> assertThat(((ReleaseRejectedException) e).reason()).isEqualTo("checksum"));
+        Files.write(index, original);
+
+        // Signed by the trainer's key but naming another catalogue's index: the shapes do not match.
+        ModelRelease other = releaseWithIndex(10, ITEMS - 100, artifacts.resolve("other"));
+        ModelRelease mismatched = ModelRelease.newBuilder(release).setRetrievalIndex(other.getRetrievalIndex())
+                .build();
+        ModelRelease resigned = new ReleaseSigner(KEYS).sign(mismatched);
+        assertThatThrownBy(() -> loader.load(resigned)).isInstanceOf(ReleaseRejectedException.class)
+                .hasMessageContaining("one per item")
+                .satisfies(e -> assertThat(((ReleaseRejectedException) e).reason()).isEqualTo("artifact"));
+        try (LoadedModel model = loader.load(release)) {
+            assertThat(model.retrieval().orElseThrow().index().size()).isEqualTo(ITEMS);
+        }
+    }
+
+    private static List<String> itemIds(Recommendations list) {
+        return list.getItems().stream().map(RecommendedItem::getItemId).toList();
     }
 
     @Test

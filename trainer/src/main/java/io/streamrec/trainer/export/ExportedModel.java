@@ -4,6 +4,7 @@ import io.streamrec.schemas.model.ReleaseVerifier;
 import io.streamrec.trainer.model.Variant;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A serialized ONNX graph with the serving signature, and the counts a release must carry to match it.
@@ -17,17 +18,25 @@ import java.util.Objects;
  * @param userCount     users 1..userCount have a learned embedding (the size of the release's user
  *                      vocabulary; 0 when the graph ignores {@code user})
  * @param scoring       how the graph meets its candidates
+ * @param retrieval     the item rows of the graph's {@code retrieval_items} output, when it has a retrieval stage
  */
 public record ExportedModel(byte[] onnx, String variant, int historyLength, int itemCount, int userCount,
-                            CandidateScoring scoring) {
+                            CandidateScoring scoring, Optional<RetrievalRows> retrieval) {
 
     /** Copies the bytes. */
     public ExportedModel {
         Objects.requireNonNull(variant, "variant");
+        Objects.requireNonNull(retrieval, "retrieval");
         onnx = onnx.clone();
     }
 
-    /** A graph of a model family member. */
+    /** A graph without a retrieval stage. */
+    public ExportedModel(byte[] onnx, String variant, int historyLength, int itemCount, int userCount,
+                         CandidateScoring scoring) {
+        this(onnx, variant, historyLength, itemCount, userCount, scoring, Optional.empty());
+    }
+
+    /** A graph of a model family member without a retrieval stage. */
     public ExportedModel(byte[] onnx, Variant variant, int historyLength, int itemCount, int userCount,
                          CandidateScoring scoring) {
         this(onnx, variant.label(), historyLength, itemCount, userCount, scoring);
@@ -52,7 +61,7 @@ public record ExportedModel(byte[] onnx, String variant, int historyLength, int 
     public boolean equals(Object other) {
         return other instanceof ExportedModel m && Arrays.equals(onnx, m.onnx) && variant.equals(m.variant)
                 && historyLength == m.historyLength && itemCount == m.itemCount && userCount == m.userCount
-                && scoring == m.scoring;
+                && scoring == m.scoring && retrieval.isPresent() == m.retrieval.isPresent();
     }
 
     @Override

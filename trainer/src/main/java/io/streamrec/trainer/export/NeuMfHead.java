@@ -30,6 +30,7 @@ final class NeuMfHead {
     /** The retrieval stage's outputs, set by {@link #gmfTerm}: the user's and the items' GMF halves. */
     private ONNXRef<?> retrievalQuery;
     private ONNXRef<?> retrievalItems;
+    private float[] retrievalItemTable;
 
     /**
      * @param factoredGate whether the gated first layer is {@link FactoredGateLayer}'s
@@ -66,8 +67,9 @@ final class NeuMfHead {
             gmfItems = g.op(ServingOps.TRANSPOSE, "gmf_items_t", Map.of("perm", new int[] {0, 2, 1}),
                     g.gather("gmf_items", table, candidates));
         }
+        retrievalItemTable = graph.retrievalItemTable();
         retrievalItems = g.op(ONNXOperators.IDENTITY, "retrieval_item_rows",
-                graph.rowsOf("retrieval_item_table", graph.retrievalItemTable(), rows, dg + 1));
+                graph.rowsOf("retrieval_item_table", retrievalItemTable, rows, dg + 1));
         ONNXRef<?> user = side.gmf();
         retrievalQuery = graph.flat(user, "retrieval_query_rows", dg + 1);
         return g.op(ServingOps.MAT_MUL, "gmf", user, gmfItems);
@@ -81,11 +83,13 @@ final class NeuMfHead {
      */
     Optional<Retrieval> retrieval() {
         return retrievalQuery == null ? Optional.empty()
-                : Optional.of(new Retrieval(retrievalQuery, retrievalItems));
+                : Optional.of(new Retrieval(retrievalQuery, retrievalItems,
+                        new RetrievalRows(Arrays.copyOfRange(retrievalItemTable, graph.dg + 1,
+                                retrievalItemTable.length), graph.items, graph.dg + 1)));
     }
 
-    /** The two nodes of {@link #retrieval()}. */
-    record Retrieval(ONNXRef<?> query, ONNXRef<?> items) {
+    /** The two nodes of {@link #retrieval()}, and the item rows the second one holds. */
+    record Retrieval(ONNXRef<?> query, ONNXRef<?> items, RetrievalRows rows) {
     }
 
     /** The first MLP layer after its ReLU: rows [B*C or B*(N+2), w_1], or columns with {@link #mlpColumns}. */

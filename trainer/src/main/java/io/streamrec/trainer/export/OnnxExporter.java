@@ -7,6 +7,7 @@ import io.streamrec.trainer.model.NcfModel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.tribuo.util.onnx.ONNXRef;
 
 /**
@@ -138,7 +139,8 @@ public final class OnnxExporter {
                 OnnxMl.TensorProto.DataType.FLOAT, List.of("batch", "candidates"))));
         Map<String, String> meta = metadata.onnxMetadata(config.variant().label(), config.describe(), historyLength,
                 model.numItems(), userCount, scoring);
-        head.retrieval().ifPresent(retrieval -> {
+        Optional<NeuMfHead.Retrieval> retrievalStage = head.retrieval();
+        retrievalStage.ifPresent(retrieval -> {
             int width = graph.dg + 1;
             outputs.add(new GraphWriter.Output(retrieval.query(), new GraphWriter.Port(
                     ServingSignature.RETRIEVAL_QUERY, OnnxMl.TensorProto.DataType.FLOAT, List.of("batch", width))));
@@ -152,7 +154,8 @@ public final class OnnxExporter {
         }
         byte[] bytes = writer.finish(outputs, inputs, meta, config.describe(), metadata.codeVersion(),
                 metadata.version());
-        return new ExportedModel(bytes, config.variant(), historyLength, model.numItems(), userCount, scoring);
+        return new ExportedModel(bytes, config.variant().label(), historyLength, model.numItems(), userCount,
+                scoring, retrievalStage.map(NeuMfHead.Retrieval::rows));
     }
 
     /**

@@ -9,8 +9,8 @@ import java.util.Arrays;
 import java.util.regex.Pattern;
 
 /**
- * A directory of ONNX graphs too large to inline in a release, named by model, version and checksum and
- * referenced by {@code file://} URI. The directory must be reachable under the same path by every serving
+ * A directory of the files a release names by URI (ONNX graphs too large to inline, retrieval indexes), named
+ * by model, version and checksum and referenced by {@code file://} URI. The directory must be reachable under the same path by every serving
  * instance (a shared volume). Writes are atomic (a temporary file renamed into place), so a reader never sees
  * half a graph. Thread-safe: concurrent writes of the same graph produce the same file.
  */
@@ -29,13 +29,14 @@ final class ArtifactStore {
     }
 
     /**
-     * Stores the graph (or keeps an identical file already there) and returns its URI.
+     * Stores the file (or keeps an identical file already there) and returns its URI.
      *
-     * @param sha256 the graph's lower-case hex SHA-256, part of the file name
+     * @param sha256    the file's lower-case hex SHA-256, part of its name
+     * @param extension the file name's ending, e.g. {@code .onnx}
      */
-    URI store(String modelName, long version, String sha256, byte[] graph) {
+    URI store(String modelName, long version, String sha256, String extension, byte[] graph) {
         String fileName = SAFE.matcher(modelName).replaceAll("_") + "-v" + version + "-" + sha256.substring(0, 16)
-                + ".onnx";
+                + extension;
         Path target = directory.resolve(fileName);
         try {
             Files.createDirectories(directory);
@@ -51,7 +52,7 @@ final class ArtifactStore {
             }
             return target.toUri();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot store the ONNX artifact " + target, e);
+            throw new UncheckedIOException("cannot store the artifact " + target, e);
         }
     }
 }

@@ -1,12 +1,16 @@
 package io.streamrec.trainer.release;
 
 import io.streamrec.avro.ModelRelease;
+import io.streamrec.avro.ReleaseArtifact;
 import io.streamrec.schemas.model.ReleaseSigner;
+import io.streamrec.schemas.model.ReleaseVerifier;
+import io.streamrec.schemas.model.RetrievalIndexFormat;
 import io.streamrec.trainer.export.CandidateScoring;
 import io.streamrec.trainer.export.ExportMetadata;
 import io.streamrec.trainer.export.ExportedModel;
 import io.streamrec.trainer.export.OnnxExporter;
 import io.streamrec.trainer.model.ModelConfig;
+import io.streamrec.trainer.export.RetrievalRows;
 import io.streamrec.trainer.model.NcfModel;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -17,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * Turns a trained model into a signed {@link ModelRelease}: exports the ONNX graph (metadata: name, version,
  * hyperparameters, provenance, counts), puts it inline when it is at most the configured size and otherwise
  * into the {@link ArtifactStore} under a {@code file://} URI (the signed SHA-256 is the same either way), adds
- * the vocabularies, metrics, hyperparameters and provenance, and signs the lot.
+ * the vocabularies, metrics, hyperparameters and provenance, and signs the lot. A graph with a retrieval stage
+ * over a large catalogue ({@link ReleaseSettings#retrievalIndexMinItems}) also gets its retrieval index built
+ * ({@link RetrievalIndexBuilder}) and stored beside it, named in the signed release.
  *
  * <pre>{@code
  * ReleaseBuilder builder = new ReleaseBuilder(SigningKeys.resolve(keyFile, System.getenv()),
@@ -95,13 +102,39 @@ public final class ReleaseBuilder {
                     new IllegalStateException("the graph of " + request.name() + " v" + request.version() + " has "
                             + bytes.length + " bytes, over the " + settings.inlineLimitBytes()
                             + "-byte inline limit, and no artifact directory is configured")));
-            URI uri = store.store(request.name(), request.version(), sha256, bytes);
+            URI uri = store.store(request.name(), request.version(), sha256, ".onnx", bytes);
             release.setOnnxModel(null).setArtifactUri(uri.toString());
         }
+        graph.retrieval().filter(rows -> rows.items() >= settings.retrievalIndexMinItems())
+                .flatMap(rows -> retrievalIndex(request, rows))
+                .ifPresent(release::setRetrievalIndex);
         ModelRelease signed = signer.sign(release.build());
         log.info("event=release_built model={} version={} variant={} scoring={} graph_bytes={} inline={} sha256={}"
-                        + " key={}", signed.getName(), signed.getVersion(), signed.getVariant(), graph.scoring().label(),
-                bytes.length, signed.getOnnxModel() != null, sha256, signer.keyId());
+                        + " retrieval_index={} key={}", signed.getName(), signed.getVersion(), signed.getVariant(),
+                graph.scoring().label(), bytes.length, signed.getOnnxModel() != null, sha256,
+                signed.getRetrievalIndex() != null, signer.keyId());
         return signed;
+    }
+
+    /**
+     * The retrieval index over {@code rows}, stored beside the graph; empty (serving instances build it) when no
+     * artifact directory is configured, since an index of that size has no place in the record.
+     */
+    private Optional<ReleaseArtifact> retrievalIndex(ReleaseRequest request, RetrievalRows rows) {
+        if (settings.artifactDirectory().isEmpty()) {
+            log.warn("event=retrieval_index_skipped model={} version={} items={} reason=\"no artifact directory:"
+                    + " serving instances build the index themselves\"", request.name(), request.version(),
+                    rows.items());
+            return Optional.empty();
+        }
+        long start = System.nanoTime();
+        byte[] packed = ReleaseSettings.RETRIEVAL_INDEX.build(rows);
+        String sha256 = ReleaseVerifier.sha256Hex(packed);
+        URI uri = new ArtifactStore(settings.artifactDirectory().get()).store(request.name(), request.version(),
+                sha256, ".hnsw.zip", packed);
+        log.info("event=retrieval_index_built model={} version={} items={} dimension={} bytes={} build_ms={}",
+                request.name(), request.version(), rows.items(), rows.dimension(), packed.length,
+                (System.nanoTime() - start) / 1_000_000);
+        return Optional.of(new ReleaseArtifact(uri.toString(), sha256, RetrievalIndexFormat.FORMAT));
     }
 }

@@ -17,8 +17,18 @@ import java.util.Optional;
  *                          {@link OnnxExporter#DEFAULT_SCORING}: the catalogue, as the streams app ranks it;
  *                          from {@link CandidateScoring#GATHER_FROM_ITEMS} items on, gather: see
  *                          {@link CandidateScoring#forCatalogue})
+ * @param retrievalIndexMinItems a graph with a retrieval stage over at least this many items ships a retrieval
+ *                          index through the artifact store ({@link RetrievalIndexBuilder}), so serving instances
+ *                          load it instead of building it; the default is the streams app's default
+ *                          {@code retrieval.min.items}, from where it serves in two stages
  */
-public record ReleaseSettings(int inlineLimitBytes, Optional<Path> artifactDirectory, CandidateScoring scoring) {
+public record ReleaseSettings(int inlineLimitBytes, Optional<Path> artifactDirectory, CandidateScoring scoring,
+                              int retrievalIndexMinItems) {
+
+    /** The default {@link #retrievalIndexMinItems}. */
+    public static final int DEFAULT_RETRIEVAL_INDEX_MIN_ITEMS = 50_000;
+    /** The shipped index's graph: the streams app's defaults for an index it builds itself. */
+    static final RetrievalIndexBuilder RETRIEVAL_INDEX = new RetrievalIndexBuilder(16, 32);
 
     /** The default inline limit: 16 MiB. */
     static final int DEFAULT_INLINE_LIMIT_BYTES = 16 * 1024 * 1024;
@@ -30,30 +40,38 @@ public record ReleaseSettings(int inlineLimitBytes, Optional<Path> artifactDirec
         if (inlineLimitBytes < 0) {
             throw new IllegalArgumentException("inline limit must be >= 0, got " + inlineLimitBytes);
         }
+        if (retrievalIndexMinItems < 1) {
+            throw new IllegalArgumentException("retrievalIndexMinItems must be >= 1, got " + retrievalIndexMinItems);
+        }
     }
 
-    /** Settings with the default scoring ({@link OnnxExporter#DEFAULT_SCORING}). */
+    /** Settings with the default scoring ({@link OnnxExporter#DEFAULT_SCORING}) and retrieval index threshold. */
     public ReleaseSettings(int inlineLimitBytes, Optional<Path> artifactDirectory) {
-        this(inlineLimitBytes, artifactDirectory, OnnxExporter.DEFAULT_SCORING);
+        this(inlineLimitBytes, artifactDirectory, OnnxExporter.DEFAULT_SCORING, DEFAULT_RETRIEVAL_INDEX_MIN_ITEMS);
     }
 
     /** Inline up to the default limit, no artifact store. */
     public static ReleaseSettings inlineOnly() {
-        return new ReleaseSettings(DEFAULT_INLINE_LIMIT_BYTES, Optional.empty(), OnnxExporter.DEFAULT_SCORING);
+        return new ReleaseSettings(DEFAULT_INLINE_LIMIT_BYTES, Optional.empty());
     }
 
     /** Inline up to the default limit, larger graphs into {@code directory}. */
     public static ReleaseSettings withArtifacts(Path directory) {
-        return new ReleaseSettings(DEFAULT_INLINE_LIMIT_BYTES, Optional.of(directory), OnnxExporter.DEFAULT_SCORING);
+        return new ReleaseSettings(DEFAULT_INLINE_LIMIT_BYTES, Optional.of(directory));
     }
 
     /** These settings with another inline limit. */
     public ReleaseSettings withInlineLimit(int bytes) {
-        return new ReleaseSettings(bytes, artifactDirectory, scoring);
+        return new ReleaseSettings(bytes, artifactDirectory, scoring, retrievalIndexMinItems);
     }
 
     /** These settings with another way for the graph to meet its candidates. */
     public ReleaseSettings withScoring(CandidateScoring newScoring) {
-        return new ReleaseSettings(inlineLimitBytes, artifactDirectory, newScoring);
+        return new ReleaseSettings(inlineLimitBytes, artifactDirectory, newScoring, retrievalIndexMinItems);
+    }
+
+    /** These settings with another catalogue size from which releases ship a retrieval index. */
+    public ReleaseSettings withRetrievalIndexMinItems(int items) {
+        return new ReleaseSettings(inlineLimitBytes, artifactDirectory, scoring, items);
     }
 }

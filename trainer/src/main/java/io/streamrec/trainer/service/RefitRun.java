@@ -25,7 +25,6 @@ import io.streamrec.trainer.release.Provenance;
 import io.streamrec.trainer.release.ReleaseBuilder;
 import io.streamrec.trainer.release.ReleaseGraphs;
 import io.streamrec.trainer.release.ReleaseRequest;
-import io.streamrec.trainer.release.ReleaseSettings;
 import io.streamrec.trainer.report.PeakHeap;
 import io.streamrec.trainer.select.BaselineCandidate;
 import io.streamrec.trainer.select.Fitted;
@@ -316,8 +315,7 @@ public final class RefitRun {
 
         /** Builds, signs and publishes the release, and remembers the model for the next warm start. */
         private void publish(NcfModel model, Corpus corpus, Map<String, Double> metrics, Provenance provenance) {
-            ModelRelease release = timed("export", () -> new ReleaseBuilder(signer, new ReleaseSettings(
-                    config.inlineMaxBytes(), config.artifactDirectory()), clock).build(new ReleaseRequest(
+            ModelRelease release = timed("export", () -> new ReleaseBuilder(signer, config.releaseSettings(), clock).build(new ReleaseRequest(
                     config.modelName(), version, model, corpus.users(), corpus.items(), metrics,
                     Hyperparameters.of(config.trainConfig(model.config())), provenance)));
             timed("publish", () -> {

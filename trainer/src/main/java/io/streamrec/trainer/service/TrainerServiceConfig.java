@@ -5,6 +5,7 @@ import io.streamrec.trainer.model.AttentionQuery;
 import io.streamrec.trainer.model.ModelConfig;
 import io.streamrec.trainer.model.Variant;
 import io.streamrec.trainer.select.BaselineCandidate;
+import io.streamrec.trainer.release.ReleaseSettings;
 import io.streamrec.trainer.train.HistoryContext;
 import io.streamrec.trainer.train.TrainConfig;
 import java.nio.file.Path;
@@ -67,6 +68,7 @@ public final class TrainerServiceConfig extends AbstractConfig {
     static final String RELEASE_TRUSTED_KEYS_FILE_CONFIG = "release.trusted.keys.file";
     static final String RELEASE_INLINE_MAX_BYTES_CONFIG = "release.inline.max.bytes";
     static final String RELEASE_ARTIFACT_DIR_CONFIG = "release.artifact.dir";
+    static final String RELEASE_RETRIEVAL_INDEX_MIN_ITEMS_CONFIG = "release.retrieval.index.min.items";
 
     static final String SNAPSHOT_TIMEOUT_MS_CONFIG = "snapshot.timeout.ms";
     public static final String SERVICE_INTERVAL_MS_CONFIG = "service.interval.ms";
@@ -183,7 +185,14 @@ public final class TrainerServiceConfig extends AbstractConfig {
                     "ONNX graphs up to this size travel inside the release; larger ones are written to"
                             + " release.artifact.dir and referenced by URI.")
             .define(RELEASE_ARTIFACT_DIR_CONFIG, Type.STRING, "", Importance.LOW,
-                    "Directory (shared with the streams apps, e.g. a volume) for graphs above the inline limit.")
+                    "Directory (shared with the streams apps, e.g. a volume) for graphs above the inline limit"
+                            + " and for retrieval indexes.")
+            .define(RELEASE_RETRIEVAL_INDEX_MIN_ITEMS_CONFIG, Type.INT,
+                    ReleaseSettings.DEFAULT_RETRIEVAL_INDEX_MIN_ITEMS, Range.atLeast(1), Importance.LOW,
+                    "A model with a retrieval stage over at least this many items ships its retrieval index"
+                            + " (Lucene's HNSW graph, built here) in release.artifact.dir, so the streams apps load"
+                            + " it instead of building it; keep it equal to the apps' retrieval.min.items. Without"
+                            + " release.artifact.dir no index ships and the apps build their own.")
             .define(SNAPSHOT_TIMEOUT_MS_CONFIG, Type.LONG, Duration.ofMinutes(10).toMillis(), Range.atLeast(1000),
                     Importance.LOW, "Longest a read of the interactions topic may take.")
             .define(SERVICE_INTERVAL_MS_CONFIG, Type.LONG, Duration.ofHours(1).toMillis(), Range.atLeast(1000),
@@ -380,6 +389,12 @@ public final class TrainerServiceConfig extends AbstractConfig {
     Optional<Path> artifactDirectory() {
         String dir = getString(RELEASE_ARTIFACT_DIR_CONFIG);
         return dir.isBlank() ? Optional.empty() : Optional.of(Path.of(dir));
+    }
+
+    /** How releases carry their graph and retrieval index. */
+    ReleaseSettings releaseSettings() {
+        return new ReleaseSettings(inlineMaxBytes(), artifactDirectory())
+                .withRetrievalIndexMinItems(getInt(RELEASE_RETRIEVAL_INDEX_MIN_ITEMS_CONFIG));
     }
 
     Duration snapshotTimeout() {

@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamrec.avro.ModelRelease;
+import io.streamrec.avro.ReleaseArtifact;
 import io.streamrec.schemas.model.ReleaseKeys;
 import io.streamrec.schemas.model.ReleaseVerifier;
+import io.streamrec.schemas.model.RetrievalIndexFormat;
 import io.streamrec.trainer.data.Vocabulary;
 import io.streamrec.trainer.export.ExportFixtures;
+import io.streamrec.trainer.export.ExportMetadata;
+import io.streamrec.trainer.export.OnnxExporter;
 import io.streamrec.trainer.export.OrtGraph;
+import io.streamrec.trainer.export.RetrievalRows;
 import io.streamrec.trainer.model.ModelConfig;
 import io.streamrec.trainer.model.NcfModel;
 import java.net.URI;
@@ -18,6 +23,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.LeafReader;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.store.ByteBuffersDirectory;
+import org.apache.lucene.store.IOContext;
+import org.apache.lucene.store.IndexOutput;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -85,6 +97,53 @@ class ReleaseBuilderTest {
         try (var files = Files.list(directory)) {
             assertThat(files).containsExactly(file);
         }
+    }
+
+    @Test
+    void aLargeCatalogueShipsALuceneRetrievalIndexOfTheGraphsItemRows(@TempDir Path directory) throws Exception {
+        NcfModel model = ReleaseFixtures.model(ModelConfig.neumf(8, 16, 8, 4));
+        ReleaseSettings settings = ReleaseSettings.withArtifacts(directory)
+                .withRetrievalIndexMinItems(ReleaseFixtures.ITEMS);
+        ModelRelease release = fixtures.builder(settings).build(ReleaseFixtures.request("default", 7, model));
+
+        ReleaseArtifact shipped = release.getRetrievalIndex();
+        assertThat(shipped).isNotNull();
+        assertThat(shipped.getFormat()).isEqualTo(RetrievalIndexFormat.FORMAT);
+        Path file = Path.of(URI.create(shipped.getUri()));
+        assertThat(file.getFileName().toString()).startsWith("default-v7-").endsWith(".hnsw.zip");
+        byte[] packed = Files.readAllBytes(file);
+        assertThat(ReleaseVerifier.sha256Hex(packed)).isEqualTo(shipped.getSha256());
+        assertThat(verifier().verifySignature(release)).isTrue();
+
+        RetrievalRows rows = OnnxExporter.export(model,
+                new ExportMetadata("default", 7, "test", Map.of(), Map.of())).retrieval().orElseThrow();
+        List<float[]> expected = RetrievalIndexFormat.onUnitSphere(rows.values(), rows.items(), rows.dimension());
+        try (ByteBuffersDirectory index = new ByteBuffersDirectory()) {
+            for (Map.Entry<String, byte[]> entry : RetrievalIndexFormat.unpack(packed, Long.MAX_VALUE).entrySet()) {
+                try (IndexOutput out = index.createOutput(entry.getKey(), IOContext.DEFAULT)) {
+                    out.writeBytes(entry.getValue(), entry.getValue().length);
+                }
+            }
+            try (DirectoryReader reader = DirectoryReader.open(index)) {
+                assertThat(reader.leaves()).hasSize(1);
+                LeafReader leaf = reader.leaves().get(0).reader();
+                assertThat(leaf.maxDoc()).isEqualTo(ReleaseFixtures.ITEMS);
+                FloatVectorValues vectors = leaf.getFloatVectorValues(RetrievalIndexFormat.VECTOR_FIELD);
+                for (int doc = vectors.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = vectors.nextDoc()) {
+                    assertThat(vectors.vectorValue()).as("item %d", doc + 1).containsExactly(expected.get(doc));
+                }
+            }
+        }
+    }
+
+    @Test
+    void smallCataloguesAndStoresWithoutADirectoryShipNoIndex(@TempDir Path directory) {
+        NcfModel model = ReleaseFixtures.model(ModelConfig.neumf(8, 16, 8, 4));
+        ReleaseRequest request = ReleaseFixtures.request("default", 7, model);
+        assertThat(fixtures.builder(ReleaseSettings.withArtifacts(directory)).build(request).getRetrievalIndex())
+                .isNull();
+        assertThat(fixtures.builder(ReleaseSettings.inlineOnly().withRetrievalIndexMinItems(1)).build(request)
+                .getRetrievalIndex()).isNull();
     }
 
     @Test
