@@ -22,10 +22,13 @@ import java.util.TreeMap;
  */
 public final class ReleaseCanonicalForm {
 
-    /** The format tag that starts the canonical form of a release without a retrieval index. */
+    /** The format tag of a release that names no file besides its graph: every release before those two fields. */
     static final String FORMAT = "streamrec.ModelRelease.v1";
-    /** The format tag of a release with a retrieval index: v1's fields, then the index's. */
-    static final String FORMAT_WITH_RETRIEVAL_INDEX = "streamrec.ModelRelease.v2";
+    /**
+     * The format tag of a release with a retrieval index or vocabularies by URI: v1's fields, then those two
+     * (each a presence flag, then its URI, checksum and format).
+     */
+    static final String FORMAT_V2 = "streamrec.ModelRelease.v2";
 
     private ReleaseCanonicalForm() {
     }
@@ -34,8 +37,8 @@ public final class ReleaseCanonicalForm {
     public static byte[] of(ModelRelease release) {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream(4096);
         try (DataOutputStream out = new DataOutputStream(buffer)) {
-            ReleaseArtifact index = release.getRetrievalIndex();
-            writeString(out, index == null ? FORMAT : FORMAT_WITH_RETRIEVAL_INDEX);
+            boolean second = release.getRetrievalIndex() != null || release.getVocabularies() != null;
+            writeString(out, second ? FORMAT_V2 : FORMAT);
             writeString(out, release.getName());
             out.writeLong(release.getVersion());
             writeString(out, release.getVariant());
@@ -54,10 +57,9 @@ public final class ReleaseCanonicalForm {
             }
             writeStringMap(out, release.getProvenance());
             writeOptionalString(out, release.getSigningKeyId());
-            if (index != null) {
-                writeString(out, index.getUri());
-                writeString(out, index.getSha256());
-                writeString(out, index.getFormat());
+            if (second) {
+                writeOptionalArtifact(out, release.getRetrievalIndex());
+                writeOptionalArtifact(out, release.getVocabularies());
             }
         } catch (IOException e) {
             throw new UncheckedIOException("writing to memory cannot fail", e);
@@ -75,6 +77,15 @@ public final class ReleaseCanonicalForm {
         out.writeBoolean(value != null);
         if (value != null) {
             writeString(out, value);
+        }
+    }
+
+    private static void writeOptionalArtifact(DataOutputStream out, ReleaseArtifact artifact) throws IOException {
+        out.writeBoolean(artifact != null);
+        if (artifact != null) {
+            writeString(out, artifact.getUri());
+            writeString(out, artifact.getSha256());
+            writeString(out, artifact.getFormat());
         }
     }
 

@@ -136,6 +136,20 @@ class ReleaseSigningTest {
     }
 
     @Test
+    void vocabulariesByUriAreSigned() throws Exception {
+        ModelRelease unsigned = unsignedRelease();
+        unsigned.setVocabularies(new ReleaseArtifact("file:///models/default-v7.vocab", ReleaseVerifier.sha256Hex(GRAPH),
+                ReleaseVocabularies.FORMAT));
+        ModelRelease signed = signer.sign(unsigned);
+        assertThat(verifier.verifySignature(avroRoundTrip(signed))).isTrue();
+        ModelRelease moved = ModelRelease.newBuilder(signed).build();
+        moved.setVocabularies(new ReleaseArtifact("file:///elsewhere.vocab", ReleaseVerifier.sha256Hex(GRAPH),
+                ReleaseVocabularies.FORMAT));
+        assertThatThrownBy(() -> verifier.verifySignature(moved))
+                .satisfies(e -> assertThat(((ReleaseRejectedException) e).reason()).isEqualTo("signature"));
+    }
+
+    @Test
     void aReleaseWithoutAnIndexKeepsTheFirstCanonicalForm() {
         String tag = ReleaseCanonicalForm.FORMAT;
         byte[] canonical = ReleaseCanonicalForm.of(unsignedRelease());

@@ -9,6 +9,7 @@ import io.streamrec.app.retrieval.RetrievalSettings;
 import io.streamrec.avro.ModelRelease;
 import io.streamrec.schemas.model.ReleaseRejectedException;
 import io.streamrec.schemas.model.ReleaseVerifier;
+import io.streamrec.schemas.model.ReleaseVocabularies;
 import io.streamrec.schemas.model.ServingSignature;
 import java.io.IOException;
 import java.net.URI;
@@ -23,8 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns a {@link ModelRelease} into a {@link LoadedModel} ready to serve, or rejects it with a reason: the
- * signature (by a trusted key), the graph bytes (inline or fetched) against the signed checksum, the
- * vocabularies, the graph's signature (input and output names, types, ranks), agreement between graph and
+ * signature (by a trusted key), the graph bytes and the vocabularies (inline or fetched) against the signed
+ * checksums, the vocabularies' entries, the graph's signature (input and output names, types, ranks), agreement between graph and
  * vocabulary (every item and user index must be scorable), then a warm-up and a probe on edge-case inputs
  * (unknown user, empty and full histories, the whole catalogue) that must give finite scores of the right
  * shape. Nothing is half-loaded: a rejected release leaves no session behind.
@@ -77,19 +78,9 @@ public final class ModelLoader {
     public LoadedModel load(ModelRelease release) throws ReleaseRejectedException {
         String what = release.getName() + " v" + release.getVersion();
         long start = System.nanoTime();
-        boolean signed = verifier.verifySignature(release);
-        if (!signed) {
-            log.warn("event=model_unsigned_accepted model={} version={} note=\"model.accept.unsigned=true:"
-                    + " for local demos only, never in production\"", release.getName(), release.getVersion());
-        }
-        checkVocabulary(what, release.getItemVocabulary(), "item");
-        checkVocabulary(what, release.getUserVocabulary(), "user");
-        if (release.getHistoryLength() < 1) {
-            throw new ReleaseRejectedException("graph", what + ": historyLength must be >= 1, got "
-                    + release.getHistoryLength());
-        }
-        byte[] graph = graphBytes(what, release);
-        ReleaseVerifier.verifyChecksum(release, graph);
+        Verified checked = verify(what, release);
+        byte[] graph = checked.graph();
+        ReleaseVocabularies vocabularies = checked.vocabularies();
         long verified = System.nanoTime();
 
         OrtSession session;
@@ -104,14 +95,14 @@ public final class ModelLoader {
         LoadedModel.Retrieval retrieval = null;
         try {
             checkSignature(what, session, release.getHistoryLength());
-            Map<String, String> metadata = checkMetadata(what, session, release);
+            Map<String, String> metadata = checkMetadata(what, session, release, vocabularies);
             ModelInfo info = new ModelInfo(release.getName(), release.getVersion(), release.getVariant(),
-                    release.getCreatedAt(), release.getItemVocabulary().size(), release.getUserVocabulary().size(),
+                    release.getCreatedAt(), vocabularies.items().size(), vocabularies.users().size(),
                     release.getHistoryLength(), release.getMetrics(), release.getHyperparameters(),
-                    release.getProvenance(), signed ? release.getSigningKeyId() : null, graph.length);
-            retrieval = retrievalStage.load(what, session, metadata, release);
-            model = new LoadedModel(info, runtime.environment(), session, release.getItemVocabulary(),
-                    release.getUserVocabulary(), runtime.settings().maxBatch(), retrieval);
+                    release.getProvenance(), checked.signed() ? release.getSigningKeyId() : null, graph.length);
+            retrieval = retrievalStage.load(what, session, metadata, release, vocabularies.items().size());
+            model = new LoadedModel(info, runtime.environment(), session, vocabularies.items(),
+                    vocabularies.users(), runtime.settings().maxBatch(), retrieval);
         } catch (ReleaseRejectedException | RuntimeException e) {
             closeQuietly(session, retrieval);
             throw e;
@@ -135,6 +126,29 @@ public final class ModelLoader {
             model.close(); // the model owns the session now
             throw e;
         }
+    }
+
+    /** What {@link #verify} established: whether a trusted key signed it, and its checked contents. */
+    private record Verified(boolean signed, ReleaseVocabularies vocabularies, byte[] graph) {
+    }
+
+    /** The signature, the vocabularies and the graph, fetched where they travel by URI and checksummed. */
+    private Verified verify(String what, ModelRelease release) throws ReleaseRejectedException {
+        boolean signed = verifier.verifySignature(release);
+        if (!signed) {
+            log.warn("event=model_unsigned_accepted model={} version={} note=\"model.accept.unsigned=true:"
+                    + " for local demos only, never in production\"", release.getName(), release.getVersion());
+        }
+        ReleaseVocabularies vocabularies = ReleaseVocabularies.of(release, fetcher::fetch);
+        checkVocabulary(what, vocabularies.items(), "item");
+        checkVocabulary(what, vocabularies.users(), "user");
+        if (release.getHistoryLength() < 1) {
+            throw new ReleaseRejectedException("graph", what + ": historyLength must be >= 1, got "
+                    + release.getHistoryLength());
+        }
+        byte[] graph = graphBytes(what, release);
+        ReleaseVerifier.verifyChecksum(release, graph);
+        return new Verified(signed, vocabularies, graph);
     }
 
     static long millis(long fromNanos, long toNanos) {
@@ -221,7 +235,8 @@ public final class ModelLoader {
     }
 
     /** Checks the graph's counts against the release; returns the graph's metadata. */
-    private static Map<String, String> checkMetadata(String what, OrtSession session, ModelRelease release)
+    private static Map<String, String> checkMetadata(String what, OrtSession session, ModelRelease release,
+                                                     ReleaseVocabularies vocabularies)
             throws ReleaseRejectedException {
         Map<String, String> metadata;
         try {
@@ -229,8 +244,8 @@ public final class ModelLoader {
         } catch (OrtException e) {
             throw new ReleaseRejectedException("graph", what + ": cannot read the graph's metadata", e);
         }
-        checkCount(what, metadata, ServingSignature.META_ITEM_COUNT, release.getItemVocabulary().size(), "item");
-        checkCount(what, metadata, ServingSignature.META_USER_COUNT, release.getUserVocabulary().size(), "user");
+        checkCount(what, metadata, ServingSignature.META_ITEM_COUNT, vocabularies.items().size(), "item");
+        checkCount(what, metadata, ServingSignature.META_USER_COUNT, vocabularies.users().size(), "user");
         checkCount(what, metadata, ServingSignature.META_HISTORY_LENGTH, release.getHistoryLength(), "history");
         return metadata;
     }

@@ -51,10 +51,9 @@ final class RetrievalStageLoader {
      * The stage, or null when every list is scored whole. A graph whose retrieval outputs do not match its
      * metadata, or a shipped index that fails its checks, is rejected. The caller owns the returned index.
      */
-    LoadedModel.Retrieval load(String what, OrtSession session, Map<String, String> metadata, ModelRelease release)
-            throws ReleaseRejectedException, OrtException {
+    LoadedModel.Retrieval load(String what, OrtSession session, Map<String, String> metadata, ModelRelease release,
+                               int items) throws ReleaseRejectedException, OrtException {
         String kind = metadata.get(ServingSignature.META_RETRIEVAL);
-        int items = release.getItemVocabulary().size();
         if (kind == null || !settings.appliesTo(items)) {
             return null;
         }
@@ -65,8 +64,8 @@ final class RetrievalStageLoader {
         }
         int width = checkOutputs(what, session);
         long start = System.nanoTime();
-        RetrievalIndex index = usesShippedIndex(release) ? shipped(what, release, width)
-                : build(what, session, release, width);
+        RetrievalIndex index = usesShippedIndex(release) ? shipped(what, release, items, width)
+                : build(what, session, release.getHistoryLength(), items, width);
         log.info("event=retrieval_index_ready model={} version={} index={} source={} items={} dimension={}"
                         + " ms={} index_bytes={}", release.getName(), release.getVersion(), settings.kind().label(),
                 index instanceof ShippedIndex ? "release" : "built", items, width,
@@ -107,7 +106,8 @@ final class RetrievalStageLoader {
     }
 
     /** The release's index, fetched and checked against its signed checksum and the graph's shapes. */
-    private RetrievalIndex shipped(String what, ModelRelease release, int width) throws ReleaseRejectedException {
+    private RetrievalIndex shipped(String what, ModelRelease release, int items, int width)
+            throws ReleaseRejectedException {
         ReleaseArtifact artifact = release.getRetrievalIndex();
         byte[] packed;
         try {
@@ -122,7 +122,7 @@ final class RetrievalStageLoader {
                     + " bytes) has SHA-256 " + actual + " but the release names " + artifact.getSha256());
         }
         try {
-            return ShippedIndex.open(packed, release.getItemVocabulary().size(), width, fetcher.maxBytes());
+            return ShippedIndex.open(packed, items, width, fetcher.maxBytes());
         } catch (IOException | RuntimeException e) {
             throw new ReleaseRejectedException("artifact", what + ": the retrieval index cannot be used: "
                     + e.getMessage(), e);
@@ -130,10 +130,9 @@ final class RetrievalStageLoader {
     }
 
     /** The configured index built here over the graph's item vectors. */
-    private RetrievalIndex build(String what, OrtSession session, ModelRelease release, int width)
+    private RetrievalIndex build(String what, OrtSession session, int historyLength, int items, int width)
             throws ReleaseRejectedException, OrtException {
-        int items = release.getItemVocabulary().size();
-        float[] rows = itemRows(what, session, release.getHistoryLength(), items, width);
+        float[] rows = itemRows(what, session, historyLength, items, width);
         return settings.build(rows, items, width);
     }
 

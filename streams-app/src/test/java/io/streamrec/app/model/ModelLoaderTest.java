@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.streamrec.app.model.TestModels.DotModel;
 import io.streamrec.avro.ModelRelease;
+import io.streamrec.avro.ReleaseArtifact;
 import io.streamrec.schemas.model.ReleaseKeys;
 import io.streamrec.schemas.model.ReleaseRejectedException;
 import io.streamrec.schemas.model.ReleaseSigner;
 import io.streamrec.schemas.model.ReleaseVerifier;
+import io.streamrec.schemas.model.ReleaseVocabularies;
 import io.streamrec.schemas.model.ServingSignature;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -160,6 +162,29 @@ class ModelLoaderTest {
         Files.write(file, corrupted);
         assertRejected(byUri, "checksum");
 
+        Files.delete(file);
+        assertRejected(byUri, "artifact");
+    }
+
+    @Test
+    void vocabulariesByUriAreFetchedCheckedAndServed(@TempDir Path dir) throws Exception {
+        ModelRelease inline = TestModels.release("default", 3, MODEL, MODEL.onnx()).build();
+        byte[] vocabularies = new ReleaseVocabularies(inline.getItemVocabulary(), inline.getUserVocabulary()).encode();
+        Path file = dir.resolve("default-v3.vocab");
+        Files.write(file, vocabularies);
+        ModelRelease byUri = TestModels.sign(ModelRelease.newBuilder(inline).setItemVocabulary(List.of())
+                .setUserVocabulary(List.of()).setVocabularies(new ReleaseArtifact(file.toUri().toString(),
+                        ReleaseVerifier.sha256Hex(vocabularies), ReleaseVocabularies.FORMAT)).build());
+        try (LoadedModel model = loader.load(byUri)) {
+            assertThat(model.itemCount()).isEqualTo(inline.getItemVocabulary().size());
+            assertThat(model.info().userCount()).isEqualTo(inline.getUserVocabulary().size());
+            assertThat(model.itemIndex("item-7")).isEqualTo(7);
+        }
+
+        byte[] corrupted = vocabularies.clone();
+        corrupted[corrupted.length - 1] ^= 0x01;
+        Files.write(file, corrupted);
+        assertRejected(byUri, "checksum");
         Files.delete(file);
         assertRejected(byUri, "artifact");
     }

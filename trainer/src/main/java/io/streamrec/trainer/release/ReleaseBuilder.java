@@ -4,6 +4,7 @@ import io.streamrec.avro.ModelRelease;
 import io.streamrec.avro.ReleaseArtifact;
 import io.streamrec.schemas.model.ReleaseSigner;
 import io.streamrec.schemas.model.ReleaseVerifier;
+import io.streamrec.schemas.model.ReleaseVocabularies;
 import io.streamrec.schemas.model.RetrievalIndexFormat;
 import io.streamrec.trainer.export.CandidateScoring;
 import io.streamrec.trainer.export.ExportMetadata;
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * Turns a trained model into a signed {@link ModelRelease}: exports the ONNX graph (metadata: name, version,
  * hyperparameters, provenance, counts), puts it inline when it is at most the configured size and otherwise
  * into the {@link ArtifactStore} under a {@code file://} URI (the signed SHA-256 is the same either way), adds
- * the vocabularies, metrics, hyperparameters and provenance, and signs the lot. A graph with a retrieval stage
+ * the vocabularies (inline, or in the store too when they are over the same limit), metrics, hyperparameters
+ * and provenance, and signs the lot. A graph with a retrieval stage
  * over a large catalogue ({@link ReleaseSettings#retrievalIndexMinItems}) also gets its retrieval index built
  * ({@link RetrievalIndexBuilder}) and stored beside it, named in the signed release.
  *
@@ -88,8 +90,6 @@ public final class ReleaseBuilder {
                 .setCreatedAt(clock.instant().truncatedTo(ChronoUnit.MILLIS)) // the record keeps milliseconds
                 .setSha256(sha256)
                 .setHistoryLength(graph.historyLength())
-                .setItemVocabulary(request.items().ids())
-                .setUserVocabulary(userCount > 0 ? request.users().ids() : List.of())
                 .setHyperparameters(new HashMap<>(hyperparameters))
                 .setMetrics(new HashMap<>(request.metrics()))
                 .setProvenance(new HashMap<>(provenance))
@@ -98,22 +98,46 @@ public final class ReleaseBuilder {
         if (bytes.length <= settings.inlineLimitBytes()) {
             release.setOnnxModel(ByteBuffer.wrap(bytes)).setArtifactUri(null);
         } else {
-            ArtifactStore store = new ArtifactStore(settings.artifactDirectory().orElseThrow(() ->
-                    new IllegalStateException("the graph of " + request.name() + " v" + request.version() + " has "
-                            + bytes.length + " bytes, over the " + settings.inlineLimitBytes()
-                            + "-byte inline limit, and no artifact directory is configured")));
-            URI uri = store.store(request.name(), request.version(), sha256, ".onnx", bytes);
+            URI uri = store(request, "graph", bytes.length).store(request.name(), request.version(), sha256, ".onnx",
+                    bytes);
             release.setOnnxModel(null).setArtifactUri(uri.toString());
         }
+        placeVocabularies(release, request, new ReleaseVocabularies(request.items().ids(),
+                userCount > 0 ? request.users().ids() : List.of()));
         graph.retrieval().filter(rows -> rows.items() >= settings.retrievalIndexMinItems())
                 .flatMap(rows -> retrievalIndex(request, rows))
                 .ifPresent(release::setRetrievalIndex);
         ModelRelease signed = signer.sign(release.build());
         log.info("event=release_built model={} version={} variant={} scoring={} graph_bytes={} inline={} sha256={}"
-                        + " retrieval_index={} key={}", signed.getName(), signed.getVersion(), signed.getVariant(),
-                graph.scoring().label(), bytes.length, signed.getOnnxModel() != null, sha256,
-                signed.getRetrievalIndex() != null, signer.keyId());
+                        + " vocabularies_inline={} retrieval_index={} key={}", signed.getName(), signed.getVersion(),
+                signed.getVariant(), graph.scoring().label(), bytes.length, signed.getOnnxModel() != null, sha256,
+                signed.getVocabularies() == null, signed.getRetrievalIndex() != null, signer.keyId());
         return signed;
+    }
+
+    /** The artifact store, for a file of {@code bytes} over the inline limit. */
+    private ArtifactStore store(ReleaseRequest request, String what, long bytes) {
+        return new ArtifactStore(settings.artifactDirectory().orElseThrow(() -> new IllegalStateException("the "
+                + what + " of " + request.name() + " v" + request.version() + " has " + bytes + " bytes, over the "
+                + settings.inlineLimitBytes() + "-byte inline limit, and no artifact directory is configured")));
+    }
+
+    /**
+     * The vocabularies inline when their file form fits the inline limit, else in the artifact store: at 10^6
+     * items and 10^7 users they are hundreds of megabytes, over what the models topic takes.
+     */
+    private void placeVocabularies(ModelRelease.Builder release, ReleaseRequest request,
+                                   ReleaseVocabularies vocabularies) {
+        byte[] file = vocabularies.encode();
+        if (file.length <= settings.inlineLimitBytes()) {
+            release.setItemVocabulary(vocabularies.items()).setUserVocabulary(vocabularies.users());
+            return;
+        }
+        String sha256 = ReleaseVerifier.sha256Hex(file);
+        URI uri = store(request, "vocabularies", file.length).store(request.name(), request.version(), sha256,
+                ".vocab", file);
+        release.setItemVocabulary(List.of()).setUserVocabulary(List.of())
+                .setVocabularies(new ReleaseArtifact(uri.toString(), sha256, ReleaseVocabularies.FORMAT));
     }
 
     /**

@@ -3,6 +3,7 @@ package io.streamrec.trainer.release;
 import io.streamrec.avro.ModelRelease;
 import io.streamrec.schemas.model.ReleaseRejectedException;
 import io.streamrec.schemas.model.ReleaseVerifier;
+import io.streamrec.schemas.model.ReleaseVocabularies;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -50,20 +51,31 @@ public final class ReleaseGraphs {
             return bytes;
         }
         try {
-            URI location = URI.create(uri);
-            if (!"file".equals(location.getScheme())) {
-                throw new ReleaseRejectedException("artifact", what + ": the trainer reads file:// artifacts only, not "
-                        + uri);
-            }
-            Path path = Path.of(location);
-            long size = Files.size(path);
-            if (size > maxBytes) {
-                throw new ReleaseRejectedException("artifact", what + ": " + uri + " has " + size
-                        + " bytes, more than the " + maxBytes + "-byte limit");
-            }
-            return Files.readAllBytes(path);
+            return readFile(URI.create(uri), maxBytes);
         } catch (IOException | IllegalArgumentException e) {
             throw new ReleaseRejectedException("artifact", what + ": cannot read " + uri + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The release's vocabularies, inline or from the {@code file://} artifact the trainer wrote, checked against
+     * the signed checksum ({@link ReleaseVocabularies#of}). Verify the signature first, as {@link #verifiedGraph}
+     * does.
+     */
+    public static ReleaseVocabularies vocabularies(ModelRelease release, long maxBytes)
+            throws ReleaseRejectedException {
+        return ReleaseVocabularies.of(release, uri -> readFile(uri, maxBytes));
+    }
+
+    private static byte[] readFile(URI location, long maxBytes) throws IOException {
+        if (!"file".equals(location.getScheme())) {
+            throw new IOException("the trainer reads file:// artifacts only, not " + location);
+        }
+        Path path = Path.of(location);
+        long size = Files.size(path);
+        if (size > maxBytes) {
+            throw new IOException(location + " has " + size + " bytes, more than the " + maxBytes + "-byte limit");
+        }
+        return Files.readAllBytes(path);
     }
 }

@@ -4,6 +4,7 @@ import io.streamrec.avro.ModelRelease;
 import io.streamrec.schemas.model.ReleaseRejectedException;
 import io.streamrec.schemas.model.ReleaseSigner;
 import io.streamrec.schemas.model.ReleaseVerifier;
+import io.streamrec.schemas.model.ReleaseVocabularies;
 import io.streamrec.schemas.serde.SchemaRegistryClient;
 import io.streamrec.trainer.data.Corpus;
 import io.streamrec.trainer.data.HeldOut;
@@ -366,14 +367,17 @@ public final class RefitRun {
         }
         ModelRelease release = serving.get();
         byte[] graph;
+        ReleaseVocabularies vocabularies;
         try {
             graph = ReleaseGraphs.verifiedGraph(release, ownReleases, Long.MAX_VALUE);
+            vocabularies = ReleaseGraphs.vocabularies(release, Long.MAX_VALUE);
         } catch (ReleaseRejectedException e) {
             log.warn("event=gate_baseline_unverifiable version={} reason={} message=\"{}\"", release.getVersion(),
                     e.reason(), e.getMessage());
             return Optional.empty();
         }
-        try (ReleaseScorer scorer = ReleaseScorer.open(release, graph, corpus.users(), corpus.items())) {
+        try (ReleaseScorer scorer = ReleaseScorer.open(release, graph, vocabularies, corpus.users(),
+                corpus.items())) {
             return Optional.of(Evaluator.sampled(scorer, histories, heldOut, K, pool));
         } catch (ai.onnxruntime.OrtException e) {
             log.warn("event=gate_baseline_unloadable version={} error=\"{}\"", release.getVersion(), e.getMessage());

@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.streamrec.avro.ModelRelease;
+import io.streamrec.schemas.model.ReleaseVocabularies;
 import io.streamrec.schemas.model.ServingSignature;
 import io.streamrec.trainer.data.Vocabulary;
 import io.streamrec.trainer.model.Scorer;
@@ -44,10 +45,11 @@ public final class ReleaseScorer implements Scorer, AutoCloseable {
     /**
      * Opens a session over the release's (already verified) graph for scoring the current corpus.
      *
-     * @param graph the release's ONNX bytes, checked against its signed checksum by the caller
+     * @param graph        the release's ONNX bytes, checked against its signed checksum by the caller
+     * @param vocabularies the release's vocabularies, read as its graph was
      */
-    public static ReleaseScorer open(ModelRelease release, byte[] graph, Vocabulary users, Vocabulary items)
-            throws OrtException {
+    public static ReleaseScorer open(ModelRelease release, byte[] graph, ReleaseVocabularies vocabularies,
+                                     Vocabulary users, Vocabulary items) throws OrtException {
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         OrtSession session;
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
@@ -56,7 +58,7 @@ public final class ReleaseScorer implements Scorer, AutoCloseable {
             session = environment.createSession(graph, options);
         }
         return new ReleaseScorer(environment, session, release.getHistoryLength(),
-                translation(users, release.getUserVocabulary()), translation(items, release.getItemVocabulary()));
+                translation(users, vocabularies.users()), translation(items, vocabularies.items()));
     }
 
     /** current index → release index (0 when the release lacks the id). */

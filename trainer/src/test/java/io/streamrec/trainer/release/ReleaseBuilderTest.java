@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.streamrec.avro.ModelRelease;
 import io.streamrec.avro.ReleaseArtifact;
 import io.streamrec.schemas.model.ReleaseKeys;
+import io.streamrec.schemas.model.ReleaseRejectedException;
 import io.streamrec.schemas.model.ReleaseVerifier;
+import io.streamrec.schemas.model.ReleaseVocabularies;
 import io.streamrec.schemas.model.RetrievalIndexFormat;
 import io.streamrec.trainer.data.Vocabulary;
 import io.streamrec.trainer.export.ExportFixtures;
@@ -134,6 +136,30 @@ class ReleaseBuilderTest {
                 }
             }
         }
+    }
+
+    @Test
+    void vocabulariesOverTheInlineLimitTravelByUriAndReadBackEqual(@TempDir Path directory) throws Exception {
+        NcfModel model = ReleaseFixtures.model(ModelConfig.neumf(8, 16, 8, 4));
+        ModelRelease release = fixtures.builder(ReleaseSettings.withArtifacts(directory).withInlineLimit(500))
+                .build(ReleaseFixtures.request("default", 7, model));
+
+        assertThat(release.getItemVocabulary()).isEmpty();
+        assertThat(release.getUserVocabulary()).isEmpty();
+        ReleaseArtifact file = release.getVocabularies();
+        assertThat(file.getFormat()).isEqualTo(ReleaseVocabularies.FORMAT);
+        assertThat(file.getUri()).endsWith(".vocab");
+        assertThat(verifier().verifySignature(release)).isTrue();
+        ReleaseVocabularies read = ReleaseGraphs.vocabularies(release, Long.MAX_VALUE);
+        assertThat(read.items()).hasSize(ReleaseFixtures.ITEMS).startsWith("item-1").endsWith("item-60");
+        assertThat(read.users()).hasSize(ReleaseFixtures.USERS).startsWith("user-1");
+
+        Path stored = Path.of(URI.create(file.getUri()));
+        byte[] bytes = Files.readAllBytes(stored);
+        bytes[bytes.length - 1] ^= 1;
+        Files.write(stored, bytes);
+        assertThatThrownBy(() -> ReleaseGraphs.vocabularies(release, Long.MAX_VALUE))
+                .satisfies(e -> assertThat(((ReleaseRejectedException) e).reason()).isEqualTo("checksum"));
     }
 
     @Test
