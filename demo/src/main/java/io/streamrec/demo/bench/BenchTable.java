@@ -87,9 +87,11 @@ public final class BenchTable {
             StateSize state = result.state();
             table.append(String.format(Locale.ROOT, "%nState %s: %,d bytes in the state directories after the"
                             + " instances closed (apparent file sizes, as du --apparent-size counts; per instance"
-                            + " %s), %,d distinct users clicked: **%,.0f bytes per user**%n", with,
-                    state.totalBytes(), perInstance(state.bytesByInstance(), bytes -> String.format(Locale.ROOT,
-                            "%,d", bytes)), state.distinctUsers(), state.bytesPerUser()));
+                            + " %s), of which %,d in the stores' SST files (the data; the rest is RocksDB's files"
+                            + " per store); %,d distinct users clicked: **%,.0f bytes per user**, %,.0f of them in"
+                            + " SST files%n", with, state.totalBytes(),
+                    perInstance(state.byInstance(), files -> String.format(Locale.ROOT, "%,d", files.allBytes())),
+                    state.sstBytes(), state.distinctUsers(), state.bytesPerUser(), state.sstBytesPerUser()));
         }
     }
 }

@@ -130,22 +130,37 @@ public final class EndToEndBench {
                              long p99MicrosAroundSwap, int instancesSwapped) { }
 
     /**
-     * The state the instances kept: the apparent size of the files in each one's state directory after it closed
-     * (Kafka Streams flushes its stores on close), and the distinct users who clicked during the run.
+     * One instance's state directory after it closed: the apparent size of all its files, and of the stores'
+     * SST files among them (the data; the rest is RocksDB's fixed cost per store: options, manifest, info log).
      */
-    public record StateSize(List<Long> bytesByInstance, long distinctUsers) {
+    public record StateFiles(long allBytes, long sstBytes) { }
+
+    /**
+     * The state the instances kept: their state directories after they closed (Kafka Streams flushes its stores
+     * on close), and the distinct users who clicked during the run.
+     */
+    public record StateSize(List<StateFiles> byInstance, long distinctUsers) {
 
         public StateSize {
-            bytesByInstance = List.copyOf(bytesByInstance);
+            byInstance = List.copyOf(byInstance);
         }
 
         public long totalBytes() {
-            return bytesByInstance.stream().mapToLong(Long::longValue).sum();
+            return byInstance.stream().mapToLong(StateFiles::allBytes).sum();
+        }
+
+        public long sstBytes() {
+            return byInstance.stream().mapToLong(StateFiles::sstBytes).sum();
         }
 
         /** State bytes per user who clicked; NaN without users. */
         public double bytesPerUser() {
             return distinctUsers == 0 ? Double.NaN : (double) totalBytes() / distinctUsers;
+        }
+
+        /** SST bytes per user who clicked; NaN without users. */
+        public double sstBytesPerUser() {
+            return distinctUsers == 0 ? Double.NaN : (double) sstBytes() / distinctUsers;
         }
     }
 
@@ -249,11 +264,11 @@ public final class EndToEndBench {
             apps.forEach(StreamsAppProcess::terminate);
             apps.forEach(StreamsAppProcess::close);
         }
-        List<Long> stateBytes = new ArrayList<>();
+        List<StateFiles> state = new ArrayList<>();
         for (StreamsAppProcess app : apps) {
-            stateBytes.add(app.stateDirectoryBytes());
+            state.add(app.stateFiles());
         }
-        return result.withState(new StateSize(stateBytes, clicks.count()));
+        return result.withState(new StateSize(state, clicks.count()));
     }
 
     private StreamsAppProcess startInstance(int instance, Map<String, Object> client, Path publicKey)

@@ -118,21 +118,24 @@ final class StreamsAppProcess implements AutoCloseable {
     }
 
     /**
-     * The apparent size of every file in the instance's state directory (RocksDB files, checkpoints), in bytes:
-     * what {@code du --apparent-size} counts. Read after {@link #close()}, when Kafka Streams has flushed its
-     * stores, it holds all the state the instance kept.
+     * The apparent size of the files in the instance's state directory (what {@code du --apparent-size} counts),
+     * all and the RocksDB SST files among them. Read after {@link #close()}, when Kafka Streams has flushed its
+     * stores, they hold all the state the instance kept.
      */
-    long stateDirectoryBytes() throws IOException {
+    EndToEndBench.StateFiles stateFiles() throws IOException {
         if (!Files.isDirectory(stateDirectory)) {
-            return 0;
+            return new EndToEndBench.StateFiles(0, 0);
         }
+        long all = 0;
+        long sst = 0;
         try (Stream<Path> files = Files.walk(stateDirectory)) {
-            long total = 0;
             for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-                total += Files.size(file);
+                long size = Files.size(file);
+                all += size;
+                sst += file.getFileName().toString().endsWith(".sst") ? size : 0;
             }
-            return total;
         }
+        return new EndToEndBench.StateFiles(all, sst);
     }
 
     /** SIGTERM without waiting, so several instances shut down at once; {@link #close()} then waits. */

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamrec.demo.bench.EndToEndBench.Result;
+import io.streamrec.demo.bench.EndToEndBench.StateFiles;
 import io.streamrec.demo.bench.EndToEndBench.StateSize;
 import io.streamrec.demo.bench.EndToEndBench.Step;
 import io.streamrec.demo.bench.EndToEndBench.SwapResult;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +25,7 @@ class BenchTableTest {
 
     private static Result result(int instances, List<Step> steps, List<Step> search, SwapResult swap,
                                  StateSize state) {
-        List<ChildJvm.Memory> memory = java.util.Collections.nCopies(instances,
+        List<ChildJvm.Memory> memory = Collections.nCopies(instances,
                 new ChildJvm.Memory(600 * MIB, 700 * MIB));
         return new Result("End to end, history-recent, 6,040 users", instances, steps, search, swap, memory, memory,
                 Duration.ZERO, 500, state);
@@ -32,10 +34,11 @@ class BenchTableTest {
     @Test
     void oneTableHoldsEveryCountWithListsAndCpuPerInstance() {
         Result one = result(1, List.of(step(500, List.of(500.0), List.of(90.0))), List.of(), null,
-                new StateSize(List.of(6_040_000L), 6_040));
+                new StateSize(List.of(new StateFiles(6_040_000, 604_000)), 6_040));
         Result two = result(2, List.of(step(500, List.of(251.0, 249.4), List.of(60.2, 55.0)),
                         step(1000, List.of(498.0, 503.0), List.of(95.0, 88.0))), List.of(),
-                new SwapResult(500, 120, 40, 0, 0, 150_000, 2), new StateSize(List.of(3_000_000L, 3_100_000L), 6_100));
+                new SwapResult(500, 120, 40, 0, 0, 150_000, 2), new StateSize(List.of(new StateFiles(3_000_000,
+                        1_000_000), new StateFiles(3_100_000, 1_135_000)), 6_100));
 
         String markdown = BenchTable.markdown(List.of(one, two));
 
@@ -53,9 +56,12 @@ class BenchTableTest {
                 + " MiB at the end (peak 700 / 700 MiB)");
         assertThat(markdown).contains("Hot swap at 500 clicks/s with 2 instances: largest output gap around the swap"
                 + " 120 ms").contains("2 of 2 instances served the new model");
-        assertThat(markdown).contains("State with 1 instance: 6,040,000 bytes").contains("**1,000 bytes per user**");
+        assertThat(markdown).contains("State with 1 instance: 6,040,000 bytes")
+                .contains("of which 604,000 in the stores' SST files")
+                .contains("**1,000 bytes per user**, 100 of them in SST files");
         assertThat(markdown).contains("State with 2 instances: 6,100,000 bytes in the state directories")
-                .contains("per instance 3,000,000 / 3,100,000), 6,100 distinct users clicked");
+                .contains("per instance 3,000,000 / 3,100,000), of which 2,135,000 in the stores' SST files")
+                .contains("6,100 distinct users clicked: **1,000 bytes per user**, 350 of them in SST files");
     }
 
     @Test
@@ -83,9 +89,11 @@ class BenchTableTest {
 
     @Test
     void bytesPerUserIsTheTotalOverTheUsersWhoClicked() {
-        StateSize state = new StateSize(List.of(1_000L, 3_000L), 8);
+        StateSize state = new StateSize(List.of(new StateFiles(1_000, 400), new StateFiles(3_000, 2_000)), 8);
         assertThat(state.totalBytes()).isEqualTo(4_000);
+        assertThat(state.sstBytes()).isEqualTo(2_400);
         assertThat(state.bytesPerUser()).isEqualTo(500.0);
-        assertThat(new StateSize(List.of(1_000L), 0).bytesPerUser()).isNaN();
+        assertThat(state.sstBytesPerUser()).isEqualTo(300.0);
+        assertThat(new StateSize(List.of(new StateFiles(1_000, 0)), 0).bytesPerUser()).isNaN();
     }
 }
