@@ -1,11 +1,13 @@
 package io.streamrec.demo;
 
+import io.streamrec.demo.bench.BenchTable;
 import io.streamrec.demo.bench.EndToEndBench;
 import io.streamrec.devstack.Directories;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -15,8 +17,9 @@ import picocli.CommandLine.Option;
 
 /** {@code streamrec bench}: the end-to-end benchmark of the streams app through a real broker. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Drives the streams app (in its own JVM) through the local broker at fixed click rates and prints"
-                + " sustained throughput, click→list latency p50/p99, the output gap around a hot swap, and RSS.")
+        description = "Drives the streams app (one or more instances, each in its own JVM) through the local broker at"
+                + " fixed click rates and prints sustained throughput in total and per instance, click→list latency"
+                + " p50/p99, CPU per instance, the output gap around a hot swap, RSS, and state bytes per user.")
 public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--variant", defaultValue = "neumf", description = "Model: gmf, mlp, neumf, aneumf, history-aneumf,"
@@ -62,8 +65,14 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--partitions", defaultValue = "0", description = "Partitions of the clicks, recommendations and"
             + " other keyed topics; 0 keeps the topic catalog's (6). Each partition is a task whose state changelogs"
-            + " and outputs join every exactly-once transaction.")
+            + " and outputs join every exactly-once transaction; at least as many as --instances.")
     int partitions;
+
+    @Option(names = "--instances", defaultValue = "1", split = ",", paramLabel = "N[,N...]", description = "Streams-app"
+            + " instances, each in its own JVM with its own state directory, in one consumer group (default"
+            + " ${DEFAULT-VALUE}). Several counts (e.g. 1,2,3) run the same steps for each on a fresh stack and"
+            + " report them in one table.")
+    List<Integer> instances;
 
     @Option(names = "--search-max-rate", description = "After the rates, step up from the last one by a quarter"
             + " at a time until the app no longer sustains it (p99 > 250 ms or a growing backlog), and report the"
@@ -86,25 +95,52 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        List<EndToEndBench.Settings> runs;
+        try {
+            runs = runs();
+        } catch (ConfigException | IllegalArgumentException e) {
+            System.err.println("streamrec bench: " + e.getMessage());
+            return 2;
+        }
+        List<EndToEndBench.Result> results = new ArrayList<>();
+        for (EndToEndBench.Settings run : runs) {
+            // Each count starts from nothing: a fresh broker, registry and state, so no run inherits another's.
+            Directories.deleteRecursively(directory.resolve("stack"));
+            Directories.deleteRecursively(directory.resolve("state"));
+            results.add(new EndToEndBench(run, System.out).run());
+        }
+        String markdown = BenchTable.markdown(results);
+        System.out.println();
+        System.out.println(markdown);
+        if (out != null) {
+            Files.writeString(out, markdown, StandardCharsets.UTF_8);
+        }
+        return 0;
+    }
+
+    /**
+     * The settings of each run, one per instance count, in the order given.
+     *
+     * @throws ConfigException          when an {@code --app-set} is not a valid setting
+     * @throws IllegalArgumentException when an option is out of range (instances below 1, fewer partitions than
+     *                                  instances)
+     */
+    List<EndToEndBench.Settings> runs() {
         Map<String, String> overrides;
         try {
             overrides = AppSettingOptions.parse(appSettings);
         } catch (ConfigException e) {
-            System.err.println("streamrec bench: --app-set: " + e.getMessage());
-            return 2;
+            throw new ConfigException("--app-set: " + e.getMessage());
         }
-        Directories.deleteRecursively(directory.resolve("stack"));
-        Directories.deleteRecursively(directory.resolve("state"));
-        EndToEndBench.Result result = new EndToEndBench(new EndToEndBench.Settings(variant, rates,
-                Duration.ofSeconds(stepSeconds), Duration.ofSeconds(warmupSeconds), swapRate,
-                Duration.ofMinutes(soakMinutes), soakRate, directory, appJar, appJavaOptions, overrides, partitions,
-                seed, searchMaxRate, scale, trainingUsers),
-                System.out).run();
-        System.out.println();
-        System.out.println(result.markdown());
-        if (out != null) {
-            Files.writeString(out, result.markdown(), StandardCharsets.UTF_8);
+        if (instances.isEmpty() || rates.isEmpty()) {
+            throw new IllegalArgumentException("--instances and --rates each need at least one value");
         }
-        return 0;
+        List<EndToEndBench.Settings> runs = new ArrayList<>();
+        for (int count : instances) {
+            runs.add(new EndToEndBench.Settings(variant, rates, Duration.ofSeconds(stepSeconds),
+                    Duration.ofSeconds(warmupSeconds), swapRate, Duration.ofMinutes(soakMinutes), soakRate, directory,
+                    appJar, appJavaOptions, overrides, partitions, seed, searchMaxRate, scale, trainingUsers, count));
+        }
+        return runs;
     }
 }

@@ -1,6 +1,7 @@
 package io.streamrec.demo.bench;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -34,6 +35,20 @@ record AppMetrics(Map<String, Double> series) {
             }
         }
         return new AppMetrics(values);
+    }
+
+    /** The instances' scrapes as one: each series summed over them (counters of the same meters add up). */
+    static AppMetrics total(List<AppMetrics> scrapes) {
+        Map<String, Double> values = new HashMap<>();
+        for (AppMetrics scrape : scrapes) {
+            scrape.series().forEach((key, value) -> values.merge(key, value, Double::sum));
+        }
+        return new AppMetrics(values);
+    }
+
+    /** Recommendation lists the app computed (model and fallback) between {@code earlier} and this scrape. */
+    double listsSince(AppMetrics earlier) {
+        return delta(earlier, "streamrec_recommendations_total", "");
     }
 
     /** The sum over every series of this name whose labels contain {@code labelFilter} (empty: all); 0 if none. */

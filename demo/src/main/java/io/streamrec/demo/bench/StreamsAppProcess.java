@@ -11,77 +11,91 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
- * The streams app in its own JVM, as it runs in production, so the benchmark measures its memory (RSS) and CPU
- * apart from the broker and the load generator. Output goes to a log file. Lifetime: {@link #close()} sends
- * SIGTERM (a graceful shutdown) and waits.
+ * One streams-app instance in its own JVM ({@link ChildJvm}, so it dies with the benchmark), as it runs in
+ * production, so the benchmark measures its memory (RSS) and CPU apart from the broker and the load generator.
+ * Output goes to a log file, new for each start. Lifetime: {@link #close()} sends SIGTERM (a graceful shutdown)
+ * and waits.
  */
 final class StreamsAppProcess implements AutoCloseable {
 
-    private final Process process;
-    private final int httpPort;
-    private final int managementPort;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(90);
+    private static final Pattern MODEL_VERSION = Pattern.compile("\"modelVersion\"\\s*:\\s*(\\d+)");
 
-    private StreamsAppProcess(Process process, int httpPort, int managementPort) {
-        this.process = process;
-        this.httpPort = httpPort;
+    private final ChildJvm jvm;
+    private final int managementPort;
+    private final Path stateDirectory;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private StreamsAppProcess(ChildJvm jvm, int managementPort, Path stateDirectory) {
+        this.jvm = jvm;
         this.managementPort = managementPort;
+        this.stateDirectory = stateDirectory;
     }
 
     /**
-     * Starts {@code java -jar streams-app.jar --set k=v ...} and waits until it serves a model; its API listens
-     * on {@code httpPort}, its metrics on {@code managementPort}.
+     * Starts the app's jar with {@code --set k=v} for each setting and returns at once; its metrics and health
+     * answer on {@code managementPort}, its state is in {@code stateDirectory}.
      */
-    static StreamsAppProcess start(Path jar, String javaOptions, Map<String, Object> settings, int httpPort,
-                                   int managementPort, Path log, Duration timeout)
-            throws IOException, InterruptedException {
-        if (!Files.exists(jar)) {
-            throw new IllegalStateException(jar + " is missing: build with mvn -DskipTests -pl demo -am package");
-        }
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of(javaOptions.trim().split("\\s+")));
-        command.add("-jar");
-        command.add(jar.toString());
+    static StreamsAppProcess start(String name, Path jar, String javaOptions, Map<String, Object> settings,
+                                   int managementPort, Path stateDirectory, Path log) throws IOException {
+        List<String> arguments = new ArrayList<>();
         settings.forEach((key, value) -> {
-            command.add("--set");
-            command.add(key + "=" + value);
+            arguments.add("--set");
+            arguments.add(key + "=" + value);
         });
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
-        StreamsAppProcess app = new StreamsAppProcess(process, httpPort, managementPort);
-        app.awaitReady(timeout, log);
-        return app;
+        Files.deleteIfExists(log);
+        ChildJvm jvm = ChildJvm.of(name, jar, List.of(javaOptions.trim().split("\\s+")), arguments, log);
+        jvm.start();
+        return new StreamsAppProcess(jvm, managementPort, stateDirectory);
     }
 
-    private void awaitReady(Duration timeout, Path log) throws InterruptedException {
+    /**
+     * Waits until every instance is ready at once (Kafka Streams RUNNING, a model serving): an instance that
+     * joins later sends the others back to REBALANCING.
+     */
+    static void awaitAllReady(List<StreamsAppProcess> apps, Duration timeout, Path logs)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("the streams app exited with " + process.exitValue() + "; see " + log);
-            }
-            try {
-                HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
-                        + "/models")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-                if (ready.statusCode() == 200 && !ready.body().contains("\"serving\":null")) {
-                    return;
+            boolean all = true;
+            for (StreamsAppProcess app : apps) {
+                if (!app.jvm.running()) {
+                    throw new IllegalStateException(app.name() + " exited; see its log in " + logs);
                 }
-            } catch (IOException e) {
-                // not listening yet
+                all &= app.servingVersion() > 0;
+            }
+            if (all) {
+                return;
             }
             Thread.sleep(250);
         }
-        throw new IllegalStateException("the streams app did not serve a model within " + timeout + "; see " + log);
+        throw new IllegalStateException("not every streams-app instance was RUNNING with a model within " + timeout
+                + "; see the logs in " + logs);
     }
 
-    long pid() {
-        return process.pid();
+    /**
+     * The model version the instance serves while ready ({@code /health/ready}: Kafka Streams RUNNING), -1 when it
+     * is not ready, serves no model or does not answer.
+     */
+    long servingVersion() throws InterruptedException {
+        try {
+            HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + managementPort + "/health/ready")).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            Matcher version = MODEL_VERSION.matcher(ready.body());
+            return ready.statusCode() == 200 && version.find() ? Long.parseLong(version.group(1)) : -1;
+        } catch (IOException e) {
+            return -1; // not listening yet
+        }
     }
 
-    int httpPort() {
-        return httpPort;
+    String name() {
+        return jvm.name();
     }
 
     /** A scrape of the app's {@code /metrics}. */
@@ -95,41 +109,45 @@ final class StreamsAppProcess implements AutoCloseable {
         return AppMetrics.parse(response.body());
     }
 
-    /** Resident set size and its peak (VmRSS, VmHWM) in bytes, from /proc. */
-    long[] memory() throws IOException {
-        long rss = -1;
-        long peak = -1;
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
-            if (line.startsWith("VmRSS:")) {
-                rss = kilobytes(line) * 1024;
-            } else if (line.startsWith("VmHWM:")) {
-                peak = kilobytes(line) * 1024;
+    ChildJvm.Memory memory() throws IOException {
+        return jvm.memory();
+    }
+
+    double cpuSeconds() throws IOException {
+        return jvm.cpuSeconds();
+    }
+
+    /**
+     * The apparent size of the files in the instance's state directory (what {@code du --apparent-size} counts),
+     * all and the RocksDB SST files among them. Read after {@link #close()}, when Kafka Streams has flushed its
+     * stores, they hold all the state the instance kept.
+     */
+    EndToEndBench.StateFiles stateFiles() throws IOException {
+        if (!Files.isDirectory(stateDirectory)) {
+            return new EndToEndBench.StateFiles(0, 0);
+        }
+        long all = 0;
+        long sst = 0;
+        try (Stream<Path> files = Files.walk(stateDirectory)) {
+            for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                long size = Files.size(file);
+                all += size;
+                sst += file.getFileName().toString().endsWith(".sst") ? size : 0;
             }
         }
-        return new long[] {rss, peak};
+        return new EndToEndBench.StateFiles(all, sst);
     }
 
-    /** CPU seconds the process used so far (user + system), from /proc. */
-    double cpuSeconds() throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        return ticks / 100.0;
-    }
-
-    private static long kilobytes(String line) {
-        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+    /** SIGTERM without waiting, so several instances shut down at once; {@link #close()} then waits. */
+    void terminate() {
+        jvm.terminate();
     }
 
     @Override
     public void close() {
-        process.destroy();
         try {
-            if (!process.waitFor(90, java.util.concurrent.TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
+            jvm.stop(SHUTDOWN_GRACE);
         } catch (InterruptedException e) {
-            process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
     }

@@ -1,10 +1,13 @@
 /**
  * The end-to-end benchmarks behind {@code streamrec bench} and {@code streamrec bench-refit}:
- * {@link io.streamrec.demo.bench.EndToEndBench} drives a streams app in its own JVM
- * ({@code StreamsAppProcess}) through the local broker at fixed click rates and around a hot swap, and
+ * {@link io.streamrec.demo.bench.EndToEndBench} drives one or more streams-app instances, each in its own JVM
+ * ({@code StreamsAppProcess}), through the local broker at fixed click rates and around a hot swap
+ * ({@link io.streamrec.demo.bench.BenchTable} renders its report), and
  * {@link io.streamrec.demo.bench.RefitBench} times a trainer refit from the interactions topic, phase by phase.
  * {@link io.streamrec.demo.bench.SyntheticReleases} (signed releases trained on a synthetic corpus) and
- * {@link io.streamrec.demo.bench.CyclingClickSource} (an endless click source) are shared with the chaos suite.
+ * {@link io.streamrec.demo.bench.CyclingClickSource} (an endless click source) are shared with the chaos suite,
+ * as is {@link io.streamrec.demo.bench.ChildJvm}, a program in a JVM of its own that exits with the JVM that
+ * started it ({@link io.streamrec.demo.bench.ExitWithParent}), even one killed with SIGKILL.
  *
  * <p>Where the project's benchmarks are: each module keeps its benchmark in a package named {@code bench}. This
  * one measures the running system; {@code io.streamrec.trainer.bench} ({@code trainer bench},

@@ -1,6 +1,7 @@
 package io.streamrec.demo.chaos;
 
 import io.streamrec.app.StreamsAppConfig;
+import io.streamrec.demo.bench.ChildJvm;
 import io.streamrec.trainer.service.TrainerServiceConfig;
 import java.io.IOException;
 import java.net.ServerSocket;

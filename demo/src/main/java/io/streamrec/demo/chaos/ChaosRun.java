@@ -1,6 +1,7 @@
 package io.streamrec.demo.chaos;
 
 import io.streamrec.avro.ModelRelease;
+import io.streamrec.demo.bench.ChildJvm;
 import io.streamrec.demo.bench.CyclingClickSource;
 import io.streamrec.devstack.Directories;
 import io.streamrec.schemas.model.ReleaseKeys;

@@ -1,5 +1,6 @@
 package io.streamrec.demo.chaos;
 
+import io.streamrec.demo.bench.ChildJvm;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;

@@ -1,5 +1,6 @@
 package io.streamrec.demo.chaos;
 
+import io.streamrec.demo.bench.ChildJvm;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,6 +1,7 @@
 package io.streamrec.demo.chaos;
 
 import io.streamrec.avro.ModelRelease;
+import io.streamrec.demo.bench.ChildJvm;
 import io.streamrec.trainer.kafka.ModelReleaseReader;
 import java.io.IOException;
 import java.nio.file.Files;

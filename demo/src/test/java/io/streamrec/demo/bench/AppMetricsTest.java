@@ -3,6 +3,7 @@ package io.streamrec.demo.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class AppMetricsTest {
@@ -38,5 +39,16 @@ class AppMetricsTest {
         assertThat(cost.msPerList()).isCloseTo(0.3, within(1e-9));
         assertThat(cost.usersPerCall()).isCloseTo(25.0, within(1e-9));
         assertThat(before.scoringSince(before).msPerList()).isNaN();
+    }
+
+    @Test
+    void instancesScrapesAddUpSeriesBySeries() {
+        AppMetrics first = AppMetrics.parse(scrape(0.5, 100, 100, 4));
+        AppMetrics second = AppMetrics.parse(scrape(0.3, 50, 60, 2));
+        AppMetrics total = AppMetrics.total(List.of(first, second));
+        assertThat(total.sum("streamrec_recommendations_total", "source=\"model\"")).isEqualTo(150.0);
+        assertThat(total.sum("streamrec_scoring_latency_seconds_sum", "")).isCloseTo(0.8, within(1e-9));
+        // lists counts model and fallback lists (7 fallback lists in each scrape)
+        assertThat(total.listsSince(first)).isEqualTo(157.0 - 107.0 + 7.0);
     }
 }
