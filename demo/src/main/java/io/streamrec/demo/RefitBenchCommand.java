@@ -1,8 +1,12 @@
 package io.streamrec.demo;
 
 import io.streamrec.demo.bench.RefitBench;
+import io.streamrec.demo.run.DemoDatasets;
 import io.streamrec.devstack.Directories;
 import io.streamrec.schemas.config.ConfigSources;
+import io.streamrec.trainer.data.Corpus;
+import io.streamrec.trainer.data.ScaleConfig;
+import io.streamrec.trainer.data.ScaleGenerator;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +27,10 @@ public final class RefitBenchCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "PATH", description = "Dataset (as for demo --data); default: synthetic at"
             + " MovieLens-1M size.")
     Path data;
+
+    @Option(names = "--scale", paramLabel = "SPEC", description = "Instead of --data, the scale generator's"
+            + " corpus: a preset (100k: 1M users x 100k items x 20M interactions) or USERS:ITEMS:INTERACTIONS.")
+    String scale;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A trainer setting (repeatable), e.g."
             + " model.variant=neumf.")
@@ -50,7 +58,13 @@ public final class RefitBenchCommand implements Callable<Integer> {
         }
         // The stack folder only: earlier runs' reports stay.
         Directories.deleteRecursively(directory.resolve("stack"));
-        String markdown = new RefitBench(Optional.ofNullable(data), trainer, directory, System.out, refits).run();
+        if (scale != null && data != null) {
+            System.err.println("streamrec bench-refit: give --data or --scale, not both");
+            return 2;
+        }
+        Corpus corpus = scale != null ? new ScaleGenerator(ScaleConfig.parse(scale)).corpus()
+                : DemoDatasets.load(Optional.ofNullable(data), 6040, 3706, 7);
+        String markdown = new RefitBench(corpus, trainer, directory, System.out, refits).run();
         System.out.println();
         System.out.println(markdown);
         if (out != null) {

@@ -24,7 +24,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -34,20 +33,23 @@ import java.util.function.Function;
  */
 public final class RefitBench {
 
-    private final Optional<Path> data;
+    private final Corpus corpus;
     private final Map<String, Object> trainerSettings;
     private final Path directory;
     private final PrintStream out;
     private final int refits;
 
-    /** @param refits how many refits in a row, at least 1 */
-    public RefitBench(Optional<Path> data, Map<String, Object> trainerSettings, Path directory, PrintStream out,
+    /**
+     * @param corpus what to write to the topic ({@link DemoDatasets#load}, or a scale generator's corpus)
+     * @param refits how many refits in a row, at least 1
+     */
+    public RefitBench(Corpus corpus, Map<String, Object> trainerSettings, Path directory, PrintStream out,
                       int refits) {
         if (refits < 1) {
             throw new IllegalArgumentException("refits must be >= 1, got " + refits);
         }
         this.refits = refits;
-        this.data = data;
+        this.corpus = corpus;
         this.trainerSettings = new HashMap<>(trainerSettings);
         this.directory = directory;
         this.out = out;
@@ -55,7 +57,6 @@ public final class RefitBench {
 
     /** Runs the refits and returns the markdown summary. */
     public String run() throws Exception {
-        Corpus corpus = DemoDatasets.load(data, 6040, 3706, 7);
         out.printf(Locale.ROOT, "==> %s: %,d users, %,d items, %,d interactions%n", corpus.name(), corpus.users().size(),
                 corpus.items().size(), corpus.interactions().size());
         try (LocalStack stack = LocalStack.start(LocalStack.Settings.in(directory.resolve("stack")).withBrokerPort(0)

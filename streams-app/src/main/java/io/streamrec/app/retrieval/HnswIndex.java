@@ -97,6 +97,16 @@ public final class HnswIndex implements RetrievalIndex {
         }
     }
 
+    /**
+     * An index over a graph built elsewhere ({@link ShippedIndex}): {@code unitVectors} are the items on the unit
+     * sphere, one wider than the queries, vector r the graph's node r.
+     */
+    static HnswIndex ofUnitSphere(List<float[]> unitVectors, OnHeapHnswGraph graph) {
+        int width = unitVectors.get(0).length;
+        return new HnswIndex(RandomAccessVectorValues.fromFloats(unitVectors, width), graph, width - 1,
+                Geometry.UNIT_SPHERE);
+    }
+
     private static List<float[]> asIs(float[] rows, int items, int dimension) {
         List<float[]> list = new ArrayList<>(items);
         for (int row = 0; row < items; row++) {

@@ -1,5 +1,6 @@
 package io.streamrec.trainer.release;
 
+import io.streamrec.schemas.model.RetrievalIndexFormat;
 import io.streamrec.trainer.export.CandidateScoring;
 import io.streamrec.trainer.export.OnnxExporter;
 import java.nio.file.Path;
@@ -27,8 +28,9 @@ public record ReleaseSettings(int inlineLimitBytes, Optional<Path> artifactDirec
 
     /** The default {@link #retrievalIndexMinItems}. */
     public static final int DEFAULT_RETRIEVAL_INDEX_MIN_ITEMS = 50_000;
-    /** The shipped index's graph: the streams app's defaults for an index it builds itself. */
-    static final RetrievalIndexBuilder RETRIEVAL_INDEX = new RetrievalIndexBuilder(16, 32);
+    /** The shipped index's graph, as its format fixes it. */
+    static final RetrievalIndexBuilder RETRIEVAL_INDEX = new RetrievalIndexBuilder(
+            RetrievalIndexFormat.MAX_CONNECTIONS, RetrievalIndexFormat.BEAM_WIDTH);
 
     /** The default inline limit: 16 MiB. */
     static final int DEFAULT_INLINE_LIMIT_BYTES = 16 * 1024 * 1024;
