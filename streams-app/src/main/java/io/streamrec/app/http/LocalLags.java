@@ -8,12 +8,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.LagInfo;
@@ -27,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * refreshes at most every {@link #REFRESH_AFTER}, and only while lookups keep asking: a lookup that finds the
  * snapshot older starts a refresh and answers from what it has. A snapshot older than {@link #USABLE_FOR} (the
  * refresh failed, or nobody asked for a while) is not used at all, so no answer relies on lags measured long
- * ago: the copy's lag is unknown and the router does not answer from it.
+ * ago: the lookup waits up to {@link #WAIT_FOR_READ} for the refresh it started, and failing that the copy's lag
+ * is unknown and the router does not answer from it.
  *
  * <p>Thread-safe. Lifetime: {@link #close()} stops the refresh thread; lookups then answer from the last
  * snapshot until it is too old.
@@ -44,6 +47,11 @@ final class LocalLags implements AutoCloseable {
      * changelog is noticed within seconds.
      */
     static final Duration USABLE_FOR = Duration.ofSeconds(3);
+    /**
+     * How long the first lookup after a quiet spell waits for the lags: the admin call usually answers in
+     * milliseconds, and a request should not wait for brokers that do not answer.
+     */
+    static final Duration WAIT_FOR_READ = Duration.ofMillis(500);
 
     /**
      * One local copy's position in its changelog.
@@ -100,21 +108,25 @@ final class LocalLags implements AutoCloseable {
     private final Runnable stopRefresher;
     private final LongSupplier nanoTime;
     private final Clock clock;
-    private final AtomicBoolean refreshing = new AtomicBoolean();
+    private final Duration waitForRead;
     private volatile Snapshot snapshot;
+    private CompletableFuture<Void> inFlight; // guarded by 'this'
     /** When the next refresh may start, in {@link #nanoTime} terms: at most one per period, failed ones too. */
-    private volatile long nextRefreshNanos;
+    private long nextRefreshNanos; // guarded by 'this'
 
     /**
-     * @param refresher runs the refreshes (tests pass a direct executor)
-     * @param nanoTime  {@link System#nanoTime()} or a test's clock
+     * @param refresher   runs the refreshes (tests pass a direct executor, or one that holds them)
+     * @param nanoTime    {@link System#nanoTime()} or a test's clock
+     * @param waitForRead how long a lookup that finds no usable snapshot waits for the refresh it started
      */
-    LocalLags(Source source, Executor refresher, Runnable stopRefresher, LongSupplier nanoTime, Clock clock) {
+    LocalLags(Source source, Executor refresher, Runnable stopRefresher, LongSupplier nanoTime, Clock clock,
+              Duration waitForRead) {
         this.source = source;
         this.refresher = refresher;
         this.stopRefresher = stopRefresher;
         this.nanoTime = nanoTime;
         this.clock = clock;
+        this.waitForRead = waitForRead;
         this.nextRefreshNanos = nanoTime.getAsLong();
     }
 
@@ -132,7 +144,7 @@ final class LocalLags implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }, System::nanoTime, Clock.systemUTC());
+        }, System::nanoTime, Clock.systemUTC(), WAIT_FOR_READ);
     }
 
     /**
@@ -143,31 +155,58 @@ final class LocalLags implements AutoCloseable {
         return current().map(lags -> lags.offsetLag(store, partition)).orElse(OptionalLong.empty());
     }
 
-    /** The latest snapshot, if recent enough to use; starts a refresh when it is due. */
+    /**
+     * The latest snapshot, if recent enough to use. Starts a refresh when one is due; when the snapshot is not
+     * usable at all (the first lookup after a quiet spell), waits up to the read wait for that refresh.
+     */
     Optional<Snapshot> current() {
-        Snapshot seen = snapshot;
         long now = nanoTime.getAsLong();
-        if ((seen == null || now - seen.readAtNanos() >= REFRESH_AFTER.toNanos()) && now - nextRefreshNanos >= 0) {
-            startRefresh(now);
-            seen = snapshot; // a direct executor has refreshed by now
+        Snapshot seen = snapshot;
+        if (seen == null || now - seen.readAtNanos() >= REFRESH_AFTER.toNanos()) {
+            CompletableFuture<Void> refresh = refresh(now);
+            if (refresh != null && !usable(seen, now)) {
+                awaitQuietly(refresh);
+                now = nanoTime.getAsLong();
+            }
+            seen = snapshot; // whatever a refresh that finished meanwhile read
         }
-        return seen != null && now - seen.readAtNanos() < USABLE_FOR.toNanos() ? Optional.of(seen)
-                : Optional.empty();
+        return usable(seen, now) ? Optional.of(seen) : Optional.empty();
     }
 
-    private void startRefresh(long now) {
-        if (!refreshing.compareAndSet(false, true)) {
-            return; // one is under way
+    private static boolean usable(Snapshot snapshot, long now) {
+        return snapshot != null && now - snapshot.readAtNanos() < USABLE_FOR.toNanos();
+    }
+
+    private void awaitQuietly(CompletableFuture<Void> refresh) {
+        try {
+            refresh.get(waitForRead.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // answered without lags: the copy does not answer this time
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The refresh under way, or a new one if one is due; null when neither. */
+    private synchronized CompletableFuture<Void> refresh(long now) {
+        if (inFlight != null) {
+            return inFlight;
+        }
+        if (now - nextRefreshNanos < 0) {
+            return null;
         }
         nextRefreshNanos = now + REFRESH_AFTER.toNanos();
+        CompletableFuture<Void> refresh = new CompletableFuture<>();
+        inFlight = refresh;
         try {
-            refresher.execute(this::refresh);
-        } catch (RejectedExecutionException e) {
-            refreshing.set(false); // closed
+            refresher.execute(() -> read(refresh));
+        } catch (RejectedExecutionException e) { // closed
+            finish(refresh);
         }
+        return refresh;
     }
 
-    private void refresh() {
+    private void read(CompletableFuture<Void> refresh) {
         try {
             long readAtNanos = nanoTime.getAsLong();
             Instant readAt = clock.instant();
@@ -176,8 +215,15 @@ final class LocalLags implements AutoCloseable {
             // Not started, closed or rebalancing, or the brokers are unreachable: the old snapshot ages out.
             log.debug("event=store_lags_unavailable error=\"{}\"", e.toString());
         } finally {
-            refreshing.set(false);
+            finish(refresh);
         }
+    }
+
+    private synchronized void finish(CompletableFuture<Void> refresh) {
+        if (inFlight == refresh) {
+            inFlight = null;
+        }
+        refresh.complete(null);
     }
 
     @Override

@@ -35,7 +35,7 @@ class LocalLagsTest {
                     1, new LocalLags.Lag(460, 460 + standbyLag.get(), standbyLag.get())));
         };
         return new LocalLags(source, refreshAtOnce ? Runnable::run : pending::add, () -> { }, now::get,
-                Clock.fixed(Instant.parse("2026-12-07T12:00:00Z"), ZoneOffset.UTC));
+                Clock.fixed(Instant.parse("2026-12-07T12:00:00Z"), ZoneOffset.UTC), Duration.ofMillis(50));
     }
 
     private void advance(Duration duration) {
@@ -82,7 +82,10 @@ class LocalLagsTest {
     @Test
     void aRefreshRunsInTheBackgroundOneAtATimeAndLookupsUseWhatTheyHaveMeanwhile() {
         LocalLags lags = lags(false);
+        long start = System.nanoTime();
         assertThat(lags.offsetLag("user-history", 1)).as("nothing read yet").isEmpty();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("waited for the refresh, briefly")
+                .isBetween(Duration.ofMillis(50), Duration.ofSeconds(2));
         assertThat(lags.offsetLag("user-history", 1)).isEmpty();
         assertThat(pending).as("one refresh under way, not two").hasSize(1);
         pending.remove(0).run();
