@@ -280,7 +280,7 @@ class StandbyQueriesIT {
         await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(100)).until(() -> {
             for (String user : users) {
                 ApiItSupport.Answer answer = get(a, "/users/" + user + "/history");
-                assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+                assertThat(answer.status()).as("after %s: %s", sources, answer.body()).isEqualTo(200);
                 assertThat(answer.json().get("items").findValuesAsText("itemId")).containsExactlyElementsOf(
                         clicked.get(user));
                 sources.add(answer.header(Freshness.SERVED_FROM));
@@ -288,10 +288,9 @@ class StandbyQueriesIT {
             return metadata(users.get(0)).activeHost().equals(a.httpAdvertised())
                     && sources.get(sources.size() - 1).equals("active");
         });
-        assertThat(sources).as("from the standby copy until the hand-over, then active").first().isIn("standby",
-                "restoring", "active");
-        assertThat(sources).contains("active").allMatch(from -> Set.of("standby", "restoring", "active")
-                .contains(from));
+        // Typically standby until the hand-over, restoring while the promoted copy catches up, then active.
+        assertThat(sources).as("copies that answered, in order").contains("active")
+                .allMatch(from -> Set.of("standby", "restoring", "active").contains(from));
         assertThat(metadata(users.get(0)).standbyHosts()).doesNotContain(addressOfB);
     }
 }
