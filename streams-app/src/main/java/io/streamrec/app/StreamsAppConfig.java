@@ -80,6 +80,7 @@ public final class StreamsAppConfig extends AbstractConfig {
     public static final String HTTP_QUEUE_SIZE_CONFIG = "http.queue.size";
     public static final String HTTP_QUERY_TIMEOUT_MS_CONFIG = "http.query.timeout.ms";
     public static final String HTTP_READY_REQUIRES_MODEL_CONFIG = "http.ready.requires.model";
+    public static final String HTTP_QUERY_MAX_LAG_RECORDS_CONFIG = "http.query.max.lag.records";
 
     private static final ConfigDef CONFIG_DEF = new ConfigDef()
             .define(TOPIC_CLICKS_CONFIG, Type.STRING, TopicCatalog.CLICKS.name(), new ConfigDef.NonEmptyString(),
@@ -216,7 +217,17 @@ public final class StreamsAppConfig extends AbstractConfig {
                             + " 30 s unless -D gives it).")
             .define(HTTP_READY_REQUIRES_MODEL_CONFIG, Type.BOOLEAN, false, Importance.LOW,
                     "When true, GET /health/ready answers 503 until a model serves; when false (the default), the"
-                            + " popularity fallback is good enough to take traffic.");
+                            + " popularity fallback is good enough to take traffic.")
+            // 10,000: a standby under exactly-once trails its active by about one commit interval's records,
+            // far below this, while a copy restoring a whole changelog is far above it until nearly done; and at
+            // most this many history updates (so users) can be missing from an answer that says it is stale.
+            .define(HTTP_QUERY_MAX_LAG_RECORDS_CONFIG, Type.LONG, 10_000L, Range.atLeast(-1), Importance.MEDIUM,
+                    "When the active copy of a user's partition cannot answer (restoring, migrating, owner"
+                            + " unreachable or unknown), a user request may be answered from a standby or restoring"
+                            + " copy whose changelog offset lag is at most this many records; the answer says so in"
+                            + " X-Streamrec-Served-From and X-Streamrec-Lag-Records. A request's max_lag parameter"
+                            + " overrides it. -1: only the active copy answers (503 until it can). Needs"
+                            + " num.standby.replicas > 0 for standby copies.");
 
     public StreamsAppConfig(Map<?, ?> originals) {
         super(CONFIG_DEF, originals, false);
@@ -395,6 +406,11 @@ public final class StreamsAppConfig extends AbstractConfig {
 
     public boolean httpReadyRequiresModel() {
         return getBoolean(HTTP_READY_REQUIRES_MODEL_CONFIG);
+    }
+
+    /** The default bound of stale answers, in changelog records; -1 for none. */
+    public long httpQueryMaxLagRecords() {
+        return getLong(HTTP_QUERY_MAX_LAG_RECORDS_CONFIG);
     }
 
     /** Every original key and value, for handing the same map to Kafka Streams and the serdes. */

@@ -10,11 +10,15 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Predicate;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -25,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * Answers the API's requests (see {@code streams-app/README.md} for each endpoint): parses and validates, routes
  * per-user requests to the owning instance ({@link KeyRouter}), renders JSON ({@link ApiJson}), and records
  * {@link HttpMetrics}. Every answer carries {@value Forwarder#SERVED_BY}: the instance that computed it, kept
- * as is when a forwarded answer is relayed.
+ * as is when a forwarded answer is relayed; per-user answers also carry which copy of the user's partition
+ * answered and how stale it may be ({@link Freshness}). {@code /instances} lists the application's clients
+ * and their partitions, and this instance's copies with their lags ({@link LocalLags}).
  *
  * <p>Two entry points, one per listener of {@link ApiServer}: {@link #handleApi} answers every route;
  * {@link #handleManagement} answers the probes and {@code /metrics} only ({@link Route#management()}).
@@ -42,6 +48,7 @@ public final class ApiHandler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiHandler.class);
 
     private final HttpSettings settings;
+    private final HostInfo self;
     private final String selfName;
     private final KafkaStreams streams;
     private final ModelRegistry models;
@@ -49,6 +56,7 @@ public final class ApiHandler implements AutoCloseable {
     private final ApiJson json = new ApiJson();
     private final HttpMetrics metrics;
     private final Forwarder forwarder;
+    private final LocalLags lags;
     private final KeyRouter router;
     private final LocalAnswers local;
 
@@ -63,6 +71,7 @@ public final class ApiHandler implements AutoCloseable {
                       Recommender recommender, PopularityLists popularity, PrometheusMeterRegistry meters,
                       Clock clock) {
         this.settings = settings;
+        this.self = self;
         this.selfName = Forwarder.hostPort(self);
         this.streams = streams;
         this.models = models;
@@ -70,7 +79,8 @@ public final class ApiHandler implements AutoCloseable {
         this.metrics = new HttpMetrics(meters);
         HttpMetrics.bindHistoryStoreSize(streams, meters);
         this.forwarder = new Forwarder(self);
-        this.router = new KeyRouter(KeyRouter.KeyOwners.of(streams), self, forwarder, metrics, json);
+        this.lags = LocalLags.of(streams);
+        this.router = new KeyRouter(KeyRouter.KeyOwners.of(streams, lags), self, forwarder, metrics, json);
         this.local = new LocalAnswers(this::store, popularity, recommender, json, clock);
     }
 
@@ -112,10 +122,12 @@ public final class ApiHandler implements AutoCloseable {
                         + match.get().route().template() + "; use GET").withHeader("Allow", "GET");
             } else {
                 ApiRequest request = ApiRequest.parse(match.get(), uri.getRawQuery(), settings.defaultK(),
-                        settings.maxIdBytes());
+                        settings.maxIdBytes(), settings.maxLagRecords());
                 String pathAndQuery = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-                response = answer(request, pathAndQuery,
-                        exchange.getRequestHeaders().getFirst(Forwarder.FORWARDED_BY),
+                String forwardedBy = exchange.getRequestHeaders().getFirst(Forwarder.FORWARDED_BY);
+                OptionalLong staleWithin = forwardedBy == null ? OptionalLong.empty()
+                        : staleWithin(exchange.getRequestHeaders().getFirst(Forwarder.STALE_WITHIN));
+                response = answer(request, pathAndQuery, forwardedBy, staleWithin,
                         admittedAtNanos + settings.queryTimeout().toNanos());
             }
         } catch (ApiException e) {
@@ -137,14 +149,32 @@ public final class ApiHandler implements AutoCloseable {
         }
     }
 
-    private ApiResponse answer(ApiRequest request, String pathAndQuery, String forwardedBy, long deadlineNanos)
-            throws ApiException {
+    /** The bound of {@value Forwarder#STALE_WITHIN}, when the forwarding instance sent one. */
+    private static OptionalLong staleWithin(String header) throws ApiException {
+        if (header == null) {
+            return OptionalLong.empty();
+        }
+        try {
+            long bound = Long.parseLong(header.trim());
+            if (bound >= 0) {
+                return OptionalLong.of(bound);
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new ApiException(400, Forwarder.STALE_WITHIN + " must be a number of records >= 0, got '"
+                + abbreviate(header) + "'");
+    }
+
+    private ApiResponse answer(ApiRequest request, String pathAndQuery, String forwardedBy, OptionalLong staleWithin,
+                               long deadlineNanos) {
         return switch (request.route()) {
-            case RECOMMENDATIONS -> router.route(request.route(), RecommenderTopology.HISTORY_STORE,
-                    request.userId(), pathAndQuery, forwardedBy, deadlineNanos,
-                    partition -> local.recommendations(request, partition));
-            case HISTORY -> router.route(request.route(), RecommenderTopology.HISTORY_STORE, request.userId(),
-                    pathAndQuery, forwardedBy, deadlineNanos, partition -> local.history(request.userId(), partition));
+            case RECOMMENDATIONS, HISTORY -> router.route(new KeyRouter.Query(request.route(),
+                    RecommenderTopology.HISTORY_STORE, request.userId(), pathAndQuery, forwardedBy,
+                    staleWithin.isPresent(), staleWithin.orElse(request.maxLagRecords()), deadlineNanos),
+                    request.route() == Route.HISTORY ? (partition, copy) -> local.history(request.userId(), partition,
+                            copy) : (partition, copy) -> local.recommendations(request, partition, copy));
+            case INSTANCES -> instances();
             case MODELS -> json.response(200, ApiJson.ModelsView.of(models.settings().modelName(),
                     models.settings().pinnedVersion(), models.serving()));
             case MODEL_EVENTS -> json.response(200, ApiJson.EventsView.of(models.settings().modelName(),
@@ -163,9 +193,22 @@ public final class ApiHandler implements AutoCloseable {
         };
     }
 
-    private <V> ReadOnlyKeyValueStore<String, V> store(String name, int partition) {
-        return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore())
-                .withPartition(partition));
+    /** {@code /instances}: every client's partitions from Kafka Streams' metadata, and this one's lags. */
+    private ApiResponse instances() {
+        Collection<StreamsMetadata> clients;
+        try {
+            clients = streams.metadataForAllStreamsClients();
+        } catch (InvalidStateStoreException | IllegalStateException e) { // not started, or not running
+            return json.error(503, "no metadata while the Kafka Streams client is " + streams.state()
+                    + "; retry later").withHeader("Retry-After", "1");
+        }
+        return json.response(200, ApiJson.InstancesView.of(self, clients, lags.current()));
+    }
+
+    private <V> ReadOnlyKeyValueStore<String, V> store(String name, int partition, boolean stale) {
+        StoreQueryParameters<ReadOnlyKeyValueStore<String, V>> parameters = StoreQueryParameters
+                .fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()).withPartition(partition);
+        return streams.store(stale ? parameters.enableStaleStores() : parameters);
     }
 
     /** At most 100 characters of client input in a message, so error bodies stay small. */
@@ -176,5 +219,6 @@ public final class ApiHandler implements AutoCloseable {
     @Override
     public void close() {
         forwarder.close();
+        lags.close();
     }
 }

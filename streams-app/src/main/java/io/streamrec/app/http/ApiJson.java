@@ -11,13 +11,20 @@ import io.streamrec.avro.Recommendations;
 import io.streamrec.avro.RecommendedItem;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.state.HostInfo;
 
 /**
  * The API's JSON: one record per response shape (their components are the JSON fields, in order) and the
@@ -57,36 +64,39 @@ public final class ApiJson {
 
     /**
      * An on-demand list; the fields of the Avro {@code Recommendations} record plus how many history items it
-     * was computed from.
+     * was computed from and the copy of the history it read ({@link Freshness}).
      */
     public record RecommendationsView(String userId, List<ItemView> items, String modelName, Long modelVersion,
-                                      boolean fallback, int historyItems, String eventTime, String generatedAt) {
+                                      boolean fallback, int historyItems, String eventTime, String generatedAt,
+                                      String servedFrom, long lagRecords) {
 
-        public static RecommendationsView of(Recommendations list, int historyItems) {
+        public static RecommendationsView of(Recommendations list, int historyItems, Freshness freshness) {
             List<ItemView> items = new ArrayList<>(list.getItems().size());
             for (RecommendedItem item : list.getItems()) {
                 items.add(new ItemView(item.getItemId(), item.getScore()));
             }
             return new RecommendationsView(list.getUserId(), List.copyOf(items), list.getModelName(),
                     list.getModelVersion(), list.getFallback(), historyItems, time(list.getEventTime()),
-                    time(list.getGeneratedAt()));
+                    time(list.getGeneratedAt()), freshness.servedFrom().tag(), freshness.lagRecords());
         }
     }
 
     /** One history item and when the user last interacted with it (event time). */
     public record HistoryItemView(String itemId, String seenAt) { }
 
-    /** A user's history, newest item first. */
-    public record HistoryView(String userId, List<HistoryItemView> items, String lastRecommendedAt) {
+    /** A user's history, newest item first, and the copy it was read from ({@link Freshness}). */
+    public record HistoryView(String userId, List<HistoryItemView> items, String lastRecommendedAt,
+                              String servedFrom, long lagRecords) {
 
-        public static HistoryView of(String userId, UserHistory history) {
+        public static HistoryView of(String userId, UserHistory history, Freshness freshness) {
             List<HistoryItemView> items = new ArrayList<>(history.items().size());
             for (UserHistory.Entry entry : history.items()) {
                 items.add(new HistoryItemView(entry.itemId(), time(Instant.ofEpochMilli(entry.seenAtMs()))));
             }
             Collections.reverse(items); // stored oldest first; people read the latest first
             return new HistoryView(userId, List.copyOf(items), history.lastRecommendedAtMs() == 0 ? null
-                    : time(Instant.ofEpochMilli(history.lastRecommendedAtMs())));
+                    : time(Instant.ofEpochMilli(history.lastRecommendedAtMs())), freshness.servedFrom().tag(),
+                    freshness.lagRecords());
         }
     }
 
@@ -135,6 +145,67 @@ public final class ApiJson {
                 events.add(EventView.of(oldestFirst.get(i)));
             }
             return new EventsView(model, List.copyOf(events));
+        }
+    }
+
+    /**
+     * One Kafka Streams client of the application, as the metadata of every client lists it.
+     *
+     * @param instance          its {@code application.server}, {@code host:port}
+     * @param self              whether it is the instance that answered
+     * @param activeStores      stores of its active tasks
+     * @param activePartitions  input topic partitions of its active tasks, by topic (a store's partition is its
+     *                          task's partition)
+     * @param standbyStores     stores of its standby tasks
+     * @param standbyPartitions input topic partitions of its standby tasks, by topic
+     */
+    public record InstanceView(String instance, boolean self, List<String> activeStores,
+                               Map<String, List<Integer>> activePartitions, List<String> standbyStores,
+                               Map<String, List<Integer>> standbyPartitions) {
+
+        public static InstanceView of(StreamsMetadata client, HostInfo self) {
+            return new InstanceView(Forwarder.hostPort(client.hostInfo()), client.hostInfo().equals(self),
+                    sorted(client.stateStoreNames()), byTopic(client.topicPartitions()),
+                    sorted(client.standbyStateStoreNames()), byTopic(client.standbyTopicPartitions()));
+        }
+
+        private static List<String> sorted(Set<String> names) {
+            return List.copyOf(new TreeSet<>(names));
+        }
+
+        private static Map<String, List<Integer>> byTopic(Set<TopicPartition> partitions) {
+            Map<String, TreeSet<Integer>> byTopic = new TreeMap<>();
+            partitions.forEach(partition -> byTopic.computeIfAbsent(partition.topic(), topic -> new TreeSet<>())
+                    .add(partition.partition()));
+            Map<String, List<Integer>> lists = new TreeMap<>();
+            byTopic.forEach((topic, numbers) -> lists.put(topic, List.copyOf(numbers)));
+            return Collections.unmodifiableMap(lists);
+        }
+    }
+
+    /** One local copy of a store partition (active, restoring or standby) and its changelog position. */
+    public record LocalCopyView(String store, int partition, long currentOffset, long endOffset, long lagRecords) { }
+
+    /**
+     * {@code GET /instances}: every client of the application, this one first, then by {@code host:port};
+     * and this instance's local copies with their lags, as last read (null and empty while none was read
+     * recently).
+     */
+    public record InstancesView(String self, List<InstanceView> instances, String lagsReadAt,
+                                List<LocalCopyView> localCopies) {
+
+        static InstancesView of(HostInfo self, Collection<StreamsMetadata> clients,
+                                Optional<LocalLags.Snapshot> lags) {
+            List<InstanceView> instances = clients.stream().map(client -> InstanceView.of(client, self))
+                    .sorted(Comparator.comparing((InstanceView view) -> !view.self())
+                            .thenComparing(InstanceView::instance))
+                    .toList();
+            List<LocalCopyView> copies = new ArrayList<>();
+            lags.ifPresent(snapshot -> snapshot.byStore().forEach((store, partitions) -> partitions.forEach(
+                    (partition, lag) -> copies.add(new LocalCopyView(store, partition, lag.currentOffset(),
+                            lag.endOffset(), lag.offsetLag())))));
+            return new InstancesView(Forwarder.hostPort(self), instances,
+                    lags.map(snapshot -> time(snapshot.readAt())).orElse(null), List.copyOf(copies));
         }
     }
 

@@ -13,32 +13,48 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A validated GET request: its route, and for per-user routes the decoded user id and the list length.
- * Immutable.
+ * A validated GET request: its route, and for per-user routes the decoded user id, the list length and how
+ * stale an answer may be. Immutable.
  *
- * @param route  the route
- * @param userId the percent-decoded user id, for per-user routes; else null
- * @param k      the requested list length (the default when absent); only meaningful for recommendations
+ * @param route         the route
+ * @param userId        the percent-decoded user id, for per-user routes; else null
+ * @param k             the requested list length (the default when absent); only meaningful for recommendations
+ * @param maxLagRecords the most changelog records a standby or restoring copy may trail by and still answer
+ *                      ({@code max_lag}, else the default); {@value HttpSettings#ACTIVE_ONLY}: the active copy only
  */
-public record ApiRequest(Route route, String userId, int k) {
+public record ApiRequest(Route route, String userId, int k, long maxLagRecords) {
+
+    /** The query parameter that bounds a stale answer. */
+    public static final String MAX_LAG = "max_lag";
 
     public ApiRequest {
         Objects.requireNonNull(route, "route");
+        if (maxLagRecords < HttpSettings.ACTIVE_ONLY) {
+            throw new IllegalArgumentException("maxLagRecords must be >= " + HttpSettings.ACTIVE_ONLY);
+        }
+    }
+
+    /** Whether a standby or restoring copy may answer when the active one cannot. */
+    public boolean allowsStale() {
+        return maxLagRecords >= 0;
     }
 
     /**
      * Validates a request that matched {@code match}: the user id must decode (percent-encoding of UTF-8, as
      * in a URI path; {@code +} stays a plus), must not be blank and must fit {@code maxIdBytes}; {@code k}, when
-     * given, must be an integer in 1..{@value HttpSettings#MAX_K}.
+     * given, must be an integer in 1..{@value HttpSettings#MAX_K}; {@code max_lag}, when given, an integer
+     * &gt;= {@value HttpSettings#ACTIVE_ONLY}.
      *
-     * @param rawQuery the raw query string, or null
+     * @param rawQuery      the raw query string, or null
+     * @param defaultMaxLag the bound when the query gives no {@code max_lag}
      * @throws ApiException 400 with the reason when the request is invalid
      */
-    public static ApiRequest parse(Route.Match match, String rawQuery, int defaultK, int maxIdBytes)
-            throws ApiException {
+    public static ApiRequest parse(Route.Match match, String rawQuery, int defaultK, int maxIdBytes,
+                                   long defaultMaxLag) throws ApiException {
         Route route = match.route();
         if (!route.perUser()) {
-            return new ApiRequest(route, null, defaultK); // no parameters: whatever the query says is ignored
+            // no parameters: whatever the query says is ignored
+            return new ApiRequest(route, null, defaultK, defaultMaxLag);
         }
         Map<String, String> query = query(rawQuery);
         String userId = decodePathSegment(match.rawUserId());
@@ -54,7 +70,22 @@ public record ApiRequest(Route route, String userId, int k) {
         if (route == Route.RECOMMENDATIONS && query.containsKey("k")) {
             k = parseK(query.get("k"));
         }
-        return new ApiRequest(route, userId, k);
+        long maxLag = query.containsKey(MAX_LAG) ? parseMaxLag(query.get(MAX_LAG)) : defaultMaxLag;
+        return new ApiRequest(route, userId, k, maxLag);
+    }
+
+    private static long parseMaxLag(String value) throws ApiException {
+        long maxLag;
+        try {
+            maxLag = Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            maxLag = Long.MIN_VALUE;
+        }
+        if (maxLag < HttpSettings.ACTIVE_ONLY) {
+            throw new ApiException(400, MAX_LAG + " must be an integer >= -1 (records a standby or restoring copy"
+                    + " may trail by; -1: the active copy only), got '" + ApiHandler.abbreviate(value) + "'");
+        }
+        return maxLag;
     }
 
     private static int parseK(String value) throws ApiException {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -16,11 +17,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
- * Sends a user request on to the instance that owns the user's partition and brings back its answer as is
- * (status, body, content type and the API's own headers). The request carries {@value #FORWARDED_BY}, so the
- * owner answers from its own stores and never forwards again: one hop at most, no loops during a rebalance.
- * An owner that cannot answer for the user after all answers at once with {@value #UNAVAILABLE}; the
- * forwarding instance retries ({@link KeyRouter}).
+ * Sends a user request on to the instance that owns the user's partition, or that holds a standby or restoring
+ * copy of it, and brings back its answer as is (status, body, content type and the API's own headers). The
+ * request carries {@value #FORWARDED_BY}, so the receiver answers from its own stores and never forwards again:
+ * one hop at most, no loops during a rebalance. A request for the receiver's own copy, whatever its role, also
+ * carries {@value #STALE_WITHIN}. A receiver that cannot answer for the user after all answers at once with
+ * {@value #UNAVAILABLE}; the forwarding instance tries another copy or retries ({@link KeyRouter}).
  *
  * <p>Thread-safe. Lifetime: close after the last forward; closing stops the client's executor.
  */
@@ -38,9 +40,16 @@ final class Forwarder implements KeyRouter.Forward, AutoCloseable {
      * forwarding instance, which asks the owner again until its own deadline.
      */
     static final String UNAVAILABLE = "X-Streamrec-Unavailable";
+    /**
+     * Request header of a forwarded request for the receiver's own copy of the user's partition: answer from the
+     * active copy if it is here and answers, else from a standby or restoring copy that trails by at most this
+     * many records (a decimal number), else {@value #UNAVAILABLE}; never ask another instance.
+     */
+    static final String STALE_WITHIN = "X-Streamrec-Stale-Within";
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
-    private static final List<String> RELAYED_HEADERS = List.of(SERVED_BY, PARTITION, UNAVAILABLE, "Retry-After");
+    private static final List<String> RELAYED_HEADERS = List.of(SERVED_BY, PARTITION, UNAVAILABLE, "Retry-After",
+            Freshness.SERVED_FROM, Freshness.LAG_RECORDS);
 
     private final String self;
     private final ExecutorService executor;
@@ -63,23 +72,24 @@ final class Forwarder implements KeyRouter.Forward, AutoCloseable {
     }
 
     /**
-     * Asks {@code owner} the same GET.
+     * Asks {@code host} the same GET.
      *
      * @param rawPathAndQuery the original request's raw path and query, e.g. {@code /users/u%201/history?k=3}
      * @param timeout         how long to wait for the whole answer
-     * @throws IOException when the owner cannot be reached or does not answer in time (the caller may retry:
+     * @param staleWithin     empty to ask the owner; else the bound of {@value #STALE_WITHIN}
+     * @throws IOException when the host cannot be reached or does not answer in time (the caller may retry:
      *                     during a rebalance the owner may be gone)
      */
     @Override
-    public ApiResponse forward(HostInfo owner, String rawPathAndQuery, Duration timeout)
+    public ApiResponse forward(HostInfo host, String rawPathAndQuery, Duration timeout, OptionalLong staleWithin)
             throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + hostPort(owner) + rawPathAndQuery))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + hostPort(host) + rawPathAndQuery))
                 .timeout(timeout)
                 .header(FORWARDED_BY, self)
                 .header("Accept", ApiResponse.JSON)
-                .GET()
-                .build();
-        HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                .GET();
+        staleWithin.ifPresent(bound -> request.header(STALE_WITHIN, Long.toString(bound)));
+        HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         Map<String, String> headers = new HashMap<>();
         for (String name : RELAYED_HEADERS) {
             response.headers().firstValue(name).ifPresent(value -> headers.put(name, value));

@@ -8,7 +8,9 @@ import io.micrometer.core.instrument.binder.http.Outcome;
 import io.streamrec.app.topology.RecommenderTopology;
 import io.streamrec.app.topology.UserHistory;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -30,6 +32,9 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  *       request with its latency, as a histogram;</li>
  *   <li>{@code streamrec.http.routed} (counter; tag {@code to} = {@code local} | {@code remote}): per-user
  *       requests answered from this instance's stores or forwarded to the owner;</li>
+ *   <li>{@code streamrec.http.served} (counter; tag {@code from} = {@code active} | {@code standby} |
+ *       {@code restoring}): per-user answers this instance computed, by the copy of the user's partition they
+ *       read ({@link ServedFrom}); anything but {@code active} may be stale, within the request's lag bound;</li>
  *   <li>{@code streamrec.http.routing.retries} (counter; tag {@code reason}): routing attempts that had to wait
  *       (not-started, metadata-unavailable, store-unavailable, not-owner, owner-unreachable);</li>
  *   <li>{@code streamrec.http.routing.failures} (counter; tag {@code reason}): per-user requests answered 503
@@ -68,11 +73,19 @@ final class HttpMetrics {
     private final MeterRegistry meters;
     private final Counter routedLocal;
     private final Counter routedRemote;
+    private final Map<ServedFrom, Counter> served = new EnumMap<>(ServedFrom.class);
 
     HttpMetrics(MeterRegistry meters) {
         this.meters = meters;
         this.routedLocal = routed("local");
         this.routedRemote = routed("remote");
+        // Registered up front, so a dashboard or an alert on stale answers sees a zero rather than no series.
+        for (ServedFrom from : ServedFrom.values()) {
+            served.put(from, Counter.builder("streamrec.http.served").tag("from", from.tag())
+                    .description("Per-user answers computed here, by the copy of the partition they read: active,"
+                            + " or a standby or restoring copy within the request's lag bound")
+                    .register(meters));
+        }
     }
 
     private Counter routed(String to) {
@@ -99,6 +112,10 @@ final class HttpMetrics {
 
     void routedRemotely() {
         routedRemote.increment();
+    }
+
+    void served(ServedFrom from) {
+        served.get(from).increment();
     }
 
     void retry(String reason) {

@@ -21,13 +21,18 @@ import java.util.Set;
  * @param readyRequiresModel whether readiness waits for a model rather than accepting the popularity fallback
  * @param defaultK           list length when a request gives no {@code k}
  * @param maxIdBytes         longest accepted user id, in UTF-8 bytes
+ * @param maxLagRecords      the default bound of a per-user answer from a standby or restoring copy, in
+ *                           changelog records ({@code max_lag} overrides it); {@value #ACTIVE_ONLY}: the active
+ *                           copy only
  */
 public record HttpSettings(String host, int port, int managementPort, String advertisedHost, int threads,
                            int queueSize, Duration queryTimeout, boolean readyRequiresModel, int defaultK,
-                           int maxIdBytes) {
+                           int maxIdBytes, long maxLagRecords) {
 
     /** The largest {@code k} a request may ask for. */
     public static final int MAX_K = 1000;
+    /** The lag bound that allows no stale answer: only the active copy answers. */
+    public static final long ACTIVE_ONLY = -1;
 
     private static final Set<String> WILDCARDS = Set.of("", "0.0.0.0", "::", "0:0:0:0:0:0:0:0", "[::]");
 
@@ -55,6 +60,9 @@ public record HttpSettings(String host, int port, int managementPort, String adv
         if (maxIdBytes < 1) {
             throw new IllegalArgumentException("maxIdBytes must be >= 1");
         }
+        if (maxLagRecords < ACTIVE_ONLY) {
+            throw new IllegalArgumentException("maxLagRecords must be >= " + ACTIVE_ONLY);
+        }
     }
 
     private static void checkPort(String name, int port) {
@@ -68,7 +76,7 @@ public record HttpSettings(String host, int port, int managementPort, String adv
         return new HttpSettings(config.httpHost(), config.httpPort(), config.httpManagementPort(),
                 advertisedHost(config.httpAdvertisedHost(), config.httpHost()), config.httpThreads(),
                 config.httpQueueSize(), config.httpQueryTimeout(), config.httpReadyRequiresModel(),
-                config.recommendationCount(), config.maxIdBytes());
+                config.recommendationCount(), config.maxIdBytes(), config.httpQueryMaxLagRecords());
     }
 
     /**

@@ -21,14 +21,21 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * <p>The published list holds {@code recommendations.count + history.max.items} items, as the stream's does, so
  * a fallback list asked for a larger {@code k} is at most that long, minus the user's seen items.
  *
+ * <p>An answer from a stale copy ({@link Freshness#stale()}: a standby, or the active task still restoring)
+ * reads the store with stale stores enabled. Its partition's task publishes no popularity list here, so its
+ * fallback is another partition's ({@link PopularityLists#anyPartition()}).
+ *
  * <p>Thread-safe as far as its collaborators are (they are).
  */
 final class LocalAnswers {
 
     /** This instance's store partitions, through interactive queries. */
     interface PartitionStores {
-        /** @throws InvalidStateStoreException when the partition's store is not queryable here right now */
-        <V> ReadOnlyKeyValueStore<String, V> store(String name, int partition);
+        /**
+         * @param stale whether a standby or restoring copy will do (else only the active task's, in RUNNING)
+         * @throws InvalidStateStoreException when no such copy of the partition's store is queryable here now
+         */
+        <V> ReadOnlyKeyValueStore<String, V> store(String name, int partition, boolean stale);
     }
 
     private final PartitionStores stores;
@@ -47,36 +54,40 @@ final class LocalAnswers {
     }
 
     /**
-     * The user's list now.
+     * The user's list now, from the given copy of the partition.
      *
-     * @throws InvalidStateStoreException when the partition's store or popularity list is not available here
+     * @throws InvalidStateStoreException when that copy or a popularity list is not available here
      */
-    ApiResponse recommendations(ApiRequest request, int partition) {
-        UserHistory history = Optional.ofNullable(histories(partition).get(request.userId()))
+    ApiResponse recommendations(ApiRequest request, int partition, Freshness copy) {
+        UserHistory history = Optional.ofNullable(histories(partition, copy).get(request.userId()))
                 .orElse(UserHistory.EMPTY);
-        PopularItems popular = popularity.of(partition).orElseThrow(() -> new InvalidStateStoreException(
+        Optional<PopularItems> published = popularity.of(partition);
+        if (published.isEmpty() && copy.stale()) {
+            published = popularity.anyPartition();
+        }
+        PopularItems popular = published.orElseThrow(() -> new InvalidStateStoreException(
                 "the popularity list of partition " + partition + " is not published here (yet)"));
         Instant now = clock.instant();
         Recommendations list = recommender.recommend(request.userId(), history, request.k(), now, now.toEpochMilli(),
                 popular);
-        return json.response(200, ApiJson.RecommendationsView.of(list, history.items().size()));
+        return json.response(200, ApiJson.RecommendationsView.of(list, history.items().size(), copy));
     }
 
     /**
-     * The user's history.
+     * The user's history, from the given copy of the partition.
      *
-     * @throws ApiException               404 when the user has none
-     * @throws InvalidStateStoreException when the partition's store is not queryable here
+     * @throws ApiException               404 when the user has none (in that copy)
+     * @throws InvalidStateStoreException when that copy is not queryable here
      */
-    ApiResponse history(String userId, int partition) throws ApiException {
-        UserHistory history = histories(partition).get(userId);
+    ApiResponse history(String userId, int partition, Freshness copy) throws ApiException {
+        UserHistory history = histories(partition, copy).get(userId);
         if (history == null || history.isEmpty()) {
             throw new ApiException(404, "no history for this user (never seen, or every item expired)");
         }
-        return json.response(200, ApiJson.HistoryView.of(userId, history));
+        return json.response(200, ApiJson.HistoryView.of(userId, history, copy));
     }
 
-    private ReadOnlyKeyValueStore<String, UserHistory> histories(int partition) {
-        return stores.store(RecommenderTopology.HISTORY_STORE, partition);
+    private ReadOnlyKeyValueStore<String, UserHistory> histories(int partition, Freshness copy) {
+        return stores.store(RecommenderTopology.HISTORY_STORE, partition, copy.stale());
     }
 }

@@ -11,6 +11,7 @@ public enum Route {
     HISTORY("/users/{id}/history", true, false),
     MODELS("/models", false, false),
     MODEL_EVENTS("/models/events", false, false),
+    INSTANCES("/instances", false, false),
     LIVE("/health/live", false, true),
     READY("/health/ready", false, true),
     METRICS("/metrics", false, true);

@@ -35,6 +35,15 @@ public final class PopularityLists {
         return ranked(partition).map(ranked -> (k, excluded) -> PopularityTracker.top(ranked, k, excluded));
     }
 
+    /**
+     * The fallback of the lowest-numbered partition that has one here, for an answer from a copy whose own
+     * task publishes none here (a standby, or a task still restoring): users hash uniformly over partitions,
+     * so each partition's list is a sample of the same overall popularity.
+     */
+    public Optional<PopularItems> anyPartition() {
+        return byPartition.keySet().stream().min(Integer::compare).flatMap(this::of);
+    }
+
     void publish(int partition, Object publisher, List<PopularItems.RankedItem> ranked) {
         byPartition.put(partition, new Published(publisher, List.copyOf(ranked)));
     }

@@ -43,17 +43,20 @@ class ApiJsonTest {
     void aListKeepsTheAvroFieldsAndSaysHowMuchHistoryItCameFrom() throws IOException {
         Recommendations list = new Recommendations("u-1", List.of(new RecommendedItem("item-3", 2.5f),
                 new RecommendedItem("item-1", -0.25f)), "default", 4L, false, T, T.plusMillis(5));
-        JsonNode node = render(ApiJson.RecommendationsView.of(list, 3));
+        JsonNode node = render(ApiJson.RecommendationsView.of(list, 3, Freshness.ACTIVE));
         assertThat(node.toString()).isEqualTo("{\"userId\":\"u-1\",\"items\":[{\"itemId\":\"item-3\",\"score\":2.5},"
                 + "{\"itemId\":\"item-1\",\"score\":-0.25}],\"modelName\":\"default\",\"modelVersion\":4,"
                 + "\"fallback\":false,\"historyItems\":3,\"eventTime\":\"2026-11-29T12:00:00Z\","
-                + "\"generatedAt\":\"2026-11-29T12:00:00.005Z\"}");
+                + "\"generatedAt\":\"2026-11-29T12:00:00.005Z\",\"servedFrom\":\"active\",\"lagRecords\":0}");
+        JsonNode stale = render(ApiJson.RecommendationsView.of(list, 3, new Freshness(ServedFrom.STANDBY, 42)));
+        assertThat(stale.get("servedFrom").asText()).isEqualTo("standby");
+        assertThat(stale.get("lagRecords").asLong()).isEqualTo(42);
     }
 
     @Test
     void aFallbackListHasANullVersion() throws IOException {
         Recommendations list = new Recommendations("stranger", List.of(), "popularity", null, true, T, T);
-        JsonNode node = render(ApiJson.RecommendationsView.of(list, 0));
+        JsonNode node = render(ApiJson.RecommendationsView.of(list, 0, Freshness.ACTIVE));
         assertThat(node.get("modelVersion").isNull()).isTrue();
         assertThat(node.get("fallback").asBoolean()).isTrue();
         assertThat(node.get("items").size()).isZero();
@@ -63,11 +66,12 @@ class ApiJsonTest {
     void historyIsNewestFirstWithIsoTimes() throws IOException {
         UserHistory history = UserHistory.EMPTY.with("a", T.toEpochMilli(), 10).with("b", T.plusSeconds(1)
                 .toEpochMilli(), 10);
-        JsonNode node = render(ApiJson.HistoryView.of("u-1", history));
+        JsonNode node = render(ApiJson.HistoryView.of("u-1", history, new Freshness(ServedFrom.RESTORING, 7)));
         assertThat(node.toString()).isEqualTo("{\"userId\":\"u-1\",\"items\":[{\"itemId\":\"b\",\"seenAt\":"
                 + "\"2026-11-29T12:00:01Z\"},{\"itemId\":\"a\",\"seenAt\":\"2026-11-29T12:00:00Z\"}],"
-                + "\"lastRecommendedAt\":null}");
-        JsonNode answered = render(ApiJson.HistoryView.of("u-1", history.recommendedAt(T.toEpochMilli())));
+                + "\"lastRecommendedAt\":null,\"servedFrom\":\"restoring\",\"lagRecords\":7}");
+        JsonNode answered = render(ApiJson.HistoryView.of("u-1", history.recommendedAt(T.toEpochMilli()),
+                Freshness.ACTIVE));
         assertThat(answered.get("lastRecommendedAt").asText()).isEqualTo("2026-11-29T12:00:00Z");
     }
 

@@ -9,9 +9,11 @@ class ApiRequestTest {
 
     private static final int DEFAULT_K = 10;
     private static final int MAX_ID_BYTES = 8;
+    private static final long DEFAULT_MAX_LAG = 10_000;
 
     private static ApiRequest parse(String path, String query) throws ApiException {
-        return ApiRequest.parse(Route.match(path).orElseThrow(), query, DEFAULT_K, MAX_ID_BYTES);
+        return ApiRequest.parse(Route.match(path).orElseThrow(), query, DEFAULT_K, MAX_ID_BYTES,
+                DEFAULT_MAX_LAG);
     }
 
     private static void assertBadRequest(String path, String query, String messagePart) {
@@ -24,7 +26,7 @@ class ApiRequestTest {
     @Test
     void recommendationsTakeTheDefaultKOrAValidOne() throws ApiException {
         assertThat(parse("/users/u-1/recommendations", null)).isEqualTo(new ApiRequest(Route.RECOMMENDATIONS,
-                "u-1", DEFAULT_K));
+                "u-1", DEFAULT_K, DEFAULT_MAX_LAG));
         assertThat(parse("/users/u-1/recommendations", "k=1").k()).isEqualTo(1);
         assertThat(parse("/users/u-1/recommendations", "k=1000").k()).isEqualTo(1000);
         assertThat(parse("/users/u-1/recommendations", "other=x&k=7").k()).isEqualTo(7);
@@ -44,7 +46,22 @@ class ApiRequestTest {
 
     @Test
     void kMeansNothingToTheHistory() throws ApiException {
-        assertThat(parse("/users/u-1/history", "k=0")).isEqualTo(new ApiRequest(Route.HISTORY, "u-1", DEFAULT_K));
+        assertThat(parse("/users/u-1/history", "k=0")).isEqualTo(new ApiRequest(Route.HISTORY, "u-1", DEFAULT_K,
+                DEFAULT_MAX_LAG));
+    }
+
+    @Test
+    void maxLagBoundsStaleAnswersAndMinusOneAllowsNone() throws ApiException {
+        assertThat(parse("/users/u-1/history", null).maxLagRecords()).isEqualTo(DEFAULT_MAX_LAG);
+        assertThat(parse("/users/u-1/history", null).allowsStale()).isTrue();
+        assertThat(parse("/users/u-1/history", "max_lag=0").maxLagRecords()).isZero();
+        assertThat(parse("/users/u-1/recommendations", "k=3&max_lag=250").maxLagRecords()).isEqualTo(250);
+        ApiRequest activeOnly = parse("/users/u-1/history", "max_lag=-1");
+        assertThat(activeOnly.maxLagRecords()).isEqualTo(HttpSettings.ACTIVE_ONLY);
+        assertThat(activeOnly.allowsStale()).isFalse();
+        assertBadRequest("/users/u-1/history", "max_lag=-2", "max_lag must be an integer >= -1");
+        assertBadRequest("/users/u-1/history", "max_lag=lots", "got 'lots'");
+        assertBadRequest("/users/u-1/history", "max_lag=", "max_lag must be");
     }
 
     @Test
@@ -80,7 +97,8 @@ class ApiRequestTest {
 
     @Test
     void routesWithoutAUserIgnoreTheQuery() throws ApiException {
-        assertThat(parse("/models", "k=0")).isEqualTo(new ApiRequest(Route.MODELS, null, DEFAULT_K));
+        assertThat(parse("/models", "k=0")).isEqualTo(new ApiRequest(Route.MODELS, null, DEFAULT_K,
+                DEFAULT_MAX_LAG));
         assertThat(parse("/health/ready", "%zz").route()).isEqualTo(Route.READY);
         assertThat(parse("/metrics", null).user()).isEmpty();
     }

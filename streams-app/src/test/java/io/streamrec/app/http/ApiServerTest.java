@@ -57,7 +57,7 @@ class ApiServerTest {
     private static final int THREADS = 2;
     private static final int QUEUE = 2;
     private static final HttpSettings SETTINGS = new HttpSettings("127.0.0.1", 0, 0, "127.0.0.1", THREADS, QUEUE,
-            Duration.ofMillis(300), false, 10, 64);
+            Duration.ofMillis(300), false, 10, 64, 10_000);
 
     @TempDir
     Path stateDir;
@@ -273,9 +273,26 @@ class ApiServerTest {
     }
 
     @Test
+    void instancesAndUserRequestsBeforeTheClientStartsAre503WithRetryAfter() throws Exception {
+        Answer instances = get("/instances");
+        assertThat(instances.status()).isEqualTo(503);
+        assertThat(instances.response().headers().firstValue("Retry-After")).contains("1");
+        assertThat(instances.json().get("error").asText()).contains("CREATED", "retry later");
+        Answer forwardedForItsCopy = get(server.port(), "/users/u-1/history", Map.of(Forwarder.FORWARDED_BY,
+                "10.0.0.9:1", Forwarder.STALE_WITHIN, "100"));
+        assertThat(forwardedForItsCopy.status()).isEqualTo(503);
+        assertThat(forwardedForItsCopy.response().headers().firstValue(Forwarder.UNAVAILABLE)).contains("not-started");
+        Answer badBound = get(server.port(), "/users/u-1/history", Map.of(Forwarder.FORWARDED_BY, "10.0.0.9:1",
+                Forwarder.STALE_WITHIN, "-1"));
+        assertThat(badBound.status()).isEqualTo(400);
+        assertThat(badBound.json().get("error").asText()).contains(Forwarder.STALE_WITHIN);
+    }
+
+    @Test
     void theForwarderRelaysStatusBodyAndTheServersHeaders() throws Exception {
         try (Forwarder forwarder = new Forwarder(new HostInfo("10.0.0.1", 1))) {
-            ApiResponse relayed = forwarder.forward(server.advertised(), "/health/ready", Duration.ofSeconds(5));
+            ApiResponse relayed = forwarder.forward(server.advertised(), "/health/ready", Duration.ofSeconds(5),
+                    OptionalLong.empty());
             assertThat(relayed.status()).isEqualTo(503);
             assertThat(relayed.contentType()).isEqualTo(ApiResponse.JSON);
             assertThat(relayed.headers()).containsEntry(Forwarder.SERVED_BY, server.applicationServer());
@@ -286,11 +303,11 @@ class ApiServerTest {
     @Test
     void aBusyPortIsAConfigurationErrorNamingTheKey() {
         HttpSettings same = new HttpSettings("127.0.0.1", server.port(), 0, "127.0.0.1", 1, 1, Duration.ofSeconds(1),
-                false, 10, 64);
+                false, 10, 64, 10_000);
         assertThatThrownBy(() -> ApiServer.bind(same)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining(StreamsAppConfig.HTTP_PORT_CONFIG).hasMessageContaining("cannot bind");
         HttpSettings sameManagement = new HttpSettings("127.0.0.1", 0, server.managementPort(), "127.0.0.1", 1, 1,
-                Duration.ofSeconds(1), false, 10, 64);
+                Duration.ofSeconds(1), false, 10, 64, 10_000);
         assertThatThrownBy(() -> ApiServer.bind(sameManagement)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining(StreamsAppConfig.HTTP_MANAGEMENT_PORT_CONFIG).hasMessageContaining("cannot bind");
     }
@@ -304,7 +321,7 @@ class ApiServerTest {
         assertThatThrownBy(() -> get("/health/live")).isInstanceOf(ConnectException.class);
         assertThatThrownBy(() -> get(managementPort, "/health/live", Map.of())).isInstanceOf(ConnectException.class);
         HttpSettings again = new HttpSettings("127.0.0.1", port, managementPort, "127.0.0.1", 1, 1,
-                Duration.ofSeconds(1), false, 10, 64);
+                Duration.ofSeconds(1), false, 10, 64, 10_000);
         try (ApiServer rebound = ApiServer.bind(again)) {
             assertThat(rebound.port()).isEqualTo(port);
             assertThat(rebound.managementPort()).isEqualTo(managementPort);

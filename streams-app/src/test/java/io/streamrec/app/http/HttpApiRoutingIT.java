@@ -314,12 +314,14 @@ class HttpApiRoutingIT {
         List<ApiItSupport.Answer> meanwhile = new ArrayList<>();
         for (String user : users) {
             await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> {
-                ApiItSupport.Answer answer = get(a, "/users/" + user + "/history");
+                // Active copy only: no answer from A's copy while it restores (StandbyQueriesIT covers those).
+                ApiItSupport.Answer answer = get(a, "/users/" + user + "/history?max_lag=-1");
                 meanwhile.add(answer);
                 return answer.status() == 200;
             });
             ApiItSupport.Answer after = meanwhile.get(meanwhile.size() - 1);
             assertThat(after.header(Forwarder.SERVED_BY)).isEqualTo(name(a));
+            assertThat(after.header(Freshness.SERVED_FROM)).isEqualTo("active");
             assertThat(after.json()).isEqualTo(before.get(user));
         }
         assertThat(meanwhile).allSatisfy(answer -> {
@@ -485,6 +487,7 @@ class HttpApiRoutingIT {
                     .containsEntry("streamrec_model_serving_version", "gauge")
                     .containsEntry("http_server_requests_seconds", "histogram")
                     .containsEntry("streamrec_http_routed_total", "counter")
+                    .containsEntry("streamrec_http_served_total", "counter")
                     .containsEntry("streamrec_history_users", "gauge")
                     .containsEntry("streamrec_http_threads_busy", "gauge")
                     .containsEntry("streamrec_http_queued", "gauge")

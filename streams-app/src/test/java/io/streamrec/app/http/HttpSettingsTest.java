@@ -36,12 +36,17 @@ class HttpSettingsTest {
                 StreamsAppConfig.HTTP_QUERY_TIMEOUT_MS_CONFIG, 1500L,
                 StreamsAppConfig.HTTP_READY_REQUIRES_MODEL_CONFIG, true,
                 StreamsAppConfig.RECOMMENDATIONS_COUNT_CONFIG, 7,
-                StreamsAppConfig.VALIDATION_MAX_ID_BYTES_CONFIG, 64));
+                StreamsAppConfig.VALIDATION_MAX_ID_BYTES_CONFIG, 64,
+                StreamsAppConfig.HTTP_QUERY_MAX_LAG_RECORDS_CONFIG, -1L));
         assertThat(HttpSettings.from(config)).isEqualTo(new HttpSettings("127.0.0.1", 0, 0, "127.0.0.1", 2, 5,
-                Duration.ofMillis(1500), true, 7, 64));
+                Duration.ofMillis(1500), true, 7, 64, HttpSettings.ACTIVE_ONLY));
         StreamsAppConfig defaults = new StreamsAppConfig(Map.of());
         assertThat(List.of(defaults.httpPort(), defaults.httpManagementPort(), defaults.httpQueueSize()))
                 .containsExactly(8080, 8079, 64);
+        assertThat(defaults.httpQueryMaxLagRecords()).isEqualTo(10_000L);
+        assertThatThrownBy(() -> new StreamsAppConfig(Map.of(StreamsAppConfig.HTTP_QUERY_MAX_LAG_RECORDS_CONFIG,
+                -2L))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(StreamsAppConfig.HTTP_QUERY_MAX_LAG_RECORDS_CONFIG);
     }
 
     @Test

@@ -101,9 +101,15 @@ class LocalAnswersTest {
         onnx.close();
     }
 
-    /** The driver's store (it hosts one partition, 0), wrapped so that every call on it is recorded. */
+    /**
+     * The driver's store (it hosts one partition, 0), wrapped so that every call on it is recorded; a stale read
+     * is recorded as such.
+     */
     @SuppressWarnings("unchecked") // a proxy of the interface, over the store of that name
-    private <V> ReadOnlyKeyValueStore<String, V> recordingStore(String name, int partition) {
+    private <V> ReadOnlyKeyValueStore<String, V> recordingStore(String name, int partition, boolean stale) {
+        if (stale) {
+            storeCalls.add(name + ".stale");
+        }
         KeyValueStore<String, V> store = driver.getKeyValueStore(name);
         return (ReadOnlyKeyValueStore<String, V>) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {ReadOnlyKeyValueStore.class}, (proxy, method, arguments) -> {
@@ -118,7 +124,8 @@ class LocalAnswersTest {
     }
 
     private JsonNode recommendations(String user, int k) throws Exception {
-        ApiResponse answer = local.recommendations(new ApiRequest(Route.RECOMMENDATIONS, user, k), 0);
+        ApiResponse answer = local.recommendations(new ApiRequest(Route.RECOMMENDATIONS, user, k, 0), 0,
+                Freshness.ACTIVE);
         assertThat(answer.status()).isEqualTo(200);
         return new ObjectMapper().readTree(answer.body());
     }
@@ -178,19 +185,43 @@ class LocalAnswersTest {
     void historyIsOneLookupByKey() throws Exception {
         click("u-1", "a");
         click("u-1", "b");
-        ApiResponse history = local.history("u-1", 0);
+        ApiResponse history = local.history("u-1", 0, Freshness.ACTIVE);
         assertThat(new ObjectMapper().readTree(history.body()).get("items").findValuesAsText("itemId"))
                 .containsExactly("b", "a");
-        assertThatThrownBy(() -> local.history("stranger", 0)).isInstanceOf(ApiException.class)
+        assertThatThrownBy(() -> local.history("stranger", 0, Freshness.ACTIVE)).isInstanceOf(ApiException.class)
                 .hasMessageContaining("no history");
         assertThat(storeCalls).containsExactly(RecommenderTopology.HISTORY_STORE + ".get",
                 RecommenderTopology.HISTORY_STORE + ".get");
     }
 
     @Test
+    void aStaleCopyIsReadWithStaleStoresAndSaysSo() throws Exception {
+        click("u-1", "a");
+        JsonNode history = new ObjectMapper().readTree(local.history("u-1", 0, new Freshness(ServedFrom.STANDBY,
+                12)).body());
+        assertThat(history.get("servedFrom").asText()).isEqualTo("standby");
+        assertThat(history.get("lagRecords").asLong()).isEqualTo(12);
+        assertThat(storeCalls).containsExactly(RecommenderTopology.HISTORY_STORE + ".stale",
+                RecommenderTopology.HISTORY_STORE + ".get");
+    }
+
+    @Test
+    void aStaleCopyWhosePartitionPublishesNoListHereFallsBackToAnotherPartitionsList() throws Exception {
+        click("u-1", "a");
+        click("u-2", "b");
+        click("u-3", "a");
+        ApiRequest stranger = new ApiRequest(Route.RECOMMENDATIONS, "stranger", 3, 0);
+        JsonNode list = new ObjectMapper().readTree(local.recommendations(stranger, 1,
+                new Freshness(ServedFrom.STANDBY, 0)).body());
+        assertThat(items(list)).as("partition 0's list, the only one here").containsExactly("a", "b");
+        assertThat(list.get("fallback").asBoolean()).isTrue();
+        assertThat(list.get("servedFrom").asText()).isEqualTo("standby");
+    }
+
+    @Test
     void aPartitionWithoutAPublishedListIsNotQueryableHereAndItsListGoesWithItsTask() {
-        assertThatThrownBy(() -> local.recommendations(new ApiRequest(Route.RECOMMENDATIONS, "stranger", 3), 1))
-                .isInstanceOf(InvalidStateStoreException.class).hasMessageContaining("partition 1");
+        assertThatThrownBy(() -> local.recommendations(new ApiRequest(Route.RECOMMENDATIONS, "stranger", 3, 0), 1,
+                Freshness.ACTIVE)).isInstanceOf(InvalidStateStoreException.class).hasMessageContaining("partition 1");
         driver.close();
         driver = null;
         assertThat(popularity.ranked(0)).as("withdrawn when the task closes").isEmpty();

@@ -12,6 +12,7 @@ class RouteTest {
         assertThat(Route.match("/users/u%2F1/history")).contains(new Route.Match(Route.HISTORY, "u%2F1"));
         assertThat(Route.match("/models")).contains(new Route.Match(Route.MODELS, null));
         assertThat(Route.match("/models/events")).contains(new Route.Match(Route.MODEL_EVENTS, null));
+        assertThat(Route.match("/instances")).contains(new Route.Match(Route.INSTANCES, null));
         assertThat(Route.match("/health/live")).contains(new Route.Match(Route.LIVE, null));
         assertThat(Route.match("/health/ready")).contains(new Route.Match(Route.READY, null));
         assertThat(Route.match("/metrics")).contains(new Route.Match(Route.METRICS, null));
@@ -29,6 +30,7 @@ class RouteTest {
         assertThat(Route.match(null)).isEmpty();
         assertThat(Route.match("/models/")).isEmpty();
         assertThat(Route.match("/metrics/x")).isEmpty();
+        assertThat(Route.match("/instances/")).isEmpty();
         assertThat(Route.match("/users/u-1")).isEmpty();
         assertThat(Route.match("/users/u-1/friends")).isEmpty();
         assertThat(Route.match("/users/a/b/history")).isEmpty();
