@@ -26,7 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers the API's requests (see {@code streams-app/README.md} for each endpoint): parses and validates, routes
+ * Answers the API's requests (see {@code docs/http-api.md} for each endpoint): parses and validates, routes
  * per-user requests to the owning instance ({@link KeyRouter}), renders JSON ({@link ApiJson}), and records
  * {@link HttpMetrics}. Every answer carries {@value Forwarder#SERVED_BY}: the instance that computed it, kept
  * as is when a forwarded answer is relayed; per-user answers also carry which copy of the user's partition
@@ -114,7 +114,7 @@ public final class ApiHandler implements AutoCloseable {
             Optional<Route.Match> match = Route.match(uri.getRawPath()).filter(found -> served.test(found.route()));
             if (match.isEmpty()) {
                 throw new ApiException(404, "no such endpoint: " + abbreviate(uri.getRawPath())
-                        + " (see streams-app/README.md)");
+                        + " (see docs/http-api.md)");
             }
             routeTag = match.get().route().template();
             if (!"GET".equals(method)) {

@@ -5,7 +5,7 @@
  * model and its events, health probes and Prometheus metrics. Built on the JDK's {@code com.sun.net.httpserver}
  * server, on two listeners with threads of their own: the API, and a management listener for the probes and the
  * metrics ({@link ApiServer}). See
- * {@code streams-app/README.md} for every endpoint and the limits.
+ * {@code docs/http-api.md} for every endpoint and the limits.
  *
  * <p>Started and closed by {@link io.streamrec.app.StreamsApp}; outside the streams app only {@link Route}, the
  * API's routes, is used (the demo's deployment tests check the probes against it).
