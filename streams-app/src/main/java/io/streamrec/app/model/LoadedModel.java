@@ -377,9 +377,6 @@ public final class LoadedModel implements AutoCloseable {
         } catch (OrtException e) {
             throw new IllegalStateException("closing the session of " + info + " failed", e);
         } finally {
-            if (retrieval != null) {
-                retrieval.index().close();
-            }
             // After the session, so no call can still be reading or writing them.
             synchronized (allCalls) {
                 allCalls.forEach(CatalogueCall::close);

@@ -92,7 +92,6 @@ public final class ModelLoader {
         }
         long opened = System.nanoTime();
         LoadedModel model;
-        LoadedModel.Retrieval retrieval = null;
         try {
             checkSignature(what, session, release.getHistoryLength());
             Map<String, String> metadata = checkMetadata(what, session, release, vocabularies);
@@ -100,14 +99,15 @@ public final class ModelLoader {
                     release.getCreatedAt(), vocabularies.items().size(), vocabularies.users().size(),
                     release.getHistoryLength(), release.getMetrics(), release.getHyperparameters(),
                     release.getProvenance(), checked.signed() ? release.getSigningKeyId() : null, graph.length);
-            retrieval = retrievalStage.load(what, session, metadata, release, vocabularies.items().size());
+            LoadedModel.Retrieval retrieval = retrievalStage.load(what, session, metadata, release,
+                    vocabularies.items().size());
             model = new LoadedModel(info, runtime.environment(), session, vocabularies.items(),
                     vocabularies.users(), runtime.settings().maxBatch(), retrieval);
         } catch (ReleaseRejectedException | RuntimeException e) {
-            closeQuietly(session, retrieval);
+            closeQuietly(session);
             throw e;
         } catch (OrtException e) {
-            closeQuietly(session, retrieval);
+            closeQuietly(session);
             throw new ReleaseRejectedException("graph", what + ": cannot build the catalogue tensor or read the"
                     + " retrieval vectors: " + e.getMessage(), e);
         }
@@ -348,15 +348,11 @@ public final class ModelLoader {
         }
     }
 
-    private static void closeQuietly(OrtSession session, LoadedModel.Retrieval retrieval) {
+    private static void closeQuietly(OrtSession session) {
         try {
             session.close();
         } catch (OrtException e) {
             log.warn("event=session_close_failed error=\"{}\"", e.getMessage());
-        } finally {
-            if (retrieval != null) {
-                retrieval.index().close();
-            }
         }
     }
 }

@@ -49,7 +49,7 @@ final class RetrievalStageLoader {
 
     /**
      * The stage, or null when every list is scored whole. A graph whose retrieval outputs do not match its
-     * metadata, or a shipped index that fails its checks, is rejected. The caller owns the returned index.
+     * metadata, or a shipped index that fails its checks, is rejected.
      */
     LoadedModel.Retrieval load(String what, OrtSession session, Map<String, String> metadata, ModelRelease release,
                                int items) throws ReleaseRejectedException, OrtException {

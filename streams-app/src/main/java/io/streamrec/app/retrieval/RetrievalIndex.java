@@ -4,9 +4,9 @@ import java.util.function.IntPredicate;
 
 /**
  * Items by inner product with a query vector: the candidates of a two-stage list. Thread-safe and immutable
- * once built. Closed by the model that owns it, after its last search.
+ * once built; it holds nothing but heap, so it needs no closing.
  */
-public interface RetrievalIndex extends AutoCloseable {
+public interface RetrievalIndex {
 
     /** The number of items N; results are model indices in {@code 1..N}. */
     int size();
@@ -19,9 +19,4 @@ public interface RetrievalIndex extends AutoCloseable {
 
     /** Approximate heap bytes the index holds beyond the vectors themselves (0 for a scan). */
     long structureBytes();
-
-    /** Releases what the index holds beyond the heap; nothing for an index built in memory. */
-    @Override
-    default void close() {
-    }
 }

@@ -28,20 +28,18 @@ import org.apache.lucene.util.hnsw.OnHeapHnswGraph;
  * loading it here is reading Lucene's files and copying the graph and the vectors onto the heap, seconds where
  * building takes minutes at a million items.
  *
- * <p>Why copied rather than searched in Lucene's files: Lucene's reader decodes each node's neighbour list and
- * reads each vector through an {@code IndexInput} on every visit, which made a search of 500 candidates over
- * 10^6 items several times slower than the same walk over arrays. The copy ({@link InitializedHnswGraphBuilder},
- * the step Lucene's own merges use) is then searched exactly as an index built here ({@link HnswIndex}), and the
- * files are released once it is made. Immutable; thread-safe.
+ * <p>Why copied rather than searched in Lucene's files: Lucene's reader decodes a node's neighbour list and
+ * reads each vector through an {@code IndexInput} on every visit, where the copy walks arrays. The copy
+ * ({@link InitializedHnswGraphBuilder}, the step Lucene's own merges use) is searched exactly as an index built
+ * here ({@link HnswIndex}), so both paths cost the same per search, and the files are released once it is made.
+ * Immutable; thread-safe.
  */
 public final class ShippedIndex implements RetrievalIndex {
 
     private final HnswIndex index;
-    private final long bytes;
 
-    private ShippedIndex(HnswIndex index, long bytes) {
+    private ShippedIndex(HnswIndex index) {
         this.index = index;
-        this.bytes = bytes;
     }
 
     /**
@@ -53,10 +51,8 @@ public final class ShippedIndex implements RetrievalIndex {
      */
     public static ShippedIndex open(byte[] packed, int items, int dimension, long maxBytes) throws IOException {
         Map<String, byte[]> files = RetrievalIndexFormat.unpack(packed, maxBytes);
-        long bytes = 0;
         try (ByteBuffersDirectory directory = new ByteBuffersDirectory()) {
             for (Map.Entry<String, byte[]> file : files.entrySet()) {
-                bytes += file.getValue().length;
                 try (IndexOutput out = directory.createOutput(file.getKey(), IOContext.DEFAULT)) {
                     out.writeBytes(file.getValue(), file.getValue().length);
                 }
@@ -64,7 +60,7 @@ public final class ShippedIndex implements RetrievalIndex {
             try (DirectoryReader reader = DirectoryReader.open(directory)) {
                 check(reader, items, dimension);
                 LeafReader leaf = reader.leaves().get(0).reader();
-                return new ShippedIndex(HnswIndex.ofUnitSphere(vectors(leaf), graph(leaf, items)), bytes);
+                return new ShippedIndex(HnswIndex.ofUnitSphere(vectors(leaf), graph(leaf, items)));
             }
         }
     }
@@ -123,10 +119,9 @@ public final class ShippedIndex implements RetrievalIndex {
         return index.size();
     }
 
-    /** The index files' bytes as shipped; the graph on the heap is {@link HnswIndex#structureBytes()}. */
     @Override
     public long structureBytes() {
-        return Math.max(bytes, index.structureBytes());
+        return index.structureBytes();
     }
 
     @Override
