@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * hyperparameters, provenance, counts), puts it inline when it is at most the configured size and otherwise
  * into the {@link ArtifactStore} under a {@code file://} URI (the signed SHA-256 is the same either way), adds
  * the vocabularies (inline, or in the store too when they are over the same limit), metrics, hyperparameters
- * and provenance, and signs the lot. A graph with a retrieval stage
- * over a large catalogue ({@link ReleaseSettings#retrievalIndexMinItems}) also gets its retrieval index built
+ * and provenance, and signs the lot. A graph with a retrieval stage over a large catalogue
+ * ({@link ReleaseSettings#retrievalIndexMinItems}) also gets its retrieval index built
  * ({@link RetrievalIndexBuilder}) and stored beside it, named in the signed release.
  *
  * <pre>{@code
