@@ -6,10 +6,13 @@
  * ({@link io.streamrec.schemas.model.ReleaseCanonicalForm}), signing
  * ({@link io.streamrec.schemas.model.ReleaseSigner}) and verification
  * ({@link io.streamrec.schemas.model.ReleaseVerifier}, which refuses with a
- * {@link io.streamrec.schemas.model.ReleaseRejectedException}).
+ * {@link io.streamrec.schemas.model.ReleaseRejectedException}), and the files a release may name beside its
+ * graph: its vocabularies ({@link io.streamrec.schemas.model.ReleaseVocabularies}) and its retrieval index
+ * ({@link io.streamrec.schemas.model.RetrievalIndexFormat}).
  *
  * <p>Invariants: the canonical form is versioned by its format tag and never changes for an existing tag,
  * since signatures already published depend on it; a release that carries a signature is always checked,
- * whatever the verifier was built to accept. Signers and verifiers are immutable and thread-safe.
+ * whatever the verifier was built to accept; every file a release names is checked against its signed SHA-256
+ * before it is used. Signers and verifiers are immutable and thread-safe.
  */
 package io.streamrec.schemas.model;
