@@ -1,6 +1,7 @@
 package io.streamrec.schemas.model;
 
 import io.streamrec.avro.ModelRelease;
+import io.streamrec.avro.ReleaseArtifact;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -105,6 +106,23 @@ public final class ReleaseVerifier {
             throw new ReleaseRejectedException("checksum", "release " + describe(release) + ": the ONNX graph ("
                     + onnxBytes.length + " bytes) has SHA-256 " + actual + " but the release names "
                     + release.getSha256());
+        }
+    }
+
+    /**
+     * Checks the bytes of a file the release names ({@code vocabularies}, {@code retrievalIndex}) against its
+     * signed SHA-256.
+     *
+     * @param file what the file is, for the message, e.g. "the vocabularies"
+     * @throws ReleaseRejectedException with reason {@code checksum} when they differ
+     */
+    public static void verifyChecksum(ModelRelease release, ReleaseArtifact artifact, String file, byte[] bytes)
+            throws ReleaseRejectedException {
+        String actual = sha256Hex(bytes);
+        if (!actual.equalsIgnoreCase(artifact.getSha256())) {
+            throw new ReleaseRejectedException("checksum", "release " + describe(release) + ": " + file + " ("
+                    + bytes.length + " bytes) has SHA-256 " + actual + " but the release names "
+                    + artifact.getSha256());
         }
     }
 

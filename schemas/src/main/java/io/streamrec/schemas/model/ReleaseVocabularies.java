@@ -67,11 +67,7 @@ public record ReleaseVocabularies(List<String> items, List<String> users) {
             throw new ReleaseRejectedException("artifact", what + ": cannot fetch the vocabularies " + file.getUri()
                     + ": " + e.getMessage(), e);
         }
-        String actual = ReleaseVerifier.sha256Hex(bytes);
-        if (!actual.equalsIgnoreCase(file.getSha256())) {
-            throw new ReleaseRejectedException("checksum", what + ": the vocabularies (" + bytes.length
-                    + " bytes) have SHA-256 " + actual + " but the release names " + file.getSha256());
-        }
+        ReleaseVerifier.verifyChecksum(release, file, "the vocabularies file", bytes);
         try {
             return decode(bytes);
         } catch (IOException e) {

@@ -116,11 +116,7 @@ final class RetrievalStageLoader {
             throw new ReleaseRejectedException("artifact", what + ": cannot fetch the retrieval index "
                     + artifact.getUri() + ": " + e.getMessage(), e);
         }
-        String actual = ReleaseVerifier.sha256Hex(packed);
-        if (!actual.equalsIgnoreCase(artifact.getSha256())) {
-            throw new ReleaseRejectedException("checksum", what + ": the retrieval index (" + packed.length
-                    + " bytes) has SHA-256 " + actual + " but the release names " + artifact.getSha256());
-        }
+        ReleaseVerifier.verifyChecksum(release, artifact, "the retrieval index", packed);
         try {
             return ShippedIndex.open(packed, items, width, fetcher.maxBytes());
         } catch (IOException | RuntimeException e) {
