@@ -4,11 +4,11 @@ import io.streamrec.demo.run.DemoResult;
 import io.streamrec.demo.run.DemoRun;
 import io.streamrec.demo.run.DemoSettings;
 import io.streamrec.devstack.DevStackException;
+import io.streamrec.schemas.process.GracefulStop;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -102,27 +102,18 @@ public final class DemoCommand implements Callable<Integer> {
             return 2;
         }
         DemoRun run = new DemoRun(settings, System.out);
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            run.stop();
+        // Ctrl-C stops the run, which closes the app and its model sessions before the JVM's shutdown begins.
+        return GracefulStop.run("demo", run::stop, () -> {
             try {
-                finished.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                DemoResult result = run.run();
+                System.out.println();
+                System.out.println("Report: " + result.report().toAbsolutePath());
+                return 0;
+            } catch (DevStackException | IllegalArgumentException | IllegalStateException e) {
+                System.err.println();
+                System.err.println("streamrec demo: " + e.getMessage());
+                return 1;
             }
-        }, "demo-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            DemoResult result = run.run();
-            System.out.println();
-            System.out.println("Report: " + result.report().toAbsolutePath());
-            return 0;
-        } catch (DevStackException | IllegalArgumentException | IllegalStateException e) {
-            System.err.println();
-            System.err.println("streamrec demo: " + e.getMessage());
-            return 1;
-        } finally {
-            finished.countDown();
-        }
+        });
     }
 }

@@ -3,6 +3,7 @@ package io.streamrec.app;
 import io.streamrec.app.http.HttpTimeLimits;
 import io.streamrec.schemas.config.ConfigDocs;
 import io.streamrec.schemas.config.ConfigSources;
+import io.streamrec.schemas.process.GracefulStop;
 import io.streamrec.schemas.serde.AvroSerdeConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The streams app's command line: gathers the configuration (file, {@code STREAMREC_*} environment variables,
- * {@code --set key=value}), starts the app and runs until SIGTERM / Ctrl-C.
+ * {@code --set key=value}), starts the app and runs until SIGTERM / Ctrl-C, then closes it and exits 0.
  */
 @Command(name = "streams-app", mixinStandardHelpOptions = true,
         description = "Runs the streamrec Kafka Streams application: a ranked top-K list for every click.",
@@ -42,20 +43,23 @@ public final class StreamsAppCommand implements Callable<Integer> {
             return 0;
         }
         Map<String, Object> settings = ConfigSources.load(Map.of(), configFile, System.getenv(), overrides);
-        CountDownLatch stopped = new CountDownLatch(1);
-        StreamsApp app;
-        try {
-            app = StreamsApp.start(settings);
-        } catch (ConfigException e) {
-            System.err.println("streams-app: configuration error: " + e.getMessage());
-            return 2;
-        }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.close();
-            stopped.countDown();
-        }, "streams-app-shutdown"));
-        stopped.await();
-        return 0;
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        // The app closes on this thread, before the JVM's shutdown: see GracefulStop for why not in a hook.
+        return GracefulStop.run("streams-app", stopRequested::countDown, () -> {
+            StreamsApp app;
+            try {
+                app = StreamsApp.start(settings);
+            } catch (ConfigException e) {
+                System.err.println("streams-app: configuration error: " + e.getMessage());
+                return 2;
+            }
+            try {
+                stopRequested.await();
+            } finally {
+                app.close();
+            }
+            return 0;
+        });
     }
 
     public static void main(String[] args) {

@@ -10,16 +10,17 @@ import java.util.Optional;
  * exits when its parent process is gone, however the parent went (a SIGKILL from the OOM killer runs no
  * shutdown hook, so the parent cannot stop its children itself).
  *
- * <p>Arguments: the parent's pid, the main class to run, then that class's arguments. The exit is
- * {@link System#exit}, so the program's shutdown hooks run (the streams app leaves its group and aborts its
- * transaction); if they take longer than {@link #SHUTDOWN_GRACE_MILLIS} the JVM halts.
+ * <p>Arguments: the parent's pid, the main class to run, then that class's arguments. The exit is the one a
+ * SIGTERM starts: the JVM raises it on itself, so a program that handles it stops the way it does in production
+ * (the streams app closes Kafka Streams, leaving its group and aborting its transaction, and its model sessions,
+ * before the JVM's shutdown begins). If that takes longer than {@link #SHUTDOWN_GRACE_MILLIS} the JVM halts.
  *
  * <p>{@link ChildJvm} puts this class alone on the child's class path, beside the program's jar, so it must
  * use nothing but the JDK and compile to a single class file (no nested classes).
  */
 public final class ExitWithParent {
 
-    /** The exit status of a child whose parent is gone (as for SIGTERM: 128 + 15). */
+    /** The exit status of a child whose parent is gone, where SIGTERM cannot be raised (as for SIGTERM: 128 + 15). */
     public static final int ORPHANED_EXIT_STATUS = 143;
     /** The streams app's graceful close waits for a broker that may have died with the parent: bounded here. */
     static final long SHUTDOWN_GRACE_MILLIS = 30_000;
@@ -69,7 +70,17 @@ public final class ExitWithParent {
         }, "exit-with-parent-halt");
         halt.setDaemon(true);
         halt.start();
-        System.exit(ORPHANED_EXIT_STATUS);
+        raiseSigterm();
+    }
+
+    /** {@code sun.misc.Signal.raise}, by reflection (no warning about an internal API); exits where it is missing. */
+    private static void raiseSigterm() {
+        try {
+            Class<?> signal = Class.forName("sun.misc.Signal");
+            signal.getMethod("raise", signal).invoke(null, signal.getConstructor(String.class).newInstance("TERM"));
+        } catch (ReflectiveOperationException | LinkageError e) {
+            System.exit(ORPHANED_EXIT_STATUS);
+        }
     }
 
     private static long currentParent() {

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,7 +75,12 @@ public final class ModelLoader {
         }
     }
 
-    /** Verifies, builds, warms up and probes the release. The caller owns the returned model. */
+    /**
+     * Verifies, builds, warms up and probes the release. The caller owns the returned model.
+     *
+     * @throws java.util.concurrent.CancellationException when the calling thread was interrupted, checked between
+     *     steps
+     */
     public LoadedModel load(ModelRelease release) throws ReleaseRejectedException {
         String what = release.getName() + " v" + release.getVersion();
         long start = System.nanoTime();
@@ -83,6 +89,7 @@ public final class ModelLoader {
         ReleaseVocabularies vocabularies = checked.vocabularies();
         long verified = System.nanoTime();
 
+        abandonIfInterrupted(what, "before building its session");
         OrtSession session;
         try {
             session = runtime.createSession(graph);
@@ -93,6 +100,7 @@ public final class ModelLoader {
         long opened = System.nanoTime();
         LoadedModel model;
         try {
+            abandonIfInterrupted(what, "after building its session");
             checkSignature(what, session, release.getHistoryLength());
             Map<String, String> metadata = checkMetadata(what, session, release, vocabularies);
             ModelInfo info = new ModelInfo(release.getName(), release.getVersion(), release.getVariant(),
@@ -104,7 +112,7 @@ public final class ModelLoader {
             model = new LoadedModel(info, runtime.environment(), session, vocabularies.items(),
                     vocabularies.users(), runtime.settings().maxBatch(), retrieval);
         } catch (ReleaseRejectedException | RuntimeException e) {
-            closeQuietly(session);
+            closeQuietly(session); // a CancellationException too
             throw e;
         } catch (OrtException e) {
             closeQuietly(session);
@@ -113,6 +121,7 @@ public final class ModelLoader {
         }
         long built = System.nanoTime();
         try {
+            abandonIfInterrupted(what, "before its probe");
             probe(what, model, release.getVersion());
             // Where a load's time goes, for catalogues whose load is minutes: verify (signature, fetch,
             // checksum), session (ONNX Runtime parses and optimises the graph), model (vocabularies and any
@@ -125,6 +134,16 @@ public final class ModelLoader {
         } catch (ReleaseRejectedException | RuntimeException e) {
             model.close(); // the model owns the session now
             throw e;
+        }
+    }
+
+    /**
+     * The registry interrupts its loader when it closes: a load then stops between steps, since ONNX Runtime's
+     * own steps (building a session, running one) cannot be interrupted.
+     */
+    private static void abandonIfInterrupted(String what, String where) {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new CancellationException(what + ": load abandoned " + where + ", the app is stopping");
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -43,11 +44,15 @@ import org.slf4j.LoggerFactory;
  * with that number.
  *
  * <p>Thread-safe. Lifetime: close after the stream threads stopped scoring; closing releases the registry's
- * hold on the serving model (its session closes once no lease is open) and stops the loader thread.
+ * hold on the serving model (its session closes once no lease is open) and stops the loader thread. A load under
+ * way is abandoned at its next step, but closing waits for a step inside ONNX Runtime to end, however long: the
+ * JVM's shutdown frees ONNX Runtime's environment under any session still being built (see
+ * {@code io.streamrec.schemas.process.GracefulStop}).
  */
 public final class ModelRegistry implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ModelRegistry.class);
+    private static final int LOADER_WAIT_LOG_SECONDS = 10;
 
     /** Which releases the registry accepts. Immutable. */
     public record Settings(String modelName, OptionalLong pinnedVersion, int maxEvents) {
@@ -265,20 +270,28 @@ public final class ModelRegistry implements AutoCloseable {
             if (previous != null) {
                 previous.release();
             }
+        } catch (CancellationException e) {
+            log.info("event=model_load_abandoned model={} version={} note=\"{}\"", release.getName(),
+                    release.getVersion(), e.getMessage());
         } catch (ReleaseRejectedException e) {
-            synchronized (this) {
-                record(ModelEvent.Kind.REJECTED, release.getVersion(), e.reason(), e.getMessage(),
-                        Duration.between(start, clock.instant()));
-            }
+            rejectUnlessClosed(release, e.reason(), e.getMessage(), start);
         } catch (RuntimeException e) {
-            synchronized (this) {
-                record(ModelEvent.Kind.REJECTED, release.getVersion(), "internal", "loading failed unexpectedly: " + e,
-                        Duration.between(start, clock.instant()));
-            }
+            rejectUnlessClosed(release, "internal", "loading failed unexpectedly: " + e, start);
         } finally {
             synchronized (this) {
                 loadingVersion = -1;
             }
+        }
+    }
+
+    // A load that fails after close() interrupted it (a fetch cut short) says nothing about the release.
+    private synchronized void rejectUnlessClosed(ModelRelease release, String reason, String message, Instant start) {
+        if (closed) {
+            log.info("event=model_load_abandoned model={} version={} note=\"closing: {}\"", release.getName(),
+                    release.getVersion(), message);
+        } else {
+            record(ModelEvent.Kind.REJECTED, release.getVersion(), reason, message,
+                    Duration.between(start, clock.instant()));
         }
     }
 
@@ -346,10 +359,16 @@ public final class ModelRegistry implements AutoCloseable {
             pending = null;
             serving = current.getAndSet(null);
         }
-        loaderThread.shutdown();
+        // The interrupt stops a load at its next step (ModelLoader checks between steps; a fetch stops at once).
+        // ONNX Runtime's session build cannot be interrupted, and it must end before the JVM's shutdown frees
+        // ONNX Runtime's environment, so this waits for it however long it takes; SIGKILL still ends the process.
+        loaderThread.shutdownNow();
         try {
-            if (!loaderThread.awaitTermination(30, TimeUnit.SECONDS)) {
-                log.warn("event=model_loader_slow_shutdown note=\"a load is still running after 30 s\"");
+            int waitedSeconds = 0;
+            while (!loaderThread.awaitTermination(LOADER_WAIT_LOG_SECONDS, TimeUnit.SECONDS)) {
+                waitedSeconds += LOADER_WAIT_LOG_SECONDS;
+                log.warn("event=model_loader_slow_shutdown waited_s={} note=\"a model load is in a step that cannot"
+                        + " be interrupted (ONNX Runtime building its session); closing waits for it\"", waitedSeconds);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

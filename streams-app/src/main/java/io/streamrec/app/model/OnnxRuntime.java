@@ -12,8 +12,11 @@ import java.util.Optional;
  * The process's ONNX Runtime: the one {@link OrtEnvironment} of the JVM and the session options every model
  * session is built with (intra-op threads, spinning).
  *
- * <p>Lifetime: create once at start-up, close last, after Kafka Streams and every session are closed
- * (closing the environment under a live session crashes the JVM). Thread-safe.
+ * <p>Lifetime: create once at start-up, close last, after Kafka Streams and every session are closed. The
+ * environment itself lives as long as the JVM: ONNX Runtime's Java binding makes {@link OrtEnvironment#close()} a
+ * no-op and frees the environment in a JVM shutdown hook of its own, which runs alongside every other hook. No
+ * session may therefore be built or run once the JVM's shutdown has begun, which is why the commands stop on
+ * SIGTERM before it ({@code io.streamrec.schemas.process.GracefulStop}). Thread-safe.
  */
 public final class OnnxRuntime implements AutoCloseable {
 

@@ -35,13 +35,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * What the HTTP ITs share: private topics and app settings on the shared local stack, producers of clicks and
- * releases in the wire format through the real registry, and a small HTTP client. Immutable.
+ * What the app's ITs share (the HTTP ITs, and {@code StopWhileLoadingIT}): private topics and app settings on the
+ * shared local stack, producers of clicks and releases in the wire format through the real registry, and a small
+ * HTTP client. Immutable.
  *
  * @param suffix unique per test class: topic names and the application id carry it
  * @param topics the private topics by catalog name
  */
-record ApiItSupport(LocalStack stack, String suffix, Map<String, String> topics) {
+public record ApiItSupport(LocalStack stack, String suffix, Map<String, String> topics) {
 
     static final Duration TIMEOUT = Duration.ofSeconds(60);
 
@@ -66,7 +67,7 @@ record ApiItSupport(LocalStack stack, String suffix, Map<String, String> topics)
     }
 
     /** Creates this class's topics: the catalog's, renamed, at the given partition count. */
-    static ApiItSupport create(LocalStack stack, String prefix, int partitions) {
+    public static ApiItSupport create(LocalStack stack, String prefix, int partitions) {
         String suffix = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
         TopicCatalog catalog = TopicCatalog.standard().withReplicationFactor((short) 1).withPartitions(partitions);
         Map<String, String> names = new HashMap<>();
@@ -88,7 +89,7 @@ record ApiItSupport(LocalStack stack, String suffix, Map<String, String> topics)
     }
 
     /** Settings of one instance: this class's topics and application id, loopback HTTP on a free port. */
-    Map<String, Object> appSettings(Path stateDir) {
+    public Map<String, Object> appSettings(Path stateDir) {
         Map<String, Object> settings = new HashMap<>(stack.clientProperties());
         settings.put(StreamsConfig.APPLICATION_ID_CONFIG, "http-it-" + suffix);
         settings.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
@@ -117,7 +118,7 @@ record ApiItSupport(LocalStack stack, String suffix, Map<String, String> topics)
     }
 
     /** Publishes a release to this class's models topic, keyed by model name, and waits for the ack. */
-    void publish(ModelRelease release) {
+    public void publish(ModelRelease release) {
         Map<String, Object> config = new HashMap<>(stack.clientProperties());
         config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicCatalog.MODELS_MAX_MESSAGE_BYTES);
         config.put(ProducerConfig.ACKS_CONFIG, "all");

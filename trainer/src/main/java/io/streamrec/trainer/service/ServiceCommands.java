@@ -13,6 +13,7 @@ import io.streamrec.schemas.model.ReleaseKeys;
 import io.streamrec.schemas.model.ReleaseRejectedException;
 import io.streamrec.schemas.model.ReleaseSigner;
 import io.streamrec.schemas.model.ReleaseVerifier;
+import io.streamrec.schemas.process.GracefulStop;
 import io.streamrec.schemas.serde.AvroSerdeConfig;
 import io.streamrec.schemas.serde.SchemaRegistryClient;
 import io.streamrec.trainer.kafka.ModelReleasePublisher;
@@ -27,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
@@ -144,9 +144,9 @@ public final class ServiceCommands {
             PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             try (TrainerService service = new TrainerService(setup.config(), setup.clientConfig(),
                     setup.schemaRegistry(), setup.signer(), Clock.systemUTC(), meters)) {
-                Thread hook = new Thread(service::stop, "trainer-once-shutdown");
-                Runtime.getRuntime().addShutdownHook(hook);
-                RefitOutcome outcome = service.runOnce();
+                // Stopped by a signal, the refit ends at its next check and closes its sessions before the JVM's
+                // shutdown begins (GracefulStop says why that order matters).
+                RefitOutcome outcome = GracefulStop.run("trainer-once", service::stop, service::runOnce);
                 System.out.println(outcome.decision() + " " + outcome.modelName() + " v" + outcome.version() + ": "
                         + outcome.reason());
                 outcome.report().ifPresent(report -> System.out.println("report: " + report.toAbsolutePath()));
@@ -166,29 +166,21 @@ public final class ServiceCommands {
         }
 
         @Override
-        int run(Setup setup) throws InterruptedException {
+        int run(Setup setup) {
             PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             new JvmMemoryMetrics().bindTo(meters);
             new JvmGcMetrics().bindTo(meters);
             new JvmThreadMetrics().bindTo(meters);
             new ProcessorMetrics().bindTo(meters);
-            CountDownLatch finished = new CountDownLatch(1);
             try (TrainerService service = new TrainerService(setup.config(), setup.clientConfig(),
                     setup.schemaRegistry(), setup.signer(), Clock.systemUTC(), meters);
                  TrainerHttp http = new TrainerHttp(setup.config().httpHost(), setup.config().httpPort(), service,
                          meters)) {
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    service.stop();
-                    try {
-                        finished.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }, "trainer-serve-shutdown"));
                 System.out.println("trainer service: /health/live, /health/ready, /metrics on port " + http.port());
-                service.serve();
-            } finally {
-                finished.countDown();
+                GracefulStop.run("trainer-serve", service::stop, () -> {
+                    service.serve();
+                    return null;
+                });
             }
             return 0;
         }
