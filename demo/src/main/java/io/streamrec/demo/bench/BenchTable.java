@@ -72,10 +72,11 @@ public final class BenchTable {
             SwapResult swap = result.swap();
             table.append(String.format(Locale.ROOT, "%nHot swap at %.0f clicks/s %s: largest output gap around the"
                             + " swap %d ms, elsewhere %d ms; lists missing after drain %d; fallback lists %d; p99"
-                            + " around the swap %.1f ms; %d of %d instance%s served the new model at the end%n",
+                            + " around the swap %.1f ms; %d of %d instance%s served the new model at the end%s%n",
                     swap.rate(), with, swap.swapGapMs(), swap.normalGapMs(), swap.missing(), swap.fallbackLists(),
                     swap.p99MicrosAroundSwap() / 1000.0, swap.instancesSwapped(), result.instances(),
-                    result.instances() == 1 ? "" : "s"));
+                    result.instances() == 1 ? "" : "s", swap.swapSeconds() < 0 ? "" : String.format(Locale.ROOT,
+                            ", all of them %.1f s after it was published", swap.swapSeconds())));
         }
         table.append(String.format(Locale.ROOT, "%nApp RSS per instance %s: %s MiB after warm-up, %s MiB at the end"
                         + " (peak %s MiB)%s%n", with, perInstance(result.memoryAtStart(), m -> m.rssBytes() >> 20),

@@ -124,10 +124,14 @@ public final class EndToEndBench {
     public static final long SUSTAINED_P99_MICROS = 250_000;
     /** Each step of the search for the highest sustained rate offers this much more than the last. */
     private static final double SEARCH_FACTOR = 1.25;
+    private static final Duration SWAP_WAIT_LIMIT = Duration.ofMinutes(10);
 
-    /** The swap phase's result; {@code instancesSwapped} of the instances served the new model at its end. */
+    /**
+     * The swap phase's result; {@code instancesSwapped} of the instances served the new model at its end,
+     * {@code swapSeconds} after it was published (-1: not all of them within the limit).
+     */
     public record SwapResult(double rate, long swapGapMs, long normalGapMs, long missing, long fallbackLists,
-                             long p99MicrosAroundSwap, int instancesSwapped) { }
+                             long p99MicrosAroundSwap, int instancesSwapped, double swapSeconds) { }
 
     /**
      * One instance's state directory after it closed: the apparent size of all its files, and of the stores'
@@ -441,12 +445,18 @@ public final class EndToEndBench {
                             ModelReleasePublisher publisher, ModelRelease newer, AtomicReference<Double> rate)
             throws Exception {
         rate.set(settings.swapRate());
-        out.printf(Locale.ROOT, "==> hot swap at %.0f clicks/s: 15 s, publish v2, 20 s%n", settings.swapRate());
+        out.printf(Locale.ROOT, "==> hot swap at %.0f clicks/s: 15 s, publish v2, wait until every instance serves"
+                + " it (at most %d s), 20 s%n", settings.swapRate(), SWAP_WAIT_LIMIT.toSeconds());
         long swapsBefore = watcher.snapshot().swaps().size();
         long fallbackBefore = watcher.snapshot().fallbackLists();
         long from = System.currentTimeMillis() / 1000;
         Thread.sleep(15_000);
+        long published = System.nanoTime();
         publisher.publish(newer);
+        double swapSeconds = awaitServedEverywhere(apps, newer.getVersion(), published);
+        out.printf(Locale.ROOT, "    %s%n", swapSeconds < 0 ? "not every instance served v" + newer.getVersion()
+                + " within " + SWAP_WAIT_LIMIT.toSeconds() + " s" : String.format(Locale.ROOT,
+                "every instance served v%d %.1f s after it was published", newer.getVersion(), swapSeconds));
         Thread.sleep(20_000);
         rate.set(0.0);
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -462,7 +472,7 @@ public final class EndToEndBench {
             out.printf(Locale.ROOT, "    no swap seen downstream; %d of %d instance(s) serve v%d%n", swapped,
                     apps.size(), newer.getVersion());
             return new SwapResult(settings.swapRate(), -1, -1, missing, seen.fallbackLists() - fallbackBefore, -1,
-                    swapped);
+                    swapped, swapSeconds);
         }
         long swapSecond = seen.swaps().get(seen.swaps().size() - 1).atMs() / 1000;
         long swapGap = 0;
@@ -482,7 +492,23 @@ public final class EndToEndBench {
                 + " the swap %.1f ms; %d of %d instance(s) serve v%d%n", swapGap, normalGap, missing, p99 / 1000.0,
                 swapped, apps.size(), newer.getVersion());
         return new SwapResult(settings.swapRate(), swapGap, normalGap, missing, seen.fallbackLists() - fallbackBefore,
-                p99, swapped);
+                p99, swapped, swapSeconds);
+    }
+
+    /**
+     * Seconds from publishing until every instance serves the version, or -1 after {@link #SWAP_WAIT_LIMIT}: a
+     * release of 10^6 items takes tens of seconds to fetch, verify and load under load.
+     */
+    private static double awaitServedEverywhere(List<StreamsAppProcess> apps, long version, long publishedNanos)
+            throws InterruptedException {
+        long deadline = publishedNanos + SWAP_WAIT_LIMIT.toNanos();
+        while (instancesServing(apps, version) < apps.size()) {
+            if (System.nanoTime() > deadline) {
+                return -1;
+            }
+            Thread.sleep(500);
+        }
+        return (System.nanoTime() - publishedNanos) / 1e9;
     }
 
     private static int instancesServing(List<StreamsAppProcess> apps, long version) throws InterruptedException {

@@ -37,7 +37,7 @@ class BenchTableTest {
                 new StateSize(List.of(new StateFiles(6_040_000, 604_000)), 6_040));
         Result two = result(2, List.of(step(500, List.of(251.0, 249.4), List.of(60.2, 55.0)),
                         step(1000, List.of(498.0, 503.0), List.of(95.0, 88.0))), List.of(),
-                new SwapResult(500, 120, 40, 0, 0, 150_000, 2), new StateSize(List.of(new StateFiles(3_000_000,
+                new SwapResult(500, 120, 40, 0, 0, 150_000, 2, 3.5), new StateSize(List.of(new StateFiles(3_000_000,
                         1_000_000), new StateFiles(3_100_000, 1_135_000)), 6_100));
 
         String markdown = BenchTable.markdown(List.of(one, two));
@@ -55,7 +55,8 @@ class BenchTableTest {
         assertThat(markdown).contains("App RSS per instance with 2 instances: 600 / 600 MiB after warm-up, 600 / 600"
                 + " MiB at the end (peak 700 / 700 MiB)");
         assertThat(markdown).contains("Hot swap at 500 clicks/s with 2 instances: largest output gap around the swap"
-                + " 120 ms").contains("2 of 2 instances served the new model");
+                + " 120 ms").contains("2 of 2 instances served the new model at the end, all of them 3.5 s after it"
+                + " was published");
         assertThat(markdown).contains("State with 1 instance: 6,040,000 bytes")
                 .contains("of which 604,000 in the stores' SST files")
                 .contains("**1,000 bytes per user**, 100 of them in SST files");
