@@ -39,7 +39,7 @@ LABEL org.opencontainers.image.title="streamrec streams-app" \
 RUN groupadd --system --gid 10001 streamrec \
  && useradd --system --uid 10001 --gid 10001 --home-dir /app --no-create-home --shell /usr/sbin/nologin streamrec \
  && install -d -o 10001 -g 10001 -m 0750 /var/lib/streamrec /var/lib/streamrec/state /var/lib/streamrec/keys \
-        /var/lib/streamrec/reports
+        /var/lib/streamrec/reports /var/lib/streamrec/artifacts
 WORKDIR /app
 # Dependencies first: they change less often than the application jar, so their layer is reused.
 COPY --from=build /out/lib/ /app/lib/

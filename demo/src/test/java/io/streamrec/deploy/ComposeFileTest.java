@@ -40,6 +40,8 @@ class ComposeFileTest {
 
     /** The path of the image's entrypoint, as a wrapper script must call it. */
     private static final String ENTRYPOINT_CALL = "/app/bin/entrypoint.sh \"$@\"";
+    /** The trainer's release.artifact.dir in trainer.env. */
+    private static final String RELEASE_ARTIFACTS = "/var/lib/streamrec/artifacts";
 
     /** The generator's registry flag, as its parser knows it. */
     private static final String GENERATOR_REGISTRY_FLAG = "--schema-registry-url";
@@ -71,6 +73,10 @@ class ComposeFileTest {
                 problems.add(workload.name() + ": a long-running service without a health check");
             }
         }
+        problems.addAll(WorkloadChecks.sharedArtifactProblems(workloads));
+        assertThat(workloads).filteredOn(w -> w.invocation().program() == Program.STREAMS_APP).as("every app mounts"
+                + " the trainer's release files").allSatisfy(app -> assertThat(app.mountOf(RELEASE_ARTIFACTS))
+                        .hasValueSatisfying(mount -> assertThat(mount.readOnly()).isTrue()));
         assertThat(problems).as("problems of the compose services").isEmpty();
     }
 

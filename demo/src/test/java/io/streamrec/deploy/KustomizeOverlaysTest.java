@@ -96,7 +96,7 @@ class KustomizeOverlaysTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod", "monitoring"})
+    @ValueSource(strings = {"dev", "prod", "monitoring", "large-catalogue"})
     void theOverlayRendersIntoTypedObjectsWithoutUnknownFields(String overlay) {
         List<HasMetadata> objects = objects(overlay);
         assertThat(objects).extracting(HasMetadata::getKind).contains("StatefulSet", "Service", "Deployment",
@@ -113,7 +113,7 @@ class KustomizeOverlaysTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod", "monitoring"})
+    @ValueSource(strings = {"dev", "prod", "monitoring", "large-catalogue"})
     void everyContainerHoldsTheInvariants(String overlay) {
         List<String> problems = new ArrayList<>();
         List<Workload> workloads = workloads(overlay, problems);
@@ -134,11 +134,30 @@ class KustomizeOverlaysTest {
                         + " image's USER " + user);
             }
         }
+        problems.addAll(WorkloadChecks.sharedArtifactProblems(workloads));
         assertThat(problems).as("problems of the " + overlay + " overlay").isEmpty();
     }
 
+    @org.junit.jupiter.api.Test
+    void theLargeCatalogueOverlaySharesTheTrainersReleaseFilesWithEveryAppThroughOneReadWriteManyClaim() {
+        List<Workload> workloads = workloads("large-catalogue", new ArrayList<>());
+        List<Workload> trainers = workloads.stream().filter(w -> w.invocation().program() == Program.TRAINER_SERVE
+                || w.invocation().program() == Program.TRAINER_ONCE).toList();
+        assertThat(trainers).hasSize(2).allSatisfy(trainer -> assertThat(trainer.mountOf("/var/lib/streamrec/artifacts"))
+                .as(trainer.name()).hasValueSatisfying(mount -> assertThat(mount.readOnly()).isFalse()));
+        assertThat(configurationOf("large-catalogue", Program.TRAINER_SERVE)
+                .get(TrainerServiceConfig.RELEASE_ARTIFACT_DIR_CONFIG)).isEqualTo("/var/lib/streamrec/artifacts");
+        assertThat(WorkloadChecks.sharedArtifactProblems(workloads)).isEmpty();
+        PersistentVolumeClaim claim = objects("large-catalogue").stream()
+                .filter(o -> o instanceof PersistentVolumeClaim && o.getMetadata().getName().equals("release-artifacts"))
+                .map(PersistentVolumeClaim.class::cast).findFirst().orElseThrow();
+        assertThat(claim.getSpec().getAccessModes()).containsExactly("ReadWriteMany");
+        assertThat(configurationOf("prod", Program.TRAINER_SERVE))
+                .doesNotContainKey(TrainerServiceConfig.RELEASE_ARTIFACT_DIR_CONFIG);
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod", "monitoring"})
+    @ValueSource(strings = {"dev", "prod", "monitoring", "large-catalogue"})
     void podsAreNonRootWithRequestsAndLimits(String overlay) {
         List<String> problems = new ArrayList<>();
         for (Map.Entry<HasMetadata, PodTemplateSpec> entry : podTemplates(overlay).entrySet()) {
@@ -164,7 +183,7 @@ class KustomizeOverlaysTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod", "monitoring"})
+    @ValueSource(strings = {"dev", "prod", "monitoring", "large-catalogue"})
     void theStreamsAppIsAStatefulSetAdvertisingItsPodsNameBehindTheHeadlessService(String overlay) {
         List<HasMetadata> objects = objects(overlay);
         StatefulSet statefulSet = only(objects, StatefulSet.class);
@@ -209,7 +228,7 @@ class KustomizeOverlaysTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod", "monitoring"})
+    @ValueSource(strings = {"dev", "prod", "monitoring", "large-catalogue"})
     void theStreamsAppsServicesPublishItsApiPortAndNeverItsManagementListener(String overlay) {
         List<HasMetadata> objects = objects(overlay);
         StatefulSet statefulSet = only(objects, StatefulSet.class);
@@ -238,7 +257,7 @@ class KustomizeOverlaysTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod", "monitoring"})
+    @ValueSource(strings = {"dev", "prod", "monitoring", "large-catalogue"})
     void theTrainerSignsWithTheSecretsKeyAndTheAppTrustsItsPublicHalfOnly(String overlay, @TempDir Path keys)
             throws IOException {
         List<Workload> workloads = workloads(overlay, new ArrayList<>());
@@ -277,7 +296,7 @@ class KustomizeOverlaysTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod", "monitoring", "strimzi"})
+    @ValueSource(strings = {"dev", "prod", "monitoring", "large-catalogue", "strimzi"})
     void noSecretValueIsRenderedAndEverySecretAPodUsesIsDocumented(String overlay) {
         List<String> problems = new ArrayList<>();
         for (HasMetadata object : objects(overlay)) {
@@ -318,7 +337,7 @@ class KustomizeOverlaysTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod", "monitoring"})
+    @ValueSource(strings = {"dev", "prod", "monitoring", "large-catalogue"})
     void theTrainerRunsAloneAndTheCronJobVariantReportsAKeptModelAsSuccess(String overlay, @TempDir Path scratch)
             throws Exception {
         List<HasMetadata> objects = objects(overlay);
@@ -358,7 +377,7 @@ class KustomizeOverlaysTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod", "monitoring"})
+    @ValueSource(strings = {"dev", "prod", "monitoring", "large-catalogue"})
     void theStreamsAppsReplicasAndSoTheirStandbysSpreadOverNodes(String overlay) {
         StatefulSet statefulSet = only(objects(overlay), StatefulSet.class);
         var spec = statefulSet.getSpec().getTemplate().getSpec();
@@ -612,7 +631,8 @@ class KustomizeOverlaysTest {
                         && claim.equals(pvc.getMetadata().getName()))) {
                     problems.add(name + ": volume " + mount.getName() + " names the undeclared claim " + claim);
                 }
-                mounts.add(new Workload.Mount(mount.getMountPath(), mount.getName(), Workload.Source.PERSISTENT,
+                // The claim, not the pod's name for it, is what two workloads share.
+                mounts.add(new Workload.Mount(mount.getMountPath(), claim, Workload.Source.PERSISTENT,
                         readOnly, Map.of(), Optional.empty()));
             } else if (volume.getEmptyDir() != null) {
                 mounts.add(new Workload.Mount(mount.getMountPath(), mount.getName(), Workload.Source.EMPTY_DIR,

@@ -88,6 +88,11 @@ final class WorkloadChecks {
                 writableDirectory(workload, TrainerServiceConfig.TRAIN_WARM_START_DIR_CONFIG, warmStart, true, where,
                         problems);
             }
+            String artifacts = ConfigKeys.value(program, configuration, TrainerServiceConfig.RELEASE_ARTIFACT_DIR_CONFIG);
+            if (artifacts != null && !artifacts.isBlank()) {
+                writableDirectory(workload, TrainerServiceConfig.RELEASE_ARTIFACT_DIR_CONFIG, artifacts, true, where,
+                        problems);
+            }
         }
         for (String key : List.of(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG)) {
             Object location = configuration.get(key);
@@ -95,6 +100,48 @@ final class WorkloadChecks {
                 readableFile(workload, key, location.toString(), where, problems);
             }
         }
+    }
+
+    /**
+     * Every streams app can read the files the trainers write to {@code release.artifact.dir}: a release names them
+     * by {@code file://} URI, so each app mounts the trainer's volume at the same path (read-only is enough).
+     */
+    static List<String> sharedArtifactProblems(List<Workload> workloads) {
+        List<String> problems = new ArrayList<>();
+        for (Workload trainer : workloads) {
+            Optional<String> artifacts = artifactDirectory(trainer);
+            Optional<Workload.Mount> written = artifacts.flatMap(trainer::mountOf);
+            if (written.isEmpty()) {
+                continue; // none configured, or reported by the trainer's own checks
+            }
+            for (Workload app : workloads) {
+                if (app.invocation().program() != Program.STREAMS_APP) {
+                    continue;
+                }
+                Optional<Workload.Mount> read = app.mountOf(artifacts.get());
+                if (read.isEmpty() || !read.get().volume().equals(written.get().volume())
+                        || !read.get().path().equals(written.get().path())) {
+                    problems.add(app.name() + " cannot read the release files " + trainer.name() + " writes to "
+                            + artifacts.get() + ": it mounts " + read.map(m -> "volume '" + m.volume() + "' at "
+                            + m.path()).orElse("nothing there") + ", not volume '" + written.get().volume()
+                            + "' at " + written.get().path());
+                }
+            }
+        }
+        return problems;
+    }
+
+    /** The trainer's {@code release.artifact.dir}, when set. */
+    private static Optional<String> artifactDirectory(Workload workload) {
+        Program program = workload.invocation().program();
+        if (program != Program.TRAINER_SERVE && program != Program.TRAINER_ONCE) {
+            return Optional.empty();
+        }
+        Map<String, String> environment = new LinkedHashMap<>(workload.invocation().image().dockerfile().runtimeEnv());
+        environment.putAll(workload.environment());
+        String directory = ConfigKeys.value(program, ConfigKeys.fromEnvironment(environment),
+                TrainerServiceConfig.RELEASE_ARTIFACT_DIR_CONFIG);
+        return directory == null || directory.isBlank() ? Optional.empty() : Optional.of(directory);
     }
 
     /** The file exists in a mounted ConfigMap, Secret or volume, and the container's user can read it. */

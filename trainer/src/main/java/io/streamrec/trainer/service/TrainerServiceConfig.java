@@ -67,7 +67,7 @@ public final class TrainerServiceConfig extends AbstractConfig {
     static final String RELEASE_SIGNING_KEY_CONFIG = "release.signing.key";
     static final String RELEASE_TRUSTED_KEYS_FILE_CONFIG = "release.trusted.keys.file";
     static final String RELEASE_INLINE_MAX_BYTES_CONFIG = "release.inline.max.bytes";
-    static final String RELEASE_ARTIFACT_DIR_CONFIG = "release.artifact.dir";
+    public static final String RELEASE_ARTIFACT_DIR_CONFIG = "release.artifact.dir";
     static final String RELEASE_RETRIEVAL_INDEX_MIN_ITEMS_CONFIG = "release.retrieval.index.min.items";
 
     static final String SNAPSHOT_TIMEOUT_MS_CONFIG = "snapshot.timeout.ms";
