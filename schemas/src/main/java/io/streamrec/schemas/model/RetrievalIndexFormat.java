@@ -3,11 +3,14 @@ package io.streamrec.schemas.model;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
@@ -109,6 +112,13 @@ public final class RetrievalIndexFormat {
         return buffer.toByteArray();
     }
 
+    /** Where {@link #unpack(byte[], long, FileSink)} writes each file of an index. */
+    @FunctionalInterface
+    public interface FileSink {
+        /** A stream for the named file's bytes, closed by the caller once they are written. */
+        OutputStream create(String name) throws IOException;
+    }
+
     /**
      * The files of a {@link #pack}ed index, in their order.
      *
@@ -117,30 +127,49 @@ public final class RetrievalIndexFormat {
      *                     the limit, a bad CRC
      */
     public static Map<String, byte[]> unpack(byte[] packed, long maxBytes) throws IOException {
-        Map<String, byte[]> files = new LinkedHashMap<>();
+        Map<String, ByteArrayOutputStream> files = new LinkedHashMap<>();
+        unpack(packed, maxBytes, name -> {
+            ByteArrayOutputStream file = new ByteArrayOutputStream();
+            files.put(name, file);
+            return file;
+        });
+        Map<String, byte[]> bytes = new LinkedHashMap<>();
+        files.forEach((name, file) -> bytes.put(name, file.toByteArray()));
+        return bytes;
+    }
+
+    /**
+     * Writes the files of a {@link #pack}ed index to the sink, in their order, without holding a second copy of
+     * them (at 10^6 items the files are hundreds of MB).
+     *
+     * @param maxBytes most bytes the files may hold together; past it nothing more is written
+     * @throws IOException when the bytes are not such a zip (as {@link #unpack(byte[], long)}), or the sink fails
+     */
+    public static void unpack(byte[] packed, long maxBytes, FileSink sink) throws IOException {
+        Set<String> names = new HashSet<>();
         long total = 0;
+        byte[] buffer = new byte[64 * 1024];
         try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(packed))) {
             for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
                 String name = entry.getName();
-                if (!FILE_NAME.matcher(name).matches() || files.containsKey(name)) {
+                if (!FILE_NAME.matcher(name).matches() || !names.add(name)) {
                     throw new IOException("the index holds a file named '" + name + "': names are plain, unique"
                             + " file names");
                 }
-                long allowed = maxBytes - total;
-                // One byte past what is allowed, to tell a file at the limit from one over it.
-                byte[] bytes = zip.readNBytes((int) Math.min(Integer.MAX_VALUE - 8L,
-                        allowed == Long.MAX_VALUE ? allowed : allowed + 1));
-                total += bytes.length;
-                if (total > maxBytes) {
-                    throw new IOException("the index's files hold more than " + maxBytes + " bytes");
+                try (OutputStream out = sink.create(name)) {
+                    for (int read = zip.read(buffer); read >= 0; read = zip.read(buffer)) {
+                        total += read;
+                        if (total > maxBytes) {
+                            throw new IOException("the index's files hold more than " + maxBytes + " bytes");
+                        }
+                        out.write(buffer, 0, read);
+                    }
                 }
-                files.put(name, bytes);
             }
         }
-        if (files.isEmpty()) {
+        if (names.isEmpty()) {
             throw new IOException("the index holds no file");
         }
-        return files;
     }
 
     private static void checkName(String name) {

@@ -2,9 +2,9 @@ package io.streamrec.app.retrieval;
 
 import io.streamrec.schemas.model.RetrievalIndexFormat;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.IntPredicate;
 import org.apache.lucene.codecs.KnnVectorsReader;
 import org.apache.lucene.codecs.hnsw.HnswGraphProvider;
@@ -50,13 +50,9 @@ public final class ShippedIndex implements RetrievalIndex {
      * @throws IOException when the bytes are not such an index (the message says why)
      */
     public static ShippedIndex open(byte[] packed, int items, int dimension, long maxBytes) throws IOException {
-        Map<String, byte[]> files = RetrievalIndexFormat.unpack(packed, maxBytes);
         try (ByteBuffersDirectory directory = new ByteBuffersDirectory()) {
-            for (Map.Entry<String, byte[]> file : files.entrySet()) {
-                try (IndexOutput out = directory.createOutput(file.getKey(), IOContext.DEFAULT)) {
-                    out.writeBytes(file.getValue(), file.getValue().length);
-                }
-            }
+            RetrievalIndexFormat.unpack(packed, maxBytes, name -> new IndexFileStream(
+                    directory.createOutput(name, IOContext.DEFAULT)));
             try (DirectoryReader reader = DirectoryReader.open(directory)) {
                 check(reader, items, dimension);
                 LeafReader leaf = reader.leaves().get(0).reader();
@@ -127,5 +123,30 @@ public final class ShippedIndex implements RetrievalIndex {
     @Override
     public int[] search(float[] query, int count, IntPredicate excluded) {
         return index.search(query, count, excluded);
+    }
+
+    /** Lucene's output for one file as the {@link OutputStream} the unpacking writes to. */
+    private static final class IndexFileStream extends OutputStream {
+
+        private final IndexOutput out;
+
+        IndexFileStream(IndexOutput out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.writeByte((byte) b);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            out.writeBytes(bytes, offset, length);
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.close();
+        }
     }
 }
