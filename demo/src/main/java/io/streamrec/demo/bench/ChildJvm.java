@@ -31,6 +31,10 @@ import java.util.jar.JarFile;
  */
 public final class ChildJvm implements AutoCloseable {
 
+    /** The exit status of a JVM that aborted: a fatal error (hs_err) or a native library's abort(). */
+    private static final int CRASH_EXIT = 128 + 6;
+    private static final int SEGFAULT_EXIT = 128 + 11;
+
     private final String name;
     private final List<String> command;
     private final Path log;
@@ -130,7 +134,11 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
-    /** SIGTERM and a wait for the shutdown hooks, then SIGKILL if it takes longer than {@code grace}. */
+    /**
+     * SIGTERM and a wait for the program to stop, then SIGKILL if it takes longer than {@code grace}. A JVM that
+     * crashes on the way out (exit 134, an abort or a fatal error; 139, a segmentation fault) is noted as an
+     * unexpected exit.
+     */
     public synchronized void stop(Duration grace) throws InterruptedException {
         meantToRun = false;
         if (process != null && process.isAlive()) {
@@ -138,6 +146,9 @@ public final class ChildJvm implements AutoCloseable {
             if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 process.waitFor(30, TimeUnit.SECONDS);
+            } else if (process.exitValue() == CRASH_EXIT || process.exitValue() == SEGFAULT_EXIT) {
+                unexpectedExits.add(name + " crashed while stopping (exit " + process.exitValue() + "; see "
+                        + log + " and any hs_err file)");
             }
         }
     }

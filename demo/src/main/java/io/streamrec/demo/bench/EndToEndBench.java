@@ -267,6 +267,7 @@ public final class EndToEndBench {
         } finally {
             apps.forEach(StreamsAppProcess::terminate);
             apps.forEach(StreamsAppProcess::close);
+            apps.forEach(app -> app.unexpectedExits().forEach(exit -> out.println("WARNING: " + exit)));
         }
         List<StateFiles> state = new ArrayList<>();
         for (StreamsAppProcess app : apps) {

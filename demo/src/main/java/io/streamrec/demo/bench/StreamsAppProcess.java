@@ -138,6 +138,11 @@ final class StreamsAppProcess implements AutoCloseable {
         return new EndToEndBench.StateFiles(all, sst);
     }
 
+    /** Exits nobody asked for, and crashes while stopping: empty for a healthy run. */
+    List<String> unexpectedExits() {
+        return jvm.unexpectedExits();
+    }
+
     /** SIGTERM without waiting, so several instances shut down at once; {@link #close()} then waits. */
     void terminate() {
         jvm.terminate();

@@ -6,17 +6,12 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +28,7 @@ class ChildJvmOrphanTest {
 
     @Test
     void childExitsWhenItsParentIsKilled() throws Exception {
-        Path jar = sleepingChildJar();
+        Path jar = SleepingChild.jar(directory);
         Path log = directory.resolve("logs/child.log");
         Process parent = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx64m", "-cp", System.getProperty("java.class.path"), OrphaningParent.class.getName(),
@@ -60,23 +55,6 @@ class ChildJvmOrphanTest {
                 ProcessHandle.of(childPid).ifPresent(ProcessHandle::destroyForcibly);
             }
         }
-    }
-
-    /** A jar holding only {@link SleepingChild}, named as its main class, as a product jar names its own. */
-    private Path sleepingChildJar() throws IOException {
-        Manifest manifest = new Manifest();
-        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, SleepingChild.class.getName());
-        String entry = SleepingChild.class.getName().replace('.', '/') + ".class";
-        Path jar = directory.resolve("sleeping-child.jar");
-        try (OutputStream file = Files.newOutputStream(jar);
-             JarOutputStream out = new JarOutputStream(file, manifest);
-             InputStream in = SleepingChild.class.getResourceAsStream(SleepingChild.class.getSimpleName() + ".class")) {
-            out.putNextEntry(new JarEntry(entry));
-            in.transferTo(out);
-            out.closeEntry();
-        }
-        return jar;
     }
 
     private static String firstLine(InputStream stream) throws IOException {
