@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamrec.app.model.TestModels.DotModel;
 import io.streamrec.avro.ModelRelease;
 import io.streamrec.schemas.model.ReleaseVerifier;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -219,5 +222,25 @@ class ModelRegistryTest {
         scorer.join();
         assertThat(failures).isEmpty();
         assertThat(registry.serving().orElseThrow().info().version()).isEqualTo(6);
+    }
+
+    @Test
+    void closingAbandonsALoadStuckInItsFetchWithoutRejectingTheRelease() throws Exception {
+        ModelLoader patient = new ModelLoader(runtime, ReleaseVerifier.trusting(List.of(TestModels.TRAINER_KEY
+                .getPublic())), new ArtifactFetcher(10_000_000, Duration.ofSeconds(120)), 1);
+        try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            registry = new ModelRegistry(new ModelRegistry.Settings("default", OptionalLong.empty(), 50), patient,
+                    Clock.systemUTC(), heard::add);
+            DotModel model = DotModel.random(4, 20, 4, 3, 1);
+            registry.offer(TestModels.sign(TestModels.release("default", 1, model, model.onnx()).setOnnxModel(null)
+                    .setArtifactUri("http://127.0.0.1:" + silent.getLocalPort() + "/model.onnx").build()));
+            try (Socket fetching = silent.accept()) { // the load now waits for an answer that never comes
+                long start = System.nanoTime();
+                registry.close();
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).as("close interrupts the fetch")
+                        .isLessThan(Duration.ofSeconds(10));
+            }
+        }
+        assertThat(heard).as("a load cut short by close says nothing about the release").isEmpty();
     }
 }
