@@ -2,7 +2,8 @@
  * Model releases as the trainer makes them: {@link io.streamrec.trainer.release.ReleaseBuilder} turns a trained
  * model ({@link io.streamrec.trainer.release.ReleaseRequest}) into a signed {@code ModelRelease}, with its graph
  * inline or in the {@link io.streamrec.trainer.release.ArtifactStore}
- * ({@link io.streamrec.trainer.release.ReleaseSettings}),
+ * ({@link io.streamrec.trainer.release.ReleaseSettings}; older releases' files pruned by
+ * {@link io.streamrec.trainer.release.ArtifactRetention}),
  * and {@link io.streamrec.trainer.release.Provenance}, {@link io.streamrec.trainer.release.Hyperparameters} and
  * {@link io.streamrec.trainer.release.CodeVersion} for what it records; signing keys
  * ({@link io.streamrec.trainer.release.SigningKeys}, {@code trainer keygen}), which releases are this trainer's

@@ -20,6 +20,7 @@ import io.streamrec.trainer.model.ModelConfig;
 import io.streamrec.trainer.model.NcfModel;
 import io.streamrec.trainer.model.Variant;
 import io.streamrec.trainer.parallel.WorkerPool;
+import io.streamrec.trainer.release.ArtifactRetention;
 import io.streamrec.trainer.release.Hyperparameters;
 import io.streamrec.trainer.release.OwnReleases;
 import io.streamrec.trainer.release.Provenance;
@@ -36,6 +37,9 @@ import io.streamrec.trainer.snapshot.InteractionSnapshot;
 import io.streamrec.trainer.snapshot.InteractionSnapshotReader;
 import io.streamrec.trainer.train.EpochStats;
 import io.streamrec.trainer.train.TrainConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -325,6 +329,20 @@ public final class RefitRun {
                 }
             });
             publishedSha256 = release.getSha256();
+            config.artifactDirectory().ifPresent(directory -> pruneArtifacts(release, directory));
+        }
+
+        /** Older releases' files go once this one is published; a failure to delete fails no refit. */
+        private void pruneArtifacts(ModelRelease release, Path directory) {
+            try {
+                for (Path deleted : ArtifactRetention.afterPublishing(release, directory,
+                        config.artifactKeepReleases())) {
+                    log.info("event=artifact_pruned model={} file={}", release.getName(), deleted);
+                }
+            } catch (IOException | UncheckedIOException e) {
+                log.warn("event=artifact_prune_failed model={} dir={} error=\"{}\"", release.getName(), directory,
+                        e.getMessage());
+            }
         }
 
         /** The outcome so far; {@code figures} is empty when the refit ended before the gate. */

@@ -69,6 +69,7 @@ public final class TrainerServiceConfig extends AbstractConfig {
     static final String RELEASE_INLINE_MAX_BYTES_CONFIG = "release.inline.max.bytes";
     public static final String RELEASE_ARTIFACT_DIR_CONFIG = "release.artifact.dir";
     static final String RELEASE_RETRIEVAL_INDEX_MIN_ITEMS_CONFIG = "release.retrieval.index.min.items";
+    static final String RELEASE_ARTIFACT_KEEP_CONFIG = "release.artifact.keep.releases";
 
     static final String SNAPSHOT_TIMEOUT_MS_CONFIG = "snapshot.timeout.ms";
     public static final String SERVICE_INTERVAL_MS_CONFIG = "service.interval.ms";
@@ -187,6 +188,12 @@ public final class TrainerServiceConfig extends AbstractConfig {
             .define(RELEASE_ARTIFACT_DIR_CONFIG, Type.STRING, "", Importance.LOW,
                     "Directory (shared with the streams apps, e.g. a volume) for graphs above the inline limit"
                             + " and for retrieval indexes.")
+            .define(RELEASE_ARTIFACT_KEEP_CONFIG, Type.INT, 5, Range.atLeast(0), Importance.LOW,
+                    "After each publish, the files in release.artifact.dir of this model's releases but the most"
+                            + " recently written this many (and those the published release names) are deleted;"
+                            + " 0 keeps every file. A rollback by republishing reaches only releases whose files"
+                            + " are kept; keep at least 2, so an instance still loading the previous release finds"
+                            + " its files.")
             .define(RELEASE_RETRIEVAL_INDEX_MIN_ITEMS_CONFIG, Type.INT,
                     ReleaseSettings.DEFAULT_RETRIEVAL_INDEX_MIN_ITEMS, Range.atLeast(1), Importance.LOW,
                     "A model with a retrieval stage over at least this many items ships its retrieval index"
@@ -389,6 +396,11 @@ public final class TrainerServiceConfig extends AbstractConfig {
     Optional<Path> artifactDirectory() {
         String dir = getString(RELEASE_ARTIFACT_DIR_CONFIG);
         return dir.isBlank() ? Optional.empty() : Optional.of(Path.of(dir));
+    }
+
+    /** How many releases' files {@code release.artifact.dir} keeps per model; 0 keeps all. */
+    int artifactKeepReleases() {
+        return getInt(RELEASE_ARTIFACT_KEEP_CONFIG);
     }
 
     /** How releases carry their graph and retrieval index. */
