@@ -70,6 +70,8 @@ class KustomizeOverlaysTest {
     private static final String SCRAPE_PORT = "prometheus.io/port";
     private static final String SCRAPE_PATH = "prometheus.io/path";
     private static final String ENTRYPOINT_CALL = "/app/bin/entrypoint.sh \"$@\"";
+    /** Where components/shared-artifacts mounts the release files. */
+    private static final String RELEASE_ARTIFACTS = "/var/lib/streamrec/artifacts";
     private static final Pattern REFERENCE = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
 
     private static final Map<String, List<HasMetadata>> RENDERED = new ConcurrentHashMap<>();
@@ -143,13 +145,14 @@ class KustomizeOverlaysTest {
         List<Workload> workloads = workloads("large-catalogue", new ArrayList<>());
         List<Workload> trainers = workloads.stream().filter(w -> w.invocation().program() == Program.TRAINER_SERVE
                 || w.invocation().program() == Program.TRAINER_ONCE).toList();
-        assertThat(trainers).hasSize(2).allSatisfy(trainer -> assertThat(trainer.mountOf("/var/lib/streamrec/artifacts"))
+        assertThat(trainers).hasSize(2).allSatisfy(trainer -> assertThat(trainer.mountOf(RELEASE_ARTIFACTS))
                 .as(trainer.name()).hasValueSatisfying(mount -> assertThat(mount.readOnly()).isFalse()));
         assertThat(configurationOf("large-catalogue", Program.TRAINER_SERVE)
-                .get(TrainerServiceConfig.RELEASE_ARTIFACT_DIR_CONFIG)).isEqualTo("/var/lib/streamrec/artifacts");
+                .get(TrainerServiceConfig.RELEASE_ARTIFACT_DIR_CONFIG)).isEqualTo(RELEASE_ARTIFACTS);
         assertThat(WorkloadChecks.sharedArtifactProblems(workloads)).isEmpty();
         PersistentVolumeClaim claim = objects("large-catalogue").stream()
-                .filter(o -> o instanceof PersistentVolumeClaim && o.getMetadata().getName().equals("release-artifacts"))
+                .filter(o -> o instanceof PersistentVolumeClaim pvc
+                        && pvc.getMetadata().getName().equals("release-artifacts"))
                 .map(PersistentVolumeClaim.class::cast).findFirst().orElseThrow();
         assertThat(claim.getSpec().getAccessModes()).containsExactly("ReadWriteMany");
         assertThat(configurationOf("prod", Program.TRAINER_SERVE))

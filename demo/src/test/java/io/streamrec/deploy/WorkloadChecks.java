@@ -88,7 +88,8 @@ final class WorkloadChecks {
                 writableDirectory(workload, TrainerServiceConfig.TRAIN_WARM_START_DIR_CONFIG, warmStart, true, where,
                         problems);
             }
-            String artifacts = ConfigKeys.value(program, configuration, TrainerServiceConfig.RELEASE_ARTIFACT_DIR_CONFIG);
+            String artifacts = ConfigKeys.value(program, configuration,
+                    TrainerServiceConfig.RELEASE_ARTIFACT_DIR_CONFIG);
             if (artifacts != null && !artifacts.isBlank()) {
                 writableDirectory(workload, TrainerServiceConfig.RELEASE_ARTIFACT_DIR_CONFIG, artifacts, true, where,
                         problems);

@@ -93,7 +93,12 @@ public final class GracefulStop {
     private void workEnded() {
         ended.countDown();
         for (InstalledHandler handler : handlers) {
-            handler.restore();
+            try {
+                handler.restore();
+            } catch (RuntimeException e) {
+                // the process is about to exit anyway; the work's own result matters more
+                log.warn("event=signal_handler_not_restored command={} error=\"{}\"", command, e.toString());
+            }
         }
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
@@ -184,7 +189,8 @@ public final class GracefulStop {
                 case "toString" -> "GracefulStop handler for SIG" + name;
                 default -> throw new UnsupportedOperationException(method.getName());
             };
-            return Proxy.newProxyInstance(GracefulStop.class.getClassLoader(), new Class<?>[] {handlerClass}, invocation);
+            return Proxy.newProxyInstance(GracefulStop.class.getClassLoader(), new Class<?>[] {handlerClass},
+                    invocation);
         }
     }
 }
