@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.IntPredicate;
@@ -73,7 +74,9 @@ public final class HnswIndex implements RetrievalIndex {
      * Builds the graph over {@code items} rows of {@code dimension} floats (row r is model index r + 1), copied.
      *
      * @param threads threads inserting nodes concurrently (Lucene's concurrent merge builder); 1 builds in the
-     *                caller's thread
+     *                caller's thread, and then stops when the thread is interrupted
+     * @throws java.util.concurrent.CancellationException when the one building thread was interrupted (the app
+     *                is stopping: at 10^6 items the build takes minutes)
      */
     public static HnswIndex build(float[] rows, int items, int dimension, Geometry geometry, int maxConnections,
                                   int beamWidth, int threads) {
@@ -89,7 +92,7 @@ public final class HnswIndex implements RetrievalIndex {
             RandomVectorScorerSupplier scorers = DefaultFlatVectorScorer.INSTANCE
                     .getRandomVectorScorerSupplier(similarity(geometry), vectors);
             HnswGraphBuilder builder = HnswGraphBuilder.create(scorers, maxConnections, beamWidth, SEED, items);
-            OnHeapHnswGraph graph = threads == 1 ? builder.build(items)
+            OnHeapHnswGraph graph = threads == 1 ? buildInterruptibly(builder, items)
                     : buildConcurrently(scorers, maxConnections, beamWidth, builder.getGraph(), items, threads);
             return new HnswIndex(vectors, graph, dimension, geometry);
         } catch (IOException e) {
@@ -113,6 +116,18 @@ public final class HnswIndex implements RetrievalIndex {
             list.add(java.util.Arrays.copyOfRange(rows, row * dimension, (row + 1) * dimension));
         }
         return list;
+    }
+
+    /** What {@link HnswGraphBuilder#build} does, node by node, checking for an interrupt every 1,024 nodes. */
+    private static OnHeapHnswGraph buildInterruptibly(HnswGraphBuilder builder, int items) throws IOException {
+        for (int node = 0; node < items; node++) {
+            if ((node & 1023) == 0 && Thread.currentThread().isInterrupted()) {
+                throw new CancellationException("the HNSW build was interrupted after " + node + " of " + items
+                        + " items");
+            }
+            builder.addGraphNode(node);
+        }
+        return builder.getCompletedGraph();
     }
 
     private static OnHeapHnswGraph buildConcurrently(RandomVectorScorerSupplier scorers, int maxConnections,

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -136,6 +137,18 @@ class RetrievalIndexTest {
             }
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aBuildOnAnInterruptedThreadStopsAndLeavesTheFlagSet() {
+        Thread.currentThread().interrupt();
+        try {
+            assertThatThrownBy(() -> HnswIndex.build(ROWS, ITEMS, DIMENSION, HnswIndex.Geometry.UNIT_SPHERE, 16,
+                    100, 1)).isInstanceOf(CancellationException.class).hasMessageContaining("interrupted after 0 of");
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
         }
     }
 
