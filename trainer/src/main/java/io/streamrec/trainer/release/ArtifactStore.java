@@ -71,6 +71,9 @@ final class ArtifactStore {
      * {@code named}; returns the deleted files. A file being written (a temporary file) is never touched.
      */
     List<Path> prune(String modelName, int keep, Set<Path> named) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return List.of(); // every release so far travelled inline
+        }
         Pattern ofModel = Pattern.compile(Pattern.quote(prefix(modelName)) + "(\\d+)-[0-9a-f]{16}\\.[a-z.]+");
         Map<Long, List<Path>> byVersion = new HashMap<>();
         Map<Long, FileTime> written = new HashMap<>();

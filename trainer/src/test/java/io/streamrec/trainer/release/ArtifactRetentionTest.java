@@ -84,6 +84,13 @@ class ArtifactRetentionTest {
         assertThat(versionsLeft("default")).containsExactlyInAnyOrder(1L, 2L, 3L);
     }
 
+    @Test
+    void aDirectoryNothingWasWrittenToYetIsNothingToPrune() throws IOException {
+        ModelRelease inline = fixtures.builder(ReleaseSettings.inlineOnly())
+                .build(ReleaseFixtures.request("default", 1, model));
+        assertThat(ArtifactRetention.afterPublishing(inline, directory.resolve("not-yet"), 5)).isEmpty();
+    }
+
     /** A release whose graph went to the directory, in a file named by its version. */
     private ModelRelease release(String name, long version) {
         return fixtures.builder(ReleaseFixtures.artifactsOnly(directory))
