@@ -234,7 +234,9 @@ class ModelRegistryTest {
             DotModel model = DotModel.random(4, 20, 4, 3, 1);
             registry.offer(TestModels.sign(TestModels.release("default", 1, model, model.onnx()).setOnnxModel(null)
                     .setArtifactUri("http://127.0.0.1:" + silent.getLocalPort() + "/model.onnx").build()));
-            try (Socket fetching = silent.accept()) { // the load now waits for an answer that never comes
+            try (Socket fetching = silent.accept()) {
+                // The load has sent its request and now waits for an answer that never comes.
+                assertThat(fetching.getInputStream().read(new byte[16])).isPositive();
                 long start = System.nanoTime();
                 registry.close();
                 assertThat(Duration.ofNanos(System.nanoTime() - start)).as("close interrupts the fetch")
