@@ -221,7 +221,7 @@ class ComposeFileTest {
         Set<String> applicationIds = new HashSet<>();
         Set<String> stateVolumes = new HashSet<>();
         for (Workload instance : instances) {
-            Map<String, Object> configuration = configuration(instance);
+            Map<String, Object> configuration = instance.configuration();
             applicationIds.add(String.valueOf(configuration.get(StreamsConfig.APPLICATION_ID_CONFIG)));
             // Other instances forward to http.advertised.host: the service's name on the compose network.
             assertThat(configuration.get(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG)).as(instance.name())
@@ -266,7 +266,7 @@ class ComposeFileTest {
         Path signingKey = null;
         Path trustedKey = null;
         for (Workload workload : workloads()) {
-            Map<String, Object> configuration = configuration(workload);
+            Map<String, Object> configuration = workload.configuration();
             String file = switch (workload.invocation().program()) {
                 case TRAINER_SERVE, TRAINER_ONCE ->
                         (String) configuration.get(TrainerServiceConfig.RELEASE_SIGNING_KEY_FILE_CONFIG);
@@ -341,7 +341,7 @@ class ComposeFileTest {
             Map<String, String> topicsRead = new LinkedHashMap<>();
             for (Workload app : workloads()) {
                 if (app.invocation().program() == Program.STREAMS_APP) {
-                    topicsRead.put(app.name(), new StreamsAppConfig(withAppDefaults(configuration(app))).clicksTopic());
+                    topicsRead.put(app.name(), new StreamsAppConfig(withAppDefaults(app.configuration())).clicksTopic());
                 }
             }
             assertThat(topicsRead).as("clicks.topic of the streams apps").isNotEmpty()
@@ -361,7 +361,7 @@ class ComposeFileTest {
         String replication = argumentAfter(provisioning.invocation().arguments(), "--replication-factor");
         for (Workload app : workloads()) {
             if (app.invocation().program() == Program.STREAMS_APP) {
-                assertThat(configuration(app).get(StreamsConfig.REPLICATION_FACTOR_CONFIG)).as(app.name())
+                assertThat(app.configuration().get(StreamsConfig.REPLICATION_FACTOR_CONFIG)).as(app.name())
                         .isEqualTo(replication);
             }
         }
@@ -390,7 +390,7 @@ class ComposeFileTest {
                         continue;
                     }
                     Program program = workload.invocation().program();
-                    Map<String, Integer> ports = ConfigKeys.httpPorts(program, configuration(workload));
+                    Map<String, Integer> ports = ConfigKeys.httpPorts(program, workload.configuration());
                     int metricsPort = ports.get(ConfigKeys.probePortKey(program));
                     if (Integer.parseInt(hostPort[1]) != metricsPort) {
                         problems.add(target.asText() + ": the metrics listener of " + program + " is port " + metricsPort);
@@ -559,12 +559,6 @@ class ComposeFileTest {
             section.properties().forEach(entry -> environment.put(entry.getKey(), entry.getValue().asText()));
         }
         return environment;
-    }
-
-    private static Map<String, Object> configuration(Workload workload) {
-        Map<String, String> environment = new LinkedHashMap<>(workload.invocation().image().dockerfile().runtimeEnv());
-        environment.putAll(workload.environment());
-        return ConfigKeys.fromEnvironment(environment);
     }
 
     private static Map<String, Object> withAppDefaults(Map<String, Object> configuration) {

@@ -526,11 +526,8 @@ class KustomizeOverlaysTest {
 
     /** The configuration the first container running the program sees (image ENV, then the deployment's). */
     private static Map<String, Object> configurationOf(String overlay, Program program) {
-        Workload workload = workloads(overlay, new ArrayList<>()).stream()
-                .filter(w -> w.invocation().program() == program).findFirst().orElseThrow();
-        Map<String, String> environment = new LinkedHashMap<>(workload.invocation().image().dockerfile().runtimeEnv());
-        environment.putAll(workload.environment());
-        return ConfigKeys.fromEnvironment(environment);
+        return workloads(overlay, new ArrayList<>()).stream().filter(w -> w.invocation().program() == program)
+                .findFirst().orElseThrow().configuration();
     }
 
     /** Every streamrec container of the overlay as a workload; unresolved references go to problems. */

@@ -1,5 +1,6 @@
 package io.streamrec.deploy;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,6 +63,13 @@ record Workload(String name, Program.Invocation invocation, Map<String, String> 
      * @param port     the port it is sent to
      */
     record Probe(String role, Endpoints.Kind expected, String path, int port) {
+    }
+
+    /** The configuration the program sees: the image's ENV, then the deployment's variables over it. */
+    Map<String, Object> configuration() {
+        Map<String, String> variables = new LinkedHashMap<>(invocation.image().dockerfile().runtimeEnv());
+        variables.putAll(environment);
+        return ConfigKeys.fromEnvironment(variables);
     }
 
     /** The mount a file lies in (the innermost one), if any. */

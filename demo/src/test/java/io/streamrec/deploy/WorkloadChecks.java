@@ -9,7 +9,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,9 +43,7 @@ final class WorkloadChecks {
                 ConfigKeys.problem(program, variable).ifPresent(problem -> problems.add(where + problem)));
 
         if (program.readsConfiguration()) {
-            Map<String, String> environment = new LinkedHashMap<>(dockerfile.runtimeEnv());
-            environment.putAll(workload.environment());
-            Map<String, Object> configuration = ConfigKeys.fromEnvironment(environment);
+            Map<String, Object> configuration = workload.configuration();
             try {
                 ConfigKeys.validateValues(program, configuration);
             } catch (ConfigException e) {
@@ -138,9 +135,7 @@ final class WorkloadChecks {
         if (program != Program.TRAINER_SERVE && program != Program.TRAINER_ONCE) {
             return Optional.empty();
         }
-        Map<String, String> environment = new LinkedHashMap<>(workload.invocation().image().dockerfile().runtimeEnv());
-        environment.putAll(workload.environment());
-        String directory = ConfigKeys.value(program, ConfigKeys.fromEnvironment(environment),
+        String directory = ConfigKeys.value(program, workload.configuration(),
                 TrainerServiceConfig.RELEASE_ARTIFACT_DIR_CONFIG);
         return directory == null || directory.isBlank() ? Optional.empty() : Optional.of(directory);
     }
