@@ -271,8 +271,7 @@ public final class ModelRegistry implements AutoCloseable {
                 previous.release();
             }
         } catch (CancellationException e) {
-            log.info("event=model_load_abandoned model={} version={} note=\"{}\"", release.getName(),
-                    release.getVersion(), e.getMessage());
+            logAbandoned(release, e.getMessage());
         } catch (ReleaseRejectedException e) {
             rejectUnlessClosed(release, e.reason(), e.getMessage(), start);
         } catch (RuntimeException e) {
@@ -287,12 +286,16 @@ public final class ModelRegistry implements AutoCloseable {
     // A load that fails after close() interrupted it (a fetch cut short) says nothing about the release.
     private synchronized void rejectUnlessClosed(ModelRelease release, String reason, String message, Instant start) {
         if (closed) {
-            log.info("event=model_load_abandoned model={} version={} note=\"closing: {}\"", release.getName(),
-                    release.getVersion(), message);
+            logAbandoned(release, "closing: " + message);
         } else {
             record(ModelEvent.Kind.REJECTED, release.getVersion(), reason, message,
                     Duration.between(start, clock.instant()));
         }
+    }
+
+    private static void logAbandoned(ModelRelease release, String note) {
+        log.info("event=model_load_abandoned model={} version={} note=\"{}\"", release.getName(), release.getVersion(),
+                note);
     }
 
     private long servingVersion() {
